@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// The CLI: wires options to src/ and sets exit codes (0 ok, 1 a gate failed, 2 usage or input error).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
+import { InputError } from '../src/ingest/input-error.js';
+import { INPUT_FORMATS, type InputFormat } from '../src/ingest/input-stats.js';
+import { LineSplitter } from '../src/ingest/line-splitter.js';
+import { type InputSpec, parseInputArg } from '../src/ingest/read-input.js';
+import { createProgress } from '../src/report/progress.js';
+import { buildReport } from '../src/report/report.js';
+import { renderTable } from '../src/report/table-report.js';
+import { slotOfRange, slotOfString } from '../src/slot/key-slot.js';
+
+const EXIT_GATE = 1;
+const EXIT_INPUT = 2;
+let verbose = false;
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function emit(text: string, output?: string): void {
+  if (output) writeFileSync(output, text);
+  else process.stdout.write(text);
+}
+
+const program = new Command('slotscope')
+  .description('Tells you, from your own Redis traffic, what will break in Redis Cluster and how to fix it.')
+  .version('0.1.0')
+  .option('--verbose', 'show stack traces of internal errors')
+  .hook('preAction', (cmd) => {
+    verbose = Boolean(cmd.opts().verbose);
+  })
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_INPUT));
+
+program
+  .command('analyze')
+  .description('analyse MONITOR captures, SCAN key dumps and rdbtools memory CSVs (files, gzip or - for stdin)')
+  .argument('[inputs...]', 'input files; NAME=PATH tags an input with a node name (default: the file name)')
+  .option('-n, --node <NAME=PATH>', 'an input from node NAME (repeatable)', collect, [])
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .option('-o, --output <file>', 'write the report to a file instead of stdout')
+  .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
+  .option('--strict', 'exit 2 when any input line had to be skipped')
+  .option('--exact-keys <n>', 'distinct keys counted exactly before per-slot HyperLogLog estimates take over', positiveInt, 2_000_000)
+  .option('--redact-keys', 'show keys in examples as <key>')
+  .option('--max-line-bytes <n>', 'longest line accepted; longer ones are skipped and counted', positiveInt)
+  .addHelpText('after', `
+Examples:
+  slotscope analyze samples/app.monitor
+  slotscope analyze --node primary=a.monitor.gz --node replica=b.monitor.gz -f json -o report.json
+  redis-cli --scan | slotscope analyze -`)
+  .action(async (inputs: string[], opts) => {
+    const format = opts.inputFormat as InputFormat | undefined;
+    const specs: InputSpec[] = [...inputs, ...(opts.node as string[])].map((a) => parseInputArg(a, format));
+    if (specs.length === 0) throw new InputError('no inputs: give files, NAME=PATH, or - for stdin');
+    const progress = createProgress();
+    const result = await analyzeInputs(specs, {
+      distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
+      redactKeys: Boolean(opts.redactKeys),
+      maxLineBytes: opts.maxLineBytes,
+      onInput: (spec, i) => progress.input(spec.path, i, specs.length),
+      onProgress: (n) => progress.bytes(n),
+    });
+    progress.done();
+    const report = buildReport(result);
+    emit(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderTable(report), opts.output);
+    for (const input of result.inputs) {
+      if (input.format === 'empty') process.stderr.write(`slotscope: ${input.path}: empty input\n`);
+      for (const s of input.firstSkipped.slice(0, 3)) process.stderr.write(`slotscope: ${input.path}:${s.line}: ${s.reason}\n`);
+      if (input.skippedCount > 3) process.stderr.write(`slotscope: ${input.path}: ${input.skippedCount} lines skipped in all\n`);
+    }
+    if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;
+  });
+
+program
+  .command('keyslot')
+  .description('print the hash slot of each key, as CLUSTER KEYSLOT would: slot<TAB>key')
+  .argument('[keys...]', 'keys (UTF-8)')
+  .option('--stdin', 'read raw keys from stdin, one per line')
+  .addHelpText('after', `
+Examples:
+  slotscope keyslot user:1000 '{user1000}.following'
+  redis-cli --scan | slotscope keyslot --stdin`)
+  .action(async (keys: string[], opts) => {
+    const out: string[] = keys.map((k) => `${slotOfString(k)}\t${k}`);
+    if (out.length) process.stdout.write(out.join('\n') + '\n');
+    if (!opts.stdin) {
+      if (keys.length === 0) throw new InputError('no keys: give keys or --stdin');
+      return;
+    }
+    let pending: Buffer[] = [];
+    let size = 0;
+    const flush = (): void => {
+      if (size === 0) return;
+      process.stdout.write(Buffer.concat(pending, size));
+      pending = [];
+      size = 0;
+    };
+    const splitter = new LineSplitter(
+      (buf, start, end) => {
+        const line = Buffer.concat([Buffer.from(`${slotOfRange(buf, start, end)}\t`), buf.subarray(start, end), NEWLINE]);
+        pending.push(line);
+        size += line.length;
+        if (size > 1 << 16) flush();
+      },
+      (line) => process.stderr.write(`slotscope: stdin:${line}: line too long, skipped\n`),
+    );
+    for await (const chunk of process.stdin) splitter.push(chunk as Buffer);
+    splitter.end();
+    flush();
+  });
+
+const NEWLINE = Buffer.from('\n');
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof InputError) {
+    process.stderr.write(`slotscope: ${err.message}\n`);
+    process.exit(EXIT_INPUT);
+  }
+  process.stderr.write(`slotscope: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (verbose && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  process.exit(3);
+}

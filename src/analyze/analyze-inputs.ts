@@ -1,0 +1,24 @@
+// Runs inputs, one after another, through ingest into one Analyzer.
+import type { InputStats } from '../ingest/input-stats.js';
+import { type InputSpec, type ReadOptions, readInput } from '../ingest/read-input.js';
+import { Analyzer, type AnalyzerOptions } from './analyzer.js';
+
+export interface AnalyzeOptions extends AnalyzerOptions, ReadOptions {
+  /** Called when an input starts, with its index. */
+  onInput?: (spec: InputSpec, index: number) => void;
+}
+
+export interface AnalysisResult {
+  analyzer: Analyzer;
+  inputs: InputStats[];
+}
+
+export async function analyzeInputs(specs: InputSpec[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const analyzer = new Analyzer(options);
+  const inputs: InputStats[] = [];
+  for (const [i, spec] of specs.entries()) {
+    options.onInput?.(spec, i);
+    inputs.push(await readInput(spec, analyzer, options));
+  }
+  return { analyzer, inputs };
+}

@@ -1,0 +1,54 @@
+// A bank of HyperLogLog sketches (Flajolet et al., with linear counting for small cardinalities),
+// one per slot, in one Uint8Array so 16384 of them cost 16384 * 2^precision bytes and no objects.
+
+export class HllBank {
+  readonly registers: Uint8Array;
+  private readonly m: number;
+  private readonly shift: number;
+
+  constructor(
+    readonly sketches: number,
+    readonly precision: number,
+  ) {
+    this.m = 1 << precision;
+    this.shift = 32 - precision;
+    this.registers = new Uint8Array(sketches * this.m);
+  }
+
+  /** Adds a 32-bit hash to sketch i. */
+  add(i: number, hash: number): void {
+    const idx = hash >>> this.shift;
+    const rest = (hash << this.precision) | (1 << (this.precision - 1)); // guard bit bounds the rank
+    const rank = Math.clz32(rest) + 1;
+    const at = i * this.m + idx;
+    if (this.registers[at] < rank) this.registers[at] = rank;
+  }
+
+  estimate(i: number): number {
+    const m = this.m;
+    const base = i * m;
+    let sum = 0;
+    let zeros = 0;
+    for (let k = 0; k < m; k++) {
+      const r = this.registers[base + k];
+      sum += 2 ** -r;
+      if (r === 0) zeros++;
+    }
+    if (zeros === m) return 0;
+    const alpha = m === 16 ? 0.673 : m === 32 ? 0.697 : m === 64 ? 0.709 : 0.7213 / (1 + 1.079 / m);
+    const raw = (alpha * m * m) / sum;
+    return raw <= 2.5 * m && zeros > 0 ? m * Math.log(m / zeros) : raw;
+  }
+}
+
+/** FNV-1a over bytes with murmur3's finaliser, for sketches and hash sets. */
+export function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -1,0 +1,51 @@
+/** A command's arguments as byte ranges of one buffer: argument i is buf[start[i], end[i]). */
+export interface ArgView {
+  buf: Buffer;
+  argc: number;
+  start: Uint32Array;
+  end: Uint32Array;
+}
+
+/** A growable ArgView, reused from line to line so parsing allocates nothing per line. */
+export class ArgList implements ArgView {
+  buf: Buffer = Buffer.alloc(0);
+  argc = 0;
+  start = new Uint32Array(64);
+  end = new Uint32Array(64);
+
+  push(s: number, e: number): void {
+    if (this.argc === this.start.length) {
+      const start = new Uint32Array(this.argc * 2);
+      const end = new Uint32Array(this.argc * 2);
+      start.set(this.start);
+      end.set(this.end);
+      this.start = start;
+      this.end = end;
+    }
+    this.start[this.argc] = s;
+    this.end[this.argc] = e;
+    this.argc++;
+  }
+}
+
+/** ASCII case-insensitive comparison of argument i with a lower-case ASCII word. */
+export function argEqualsLower(args: ArgView, i: number, lower: Uint8Array): boolean {
+  const s = args.start[i];
+  if (args.end[i] - s !== lower.length) return false;
+  const buf = args.buf;
+  for (let k = 0; k < lower.length; k++) {
+    let b = buf[s + k];
+    if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+    if (b !== lower[k]) return false;
+  }
+  return true;
+}
+
+export function argLength(args: ArgView, i: number): number {
+  return args.end[i] - args.start[i];
+}
+
+/** Argument i as a latin1 string: exact bytes, one char per byte. For cold paths only. */
+export function argBinary(args: ArgView, i: number): string {
+  return args.buf.toString('latin1', args.start[i], args.end[i]);
+}

@@ -1,0 +1,35 @@
+// Per-input bookkeeping: how many lines were read and turned into records, and why any were skipped.
+
+export type InputFormat = 'monitor' | 'scan' | 'scan-quoted' | 'memory-csv';
+export const INPUT_FORMATS: readonly InputFormat[] = ['monitor', 'scan', 'scan-quoted', 'memory-csv'];
+
+export interface SkippedLine {
+  line: number;
+  reason: string;
+}
+
+/** How many skipped lines keep their full location and reason; the rest are only counted by reason. */
+const KEEP_FIRST = 10;
+
+export class InputStats {
+  format: InputFormat | 'empty' = 'empty';
+  lines = 0;
+  records = 0;
+  bytes = 0;
+  skippedCount = 0;
+  readonly skippedByReason = new Map<string, number>();
+  readonly firstSkipped: SkippedLine[] = [];
+
+  constructor(
+    readonly path: string,
+    readonly node: string,
+  ) {}
+
+  skip(line: number, reason: string): void {
+    this.skippedCount++;
+    // Group "unterminated quote in argument 3" with "... argument 7".
+    const group = reason.replace(/\d+/g, 'N').replace(/"[^"]*"/g, '"…"');
+    this.skippedByReason.set(group, (this.skippedByReason.get(group) ?? 0) + 1);
+    if (this.firstSkipped.length < KEEP_FIRST) this.firstSkipped.push({ line, reason });
+  }
+}

@@ -1,0 +1,110 @@
+// Drives one input from bytes to records: open (gunzip), detect the format, split lines, parse, and hand
+// records to the sink. Every line that is not a record is counted in the input's stats with its reason.
+import { basename } from 'node:path';
+import { detectFormat } from './format-detect.js';
+import { openInput } from './input-source.js';
+import { type InputFormat, InputStats } from './input-stats.js';
+import { DEFAULT_MAX_LINE, LineSplitter } from './line-splitter.js';
+import { readMemoryCsv } from './memory-csv.js';
+import { MonitorParser } from './monitor-parser.js';
+import type { RecordSink } from './records.js';
+import { ScanLineParser } from './scan-parser.js';
+
+export interface InputSpec {
+  path: string;
+  node: string;
+  format?: InputFormat;
+}
+
+export interface ReadOptions {
+  maxLineBytes?: number;
+  /** Called after each chunk with the bytes read from this input so far. */
+  onProgress?: (rawBytes: number) => void;
+}
+
+/** `--node NAME=PATH`, or a bare PATH whose node is its file name without extensions. */
+export function parseInputArg(arg: string, format?: InputFormat): InputSpec {
+  const eq = arg.indexOf('=');
+  if (eq > 0 && !arg.slice(0, eq).includes('/')) return { node: arg.slice(0, eq), path: arg.slice(eq + 1), format };
+  if (arg === '-') return { node: 'stdin', path: '-', format };
+  const name = basename(arg).replace(/\..*$/, '');
+  return { node: name || basename(arg), path: arg, format };
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+export async function readInput(spec: InputSpec, sink: RecordSink, options: ReadOptions = {}): Promise<InputStats> {
+  const stats = new InputStats(spec.path, spec.node);
+  const source = openInput(spec.path);
+  const it = source.chunks[Symbol.asyncIterator]();
+
+  // Hold chunks until the first full line (or 64 KiB) so the format can be told.
+  const head: Buffer[] = [];
+  let headLength = 0;
+  let done = false;
+  while (!done && headLength < HEAD_BYTES && (head.length === 0 || head[head.length - 1].indexOf(10) < 0)) {
+    const next = await it.next();
+    if (next.done) done = true;
+    else {
+      head.push(next.value);
+      headLength += next.value.length;
+    }
+  }
+  if (headLength === 0) return stats; // empty input: format stays 'empty'
+  stats.format = spec.format ?? detectFormat(Buffer.concat(head, headLength));
+
+  async function* chunks(): AsyncGenerator<Buffer> {
+    yield* head;
+    if (done) return;
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  const progress = (n: number): void => {
+    stats.bytes += n;
+    options.onProgress?.(source.rawBytes());
+  };
+
+  if (stats.format === 'memory-csv') {
+    async function* counted(): AsyncGenerator<Buffer> {
+      for await (const c of chunks()) {
+        progress(c.length);
+        yield c;
+      }
+    }
+    await readMemoryCsv(counted(), spec.node, sink, stats);
+    return stats;
+  }
+
+  const onLine = lineHandler(stats.format, spec.node, sink, stats);
+  const splitter = new LineSplitter(onLine, (line, length) => stats.skip(line, `line of ${length} bytes is longer than the ${options.maxLineBytes ?? DEFAULT_MAX_LINE}-byte limit`), options.maxLineBytes);
+  for await (const chunk of chunks()) {
+    splitter.push(chunk);
+    progress(chunk.length);
+  }
+  splitter.end();
+  stats.lines = splitter.lines;
+  return stats;
+}
+
+function lineHandler(format: InputFormat, node: string, sink: RecordSink, stats: InputStats) {
+  if (format === 'monitor') {
+    const parser = new MonitorParser();
+    return (buf: Buffer, start: number, end: number, lineNo: number): void => {
+      const kind = parser.parse(buf, start, end, lineNo);
+      if (kind === 'record') {
+        stats.records++;
+        sink.command(parser.record, node);
+      } else if (kind === 'error') stats.skip(lineNo, parser.error);
+    };
+  }
+  const parser = new ScanLineParser(format === 'scan-quoted');
+  return (buf: Buffer, start: number, end: number, lineNo: number): void => {
+    if (parser.parse(buf, start, end)) {
+      stats.records++;
+      sink.key(buf, parser.start, parser.end, node, null);
+    } else stats.skip(lineNo, parser.error);
+  };
+}

@@ -1,0 +1,151 @@
+// The JSON report: a stable contract ("schema": "slotscope.report/1"; additive changes only within /1).
+// Every other format renders from this object, so they cannot disagree.
+import type { AnalysisResult } from '../analyze/analyze-inputs.js';
+import type { CommandExample } from '../analyze/analyzer.js';
+import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
+import { SLOT_COUNT } from '../slot/key-slot.js';
+
+export const REPORT_SCHEMA = 'slotscope.report/1';
+
+export interface InputReport {
+  path: string;
+  node: string;
+  format: string;
+  bytes: number;
+  lines: number;
+  records: number;
+  skipped: { count: number; byReason: Record<string, number>; first: { line: number; reason: string }[] };
+}
+
+export interface CommandReport {
+  calls: number;
+  keyed: number;
+  crossSlot: number;
+  example?: CommandExample;
+}
+
+export interface NodeReport {
+  commands: number;
+  scriptCommands: number;
+  keyedCommands: number;
+  crossSlotCommands: number;
+  keys: number;
+  ops: number;
+  bytes: number;
+  slots: { keys: number[]; ops: number[]; bytes?: number[] };
+}
+
+export interface SlotSkew {
+  /** Ops on the busiest slot, and the mean over all 16384 slots. */
+  maxOps: number;
+  meanOps: number;
+  /** Slots that carry any op. */
+  activeSlots: number;
+  hotSlots: { slot: number; ops: number; share: number }[];
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  generator: { name: 'slotscope'; keySpecsFrom: string };
+  inputs: InputReport[];
+  totals: {
+    commands: number;
+    scriptCommands: number;
+    keyedCommands: number;
+    distinctKeys: number;
+    /** False once the key count passed the exact bound and per-slot HyperLogLog estimates took over. */
+    distinctKeysExact: boolean;
+    crossSlotCommands: number;
+    keyRecords: number;
+    bytes: number;
+    skippedLines: number;
+  };
+  commands: Record<string, CommandReport>;
+  unknownCommands: Record<string, number>;
+  slots: { keys: number[]; ops: number[]; bytes?: number[] };
+  skew: SlotSkew;
+  nodes: Record<string, NodeReport>;
+}
+
+const HOT_SLOTS = 10;
+
+export function buildReport({ analyzer: a, inputs }: AnalysisResult): Report {
+  const commands: Record<string, CommandReport> = {};
+  const order = a.table.all.filter((c) => a.calls[c.id] > 0).sort((x, y) => a.calls[y.id] - a.calls[x.id] || x.name.localeCompare(y.name));
+  for (const c of order) {
+    const entry: CommandReport = { calls: a.calls[c.id], keyed: a.keyed[c.id], crossSlot: a.crossSlot[c.id] };
+    const ex = a.crossSlotExample[c.id];
+    if (ex) entry.example = ex;
+    commands[c.name.replace('|', ' ')] = entry;
+  }
+  const unknownCommands = Object.fromEntries([...a.unknownCommands].sort((x, y) => y[1] - x[1]));
+  if (a.unknownOther > 0) unknownCommands['(other)'] = a.unknownOther;
+
+  const keysPerSlot = Array.from({ length: SLOT_COUNT }, (_, s) => a.keys.inSlot(s));
+  const nodes: Record<string, NodeReport> = {};
+  for (const [name, n] of a.nodes) {
+    const keys = Array.from({ length: SLOT_COUNT }, (_, s) => n.keys.inSlot(s));
+    nodes[name] = {
+      commands: n.commands,
+      scriptCommands: n.scriptCommands,
+      keyedCommands: n.keyedCommands,
+      crossSlotCommands: n.crossSlotCommands,
+      keys: sum(keys),
+      ops: sum(n.ops),
+      bytes: sum(n.bytes),
+      slots: { keys, ops: Array.from(n.ops), ...(a.hasBytes ? { bytes: Array.from(n.bytes) } : {}) },
+    };
+  }
+
+  return {
+    schema: REPORT_SCHEMA,
+    generator: { name: 'slotscope', keySpecsFrom: `redis ${KEY_SPECS_REDIS_VERSION}` },
+    inputs: inputs.map((s) => ({
+      path: s.path,
+      node: s.node,
+      format: s.format,
+      bytes: s.bytes,
+      lines: s.lines,
+      records: s.records,
+      skipped: { count: s.skippedCount, byReason: Object.fromEntries(s.skippedByReason), first: s.firstSkipped },
+    })),
+    totals: {
+      commands: a.commands,
+      scriptCommands: a.scriptCommands,
+      keyedCommands: a.keyedCommands,
+      distinctKeys: sum(keysPerSlot),
+      distinctKeysExact: a.keys.exact,
+      crossSlotCommands: a.crossSlotCommands,
+      keyRecords: a.keyRecords,
+      bytes: sum(a.bytes),
+      skippedLines: inputs.reduce((t, s) => t + s.skippedCount, 0),
+    },
+    commands,
+    unknownCommands,
+    slots: { keys: keysPerSlot, ops: Array.from(a.ops), ...(a.hasBytes ? { bytes: Array.from(a.bytes) } : {}) },
+    skew: skew(a.ops),
+    nodes,
+  };
+}
+
+function skew(ops: Float64Array): SlotSkew {
+  const total = sum(ops);
+  let max = 0;
+  let active = 0;
+  for (const v of ops) {
+    if (v > max) max = v;
+    if (v > 0) active++;
+  }
+  const hot = [...ops.keys()]
+    .filter((s) => ops[s] > 0)
+    .sort((x, y) => ops[y] - ops[x] || x - y)
+    .slice(0, HOT_SLOTS)
+    .map((slot) => ({ slot, ops: ops[slot], share: total ? ops[slot] / total : 0 }));
+  return { maxOps: max, meanOps: total / SLOT_COUNT, activeSlots: active, hotSlots: hot };
+}
+
+function sum(values: ArrayLike<number>): number {
+  let t = 0;
+  for (let i = 0; i < values.length; i++) t += values[i];
+  return t;
+}
