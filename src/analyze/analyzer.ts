@@ -57,7 +57,8 @@ export class Analyzer implements RecordSink {
   readonly keys: DistinctKeys;
   readonly ops = new Float64Array(SLOT_COUNT);
   readonly bytes = new Float64Array(SLOT_COUNT);
-  hasBytes = false;
+  /** Keys that came with a size (memory report): dedupes a key dumped from a primary and its replica. */
+  private sizedKeys: DistinctKeys | null = null;
   readonly nodes = new Map<string, NodeAggregate>();
 
   private keyIdx = new Int32Array(256);
@@ -150,14 +151,17 @@ export class Analyzer implements RecordSink {
     const node = this.node(nodeName);
     this.keyRecords++;
     const slot = slotOfRange(buf, start, end);
-    const isNew = this.keys.add(buf, start, end, slot);
+    this.keys.add(buf, start, end, slot);
     node.keys.add(buf, start, end, slot);
     if (meta) {
-      this.hasBytes = true;
       node.bytes[slot] += meta.bytes;
-      // A key dumped from both a primary and its replica is one key: count its bytes once.
-      if (isNew) this.bytes[slot] += meta.bytes;
+      this.sizedKeys ??= new DistinctKeys(this.distinctOptions);
+      if (this.sizedKeys.add(buf, start, end, slot)) this.bytes[slot] += meta.bytes;
     }
+  }
+
+  get hasBytes(): boolean {
+    return this.sizedKeys !== null;
   }
 
   /** The command name and its keys, other arguments as `?`. */

@@ -3,7 +3,7 @@
 // where client is ip:port, [ipv6]:port, unix:<server socket path>, or `lua` for commands a script ran.
 // Works on the line's bytes; arguments are unescaped in place and described by offsets.
 import { ArgList } from '../commands/args.js';
-import { BAD_ESCAPE, type Cursor, unescapeInPlace } from './sdsrepr.js';
+import { BAD_ESCAPE, type Cursor, badEscapeText, unescapeInPlace } from './sdsrepr.js';
 
 export const enum ClientKind {
   Tcp = 0,
@@ -94,7 +94,7 @@ export class MonitorParser {
       const argEnd = unescapeInPlace(buf, p, end, cur);
       if (argEnd < 0) {
         return this.fail(argEnd === BAD_ESCAPE
-          ? `bad escape ${JSON.stringify(buf.toString('latin1', cur.errorAt, Math.min(end, cur.errorAt + 4)))} in argument ${rec.argc + 1}`
+          ? `bad escape ${badEscapeText(buf, cur.errorAt, end)} in argument ${rec.argc + 1}`
           : `unterminated quote in argument ${rec.argc + 1}`);
       }
       rec.push(p + 1, argEnd);

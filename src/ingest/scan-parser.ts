@@ -1,6 +1,6 @@
 // `redis-cli --scan` output: one key per line, raw (stdout not a terminal) or quoted with sdscatrepr
 // escapes (`--no-raw`, or a terminal). Raw lines cannot carry a newline or NUL; quoted ones are exact.
-import { type Cursor, BAD_ESCAPE, unescapeInPlace } from './sdsrepr.js';
+import { BAD_ESCAPE, type Cursor, badEscapeText, unescapeInPlace } from './sdsrepr.js';
 
 export class ScanLineParser {
   start = 0;
@@ -20,7 +20,7 @@ export class ScanLineParser {
     }
     if (buf[start] !== 0x22) return this.fail('expected a quoted key ("...") in a --no-raw dump');
     const keyEnd = unescapeInPlace(buf, start, end, this.cur);
-    if (keyEnd === BAD_ESCAPE) return this.fail(`bad escape ${JSON.stringify(buf.toString('latin1', this.cur.errorAt, Math.min(end, this.cur.errorAt + 4)))}`);
+    if (keyEnd === BAD_ESCAPE) return this.fail(`bad escape ${badEscapeText(buf, this.cur.errorAt, end)}`);
     if (keyEnd < 0) return this.fail('unterminated quote');
     if (this.cur.next !== end) return this.fail('unexpected bytes after the closing quote');
     this.start = start + 1;

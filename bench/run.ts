@@ -1,0 +1,90 @@
+// npm run bench: our slot core side by side with cluster-key-slot (the peer ioredis and node-redis use),
+// on the same keys, then the whole analyze pipeline on a generated MONITOR capture of >= 200 MB.
+import clusterKeySlot from 'cluster-key-slot';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Bench } from 'tinybench';
+import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
+import { buildReport } from '../src/report/report.js';
+import { keySlot, slotOfRange } from '../src/slot/key-slot.js';
+import { writeMonitorCorpus } from './monitor-corpus.js';
+
+function sampleKeys(n: number): string[] {
+  let seed = 99;
+  const rnd = (m: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % m;
+  };
+  const shapes = [
+    (): string => `user:${rnd(1e6)}:profile`,
+    (): string => `session:${rnd(1 << 30).toString(16)}${rnd(1 << 30).toString(16)}`,
+    (): string => `{user:${rnd(1e6)}}:cart`,
+    (): string => `bull:emails:${rnd(1e6)}`,
+    (): string => `product:${rnd(5e4)}:stock`,
+    (): string => `caf\u00e9:${rnd(1000)}`,
+  ];
+  // Round-trip through bytes so the strings are flat, as keys read from a file or socket are; template
+  // literals would leave V8 cons-strings, which no real key is.
+  return Array.from({ length: n }, () => Buffer.from(shapes[rnd(shapes.length)]()).toString());
+}
+
+async function slotCore(): Promise<void> {
+  const keys = sampleKeys(10_000);
+  const buffers = keys.map((k) => Buffer.from(k));
+  // One arena with offsets: how the pipeline sees keys (ranges of a chunk), no Buffer object per key.
+  const arena = Buffer.concat(buffers);
+  const offsets = new Uint32Array(buffers.length + 1);
+  for (let i = 0; i < buffers.length; i++) offsets[i + 1] = offsets[i] + buffers[i].length;
+  for (let i = 0; i < keys.length; i++) {
+    if (keySlot(keys[i]) !== clusterKeySlot(keys[i]) || keySlot(buffers[i]) !== clusterKeySlot(buffers[i])) throw new Error(`slot mismatch on ${keys[i]}`);
+  }
+  let sink = 0;
+  const bench = new Bench({ time: 1500, warmup: true });
+  bench
+    .add('cluster-key-slot, string keys', () => { for (const k of keys) sink ^= clusterKeySlot(k); })
+    .add('slotscope keySlot, string keys', () => { for (const k of keys) sink ^= keySlot(k); })
+    .add('cluster-key-slot, Buffer keys', () => { for (const b of buffers) sink ^= clusterKeySlot(b); })
+    .add('slotscope keySlot, Buffer keys', () => { for (const b of buffers) sink ^= keySlot(b); })
+    .add('slotscope slotOfRange, byte ranges', () => { for (let i = 0; i < buffers.length; i++) sink ^= slotOfRange(arena, offsets[i], offsets[i + 1]); });
+  await bench.run();
+  const rate = new Map<string, number>();
+  const rows = bench.tasks.map((t) => {
+    const r = t.result as { throughput?: { mean: number }; hz?: number };
+    const perSec = (r.throughput?.mean ?? r.hz ?? 0) * keys.length;
+    rate.set(t.name, perSec);
+    return { task: t.name, 'M keys/s': (perSec / 1e6).toFixed(1) };
+  });
+  console.table(rows);
+  const ratio = (a: string, b: string): string => ((rate.get(a) ?? 0) / (rate.get(b) ?? 1)).toFixed(2);
+  console.log(`slot core vs cluster-key-slot: strings ${ratio('slotscope keySlot, string keys', 'cluster-key-slot, string keys')}x, Buffers ${ratio('slotscope keySlot, Buffer keys', 'cluster-key-slot, Buffer keys')}x, byte ranges vs its Buffers ${ratio('slotscope slotOfRange, byte ranges', 'cluster-key-slot, Buffer keys')}x (sink ${sink & 1})`);
+}
+
+async function pipeline(): Promise<void> {
+  const dir = fileURLToPath(new URL('../../bench/data/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const sizes = [50e6, 220e6];
+  for (const size of sizes) {
+    const path = `${dir}monitor-${size / 1e6}MB.txt`;
+    if (!existsSync(path) || statSync(path).size < size) {
+      process.stderr.write(`writing ${path}...\n`);
+      await writeMonitorCorpus(path, size);
+    }
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
+    const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+    const started = process.hrtime.bigint();
+    const result = await analyzeInputs([{ path, node: 'bench' }], { onProgress: () => { peakRss = Math.max(peakRss, process.memoryUsage().rss); } });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    clearInterval(sampler);
+    const report = buildReport(result);
+    const bytes = statSync(path).size;
+    const lines = result.inputs[0].lines;
+    console.log(`pipeline on ${(bytes / 1e6).toFixed(0)} MB, ${(lines / 1e6).toFixed(2)}M lines: ${(bytes / 1e6 / seconds).toFixed(0)} MB/s, ${(lines / 1e6 / seconds).toFixed(2)}M lines/s, ${seconds.toFixed(2)} s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (start ${(rssBefore / 2 ** 20).toFixed(0)} MiB); ${report.totals.distinctKeys.toLocaleString('en-US')} distinct keys${report.totals.distinctKeysExact ? '' : ' (estimated)'}, ${report.totals.crossSlotCommands.toLocaleString('en-US')} cross-slot`);
+  }
+}
+
+// `npm run bench` runs both; `node dist/bench/run.js slots|pipeline` runs one.
+const only = process.argv[2];
+if (!only || only === 'slots') await slotCore();
+if (!only || only === 'pipeline') await pipeline();

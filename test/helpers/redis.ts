@@ -1,0 +1,164 @@
+// Starts real redis-server processes for tests: free loopback ports, no persistence, a temp dir each,
+// stopped by PID. Nothing here imitates Redis; tests ask the real server.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+
+const run = promisify(execFile);
+
+export interface RedisServer {
+  port: number;
+  pid: number;
+  dir: string;
+  url: string;
+  client(): Redis;
+  stop(): Promise<void>;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+const taken = new Set<number>();
+
+/** A free port whose cluster bus port (port + 10000) is free too. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 30000);
+    if (taken.has(port) || taken.has(port + 10000)) continue;
+    if ((await portIsFree(port)) && (await portIsFree(port + 10000))) {
+      taken.add(port);
+      taken.add(port + 10000);
+      return port;
+    }
+  }
+  throw new Error('no free port pair found');
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+export async function startRedis(extraArgs: string[] = []): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'slotscope-redis-'));
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', join(dir, 'redis.log'), ...extraArgs], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (!child.pid) throw new Error('redis-server did not start (is it installed? apt-get install redis-server)');
+  const pid = child.pid;
+  const server: RedisServer = {
+    port,
+    pid,
+    dir,
+    url: `redis://127.0.0.1:${port}`,
+    client: () => {
+      const c = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => null });
+      c.on('error', () => {}); // failures surface as rejected commands; the event would only add noise
+      return c;
+    },
+    async stop() {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await waitFor(`redis-server on port ${port}`, async () => {
+    const c = server.client();
+    try {
+      return (await c.ping()) === 'PONG' ? true : undefined;
+    } finally {
+      c.disconnect();
+    }
+  });
+  return server;
+}
+
+export interface RedisCluster {
+  nodes: RedisServer[];
+  primaries: RedisServer[];
+  stop(): Promise<void>;
+}
+
+/** A real cluster made by `redis-cli --cluster create`: 3 primaries get 0-5460, 5461-10922, 10923-16383. */
+export async function startCluster(primaries = 3, replicas = 0): Promise<RedisCluster> {
+  const count = primaries * (1 + replicas);
+  const nodes = await Promise.all(
+    Array.from({ length: count }, () => startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '3000'])),
+  );
+  const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map((n) => n.stop()));
+  };
+  try {
+    await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30000 });
+    for (const n of nodes) {
+      await waitFor(`cluster_state:ok on ${n.port}`, async () => {
+        const c = n.client();
+        try {
+          return (await c.cluster('INFO')).includes('cluster_state:ok') ? true : undefined;
+        } finally {
+          c.disconnect();
+        }
+      }, 30000);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const roles = await Promise.all(nodes.map(async (n) => {
+    const c = n.client();
+    try {
+      return ((await c.role()) as unknown[])[0];
+    } finally {
+      c.disconnect();
+    }
+  }));
+  return { nodes, primaries: nodes.filter((_, i) => roles[i] === 'master'), stop };
+}
+
+/**
+ * Runs a real `redis-cli MONITOR` against a server, its stdout going to a file. ready resolves once MONITOR
+ * answered OK; stop() sends a marker ECHO, waits until the capture holds it (so every earlier command is
+ * in the file), then ends redis-cli.
+ */
+export async function monitorToFile(server: RedisServer, file: string): Promise<{ stop: () => Promise<void> }> {
+  const child = spawn('sh', ['-c', `exec redis-cli -p ${server.port} MONITOR > '${file}'`], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor('MONITOR to answer OK', async () => (readFileSync(file, 'latin1').startsWith('OK') ? true : undefined));
+  return {
+    async stop() {
+      const marker = `slotscope-capture-end-${process.pid}-${Date.now()}`;
+      const c = server.client();
+      try {
+        await c.echo(marker);
+      } finally {
+        c.disconnect();
+      }
+      await waitFor('the capture to catch up', async () => (readFileSync(file, 'latin1').includes(marker) ? true : undefined));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
