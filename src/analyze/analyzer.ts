@@ -6,7 +6,7 @@ import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
 import type { KeyMeta, RecordSink } from '../ingest/records.js';
 import { repr } from '../ingest/sdsrepr.js';
 import { SLOT_COUNT, slotOfRange } from '../slot/key-slot.js';
-import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions } from './distinct-keys.js';
+import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions, MASK_NODES } from './distinct-keys.js';
 
 export interface CommandExample {
   node: string;
@@ -16,16 +16,28 @@ export interface CommandExample {
 }
 
 export class NodeAggregate {
+  /** Node number in the shared key set's bitmask; past MASK_NODES the node keeps a set of its own. */
+  readonly maskIndex: number;
+  readonly ownKeys: DistinctKeys | null;
   commands = 0;
   scriptCommands = 0;
   keyedCommands = 0;
   crossSlotCommands = 0;
   readonly ops = new Float64Array(SLOT_COUNT);
   readonly bytes = new Float64Array(SLOT_COUNT);
-  readonly keys: DistinctKeys;
 
-  constructor(options: DistinctKeysOptions) {
-    this.keys = new DistinctKeys(options);
+  constructor(
+    readonly index: number,
+    private readonly shared: DistinctKeys,
+    options: DistinctKeysOptions,
+  ) {
+    this.maskIndex = index < MASK_NODES ? index : -1;
+    this.ownKeys = index < MASK_NODES ? null : new DistinctKeys(options);
+  }
+
+  /** Distinct keys this node saw in a slot. */
+  keysInSlot(slot: number): number {
+    return this.ownKeys ? this.ownKeys.inSlot(slot) : this.shared.inSlot(slot, this.maskIndex);
   }
 }
 
@@ -80,7 +92,7 @@ export class Analyzer implements RecordSink {
   node(name: string): NodeAggregate {
     let agg = this.nodes.get(name);
     if (!agg) {
-      agg = new NodeAggregate(this.distinctOptions);
+      agg = new NodeAggregate(this.nodes.size, this.keys, this.distinctOptions);
       this.nodes.set(name, agg);
     }
     return agg;
@@ -118,8 +130,8 @@ export class Analyzer implements RecordSink {
       const s = rec.start[a];
       const e = rec.end[a];
       const slot = slotOfRange(buf, s, e);
-      this.keys.add(buf, s, e, slot);
-      node.keys.add(buf, s, e, slot);
+      this.keys.add(buf, s, e, slot, node.maskIndex);
+      node.ownKeys?.add(buf, s, e, slot, -1);
       // Distinct slots of this command; n is small, so a linear scan beats any set.
       let seen = false;
       for (let j = 0; j < distinctSlots; j++) {
@@ -151,12 +163,12 @@ export class Analyzer implements RecordSink {
     const node = this.node(nodeName);
     this.keyRecords++;
     const slot = slotOfRange(buf, start, end);
-    this.keys.add(buf, start, end, slot);
-    node.keys.add(buf, start, end, slot);
+    this.keys.add(buf, start, end, slot, node.maskIndex);
+    node.ownKeys?.add(buf, start, end, slot, -1);
     if (meta) {
       node.bytes[slot] += meta.bytes;
       this.sizedKeys ??= new DistinctKeys(this.distinctOptions);
-      if (this.sizedKeys.add(buf, start, end, slot)) this.bytes[slot] += meta.bytes;
+      if (this.sizedKeys.add(buf, start, end, slot, -1)) this.bytes[slot] += meta.bytes;
     }
   }
 

@@ -1,7 +1,13 @@
-// Distinct keys per slot: exact (a byte-arena hash set, no object per key) up to a bound, then a
-// HyperLogLog per slot, so memory stays bounded however large the keyspace.
+// Distinct keys per slot, overall and per node: exact up to a bound, then HyperLogLog sketches per slot,
+// so memory stays bounded however large the keyspace.
+//
+// The exact set is built for memory latency, which is what a large keyspace costs: one open-addressing
+// table whose entries hold [hash, arena offset, length, node bitmask] (a probe reads one cache line) and
+// one byte arena holding each key as [slot: 2 bytes][key bytes], so no key starts at 0 and offset 0 marks
+// an empty entry. No object per key.
 import { SLOT_COUNT } from '../slot/key-slot.js';
-import { HllBank, hashBytes } from './hyperloglog.js';
+import { HllBank } from './hyperloglog.js';
+import { hashBytes } from './key-hash.js';
 
 export interface DistinctKeysOptions {
   /** Keys held exactly before switching to sketches. */
@@ -12,18 +18,20 @@ export interface DistinctKeysOptions {
 
 export const DEFAULT_DISTINCT_OPTIONS: DistinctKeysOptions = { maxExactKeys: 2_000_000, precision: 9 };
 
+/** Nodes tracked through the entries' bitmask; each further node gets a set of its own. */
+export const MASK_NODES = 32;
+
+const STRIDE = 4;
+
 export class DistinctKeys {
-  /** Exact counts per slot while exact; after the switch, estimates are computed on demand. */
   private readonly perSlot = new Float64Array(SLOT_COUNT);
-  private arena = Buffer.allocUnsafe(1 << 16);
+  private readonly nodePerSlot: Float64Array[] = [];
+  private arena: Uint8Array = new Uint8Array(1 << 16);
   private arenaUsed = 0;
-  private offsets: Uint32Array = new Uint32Array(1024);
-  private lengths: Uint32Array = new Uint32Array(1024);
-  private hashes: Uint32Array = new Uint32Array(1024);
-  private slotOf = new Uint16Array(1024);
   private count = 0;
-  private table = new Int32Array(2048).fill(-1);
+  private table: Int32Array = new Int32Array(STRIDE * 4096);
   private sketch: HllBank | null = null;
+  private readonly nodeSketches: HllBank[] = [];
 
   constructor(private readonly options: DistinctKeysOptions = DEFAULT_DISTINCT_OPTIONS) {}
 
@@ -31,101 +39,119 @@ export class DistinctKeys {
     return this.sketch === null;
   }
 
-  /** Adds the key buf[start, end) whose slot is slot; false when it was already counted (exact mode only). */
-  add(buf: Uint8Array, start: number, end: number, slot: number): boolean {
-    const hash = hashBytes(buf, start, end);
+  /**
+   * Adds the key buf[start, end) with slot `slot`, seen by node number `node` (< MASK_NODES, or -1 for
+   * none). Returns false when the key was already counted (exact mode only).
+   */
+  add(buf: Uint8Array, start: number, end: number, slot: number, node: number): boolean {
+    const hash = hashBytes(buf, start, end) | 0;
     if (this.sketch) {
       this.sketch.add(slot, hash);
+      if (node >= 0) this.nodeSketch(node).add(slot, hash);
       return true;
     }
     const table = this.table;
-    const mask = table.length - 1;
+    const mask = table.length / STRIDE - 1;
     const len = end - start;
-    let h = hash & mask;
+    let at = (hash & mask) * STRIDE;
     for (;;) {
-      const idx = table[h];
-      if (idx === -1) break;
-      if (this.hashes[idx] === hash && this.lengths[idx] === len && this.sameBytes(idx, buf, start, len)) return false;
-      h = (h + 1) & mask;
+      const offset = table[at + 1];
+      if (offset === 0) break;
+      if (table[at] === hash && table[at + 2] === len && this.sameBytes(offset, buf, start, len)) {
+        const bit = node >= 0 ? 1 << node : 0;
+        if ((table[at + 3] & bit) !== bit) {
+          table[at + 3] |= bit;
+          this.nodeCounts(node)[slot]++;
+        }
+        return false;
+      }
+      at = (at + STRIDE) & (table.length - 1);
     }
     if (this.count >= this.options.maxExactKeys) {
       this.switchToSketch();
-      this.sketch!.add(slot, hash);
-      return true;
+      return this.add(buf, start, end, slot, node);
     }
-    table[h] = this.store(buf, start, len, hash, slot);
+    table[at] = hash;
+    table[at + 1] = this.store(buf, start, len, slot);
+    table[at + 2] = len;
+    table[at + 3] = node >= 0 ? 1 << node : 0;
+    this.count++;
     this.perSlot[slot]++;
-    if (this.count * 2 > table.length) this.grow();
+    if (node >= 0) this.nodeCounts(node)[slot]++;
+    if (this.count * 2 * STRIDE > table.length) this.grow(); // load factor 1/2
     return true;
   }
 
-  total(): number {
-    let sum = 0;
-    for (let s = 0; s < SLOT_COUNT; s++) sum += this.inSlot(s);
-    return Math.round(sum);
+  /** Distinct keys in a slot, overall or as seen by one node. */
+  inSlot(slot: number, node = -1): number {
+    if (node < 0) return this.sketch ? Math.round(this.sketch.estimate(slot)) : this.perSlot[slot];
+    if (this.sketch) return this.nodeSketches[node] ? Math.round(this.nodeSketches[node].estimate(slot)) : 0;
+    return this.nodePerSlot[node]?.[slot] ?? 0;
   }
 
-  inSlot(slot: number): number {
-    return this.sketch ? Math.round(this.sketch.estimate(slot)) : this.perSlot[slot];
+  private nodeCounts(node: number): Float64Array {
+    return (this.nodePerSlot[node] ??= new Float64Array(SLOT_COUNT));
   }
 
-  private sameBytes(idx: number, buf: Uint8Array, start: number, len: number): boolean {
+  private nodeSketch(node: number): HllBank {
+    return (this.nodeSketches[node] ??= new HllBank(SLOT_COUNT, this.options.precision));
+  }
+
+  /** Compares the key bytes stored at arena[at] with buf[start, start + len). */
+  private sameBytes(at: number, buf: Uint8Array, start: number, len: number): boolean {
     const arena = this.arena;
-    const off = this.offsets[idx];
-    for (let k = 0; k < len; k++) if (arena[off + k] !== buf[start + k]) return false;
+    for (let k = 0; k < len; k++) if (arena[at + k] !== buf[start + k]) return false;
     return true;
   }
 
-  private store(buf: Uint8Array, start: number, len: number, hash: number, slot: number): number {
-    if (this.arenaUsed + len > this.arena.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + len));
-      this.arena.copy(bigger, 0, 0, this.arenaUsed);
+  /** Appends [slot][key bytes] to the arena; returns where the key bytes start. */
+  private store(buf: Uint8Array, start: number, len: number, slot: number): number {
+    if (this.arenaUsed + len + 2 > this.arena.length) {
+      const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len + 2));
+      bigger.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = bigger;
     }
-    this.arena.set(buf.subarray(start, start + len), this.arenaUsed);
-    const idx = this.count++;
-    if (idx === this.offsets.length) {
-      this.offsets = growU32(this.offsets);
-      this.lengths = growU32(this.lengths);
-      this.hashes = growU32(this.hashes);
-      const slots = new Uint16Array(this.slotOf.length * 2);
-      slots.set(this.slotOf);
-      this.slotOf = slots;
-    }
-    this.offsets[idx] = this.arenaUsed;
-    this.lengths[idx] = len;
-    this.hashes[idx] = hash;
-    this.slotOf[idx] = slot;
-    this.arenaUsed += len;
-    return idx;
+    const arena = this.arena;
+    const at = this.arenaUsed;
+    arena[at] = slot & 0xff;
+    arena[at + 1] = slot >>> 8;
+    for (let k = 0; k < len; k++) arena[at + 2 + k] = buf[start + k];
+    this.arenaUsed += len + 2;
+    return at + 2;
   }
 
   private grow(): void {
-    const table = new Int32Array(this.table.length * 2).fill(-1);
-    const mask = table.length - 1;
-    for (let idx = 0; idx < this.count; idx++) {
-      let h = this.hashes[idx] & mask;
-      while (table[h] !== -1) h = (h + 1) & mask;
-      table[h] = idx;
+    const old = this.table;
+    const table = new Int32Array(old.length * 2);
+    const wrap = table.length - 1;
+    const mask = table.length / STRIDE - 1;
+    for (let from = 0; from < old.length; from += STRIDE) {
+      if (old[from + 1] === 0) continue;
+      let at = (old[from] & mask) * STRIDE;
+      while (table[at + 1] !== 0) at = (at + STRIDE) & wrap;
+      table[at] = old[from];
+      table[at + 1] = old[from + 1];
+      table[at + 2] = old[from + 2];
+      table[at + 3] = old[from + 3];
     }
     this.table = table;
   }
 
   private switchToSketch(): void {
     const sketch = new HllBank(SLOT_COUNT, this.options.precision);
-    for (let idx = 0; idx < this.count; idx++) sketch.add(this.slotOf[idx], this.hashes[idx]);
+    const table = this.table;
+    for (let at = 0; at < table.length; at += STRIDE) {
+      if (table[at + 1] === 0) continue;
+      const keyAt = table[at + 1];
+      const slot = this.arena[keyAt - 2] | (this.arena[keyAt - 1] << 8);
+      sketch.add(slot, table[at]);
+      for (let m = table[at + 3] >>> 0, node = 0; m !== 0; m >>>= 1, node++) if (m & 1) this.nodeSketch(node).add(slot, table[at]);
+    }
     this.sketch = sketch;
     // Release the exact set.
-    this.arena = Buffer.alloc(0);
-    this.offsets = this.lengths = this.hashes = new Uint32Array(0);
-    this.slotOf = new Uint16Array(0);
+    this.arena = new Uint8Array(0);
     this.table = new Int32Array(0);
+    this.nodePerSlot.length = 0;
     this.count = 0;
   }
-}
-
-function growU32(a: Uint32Array): Uint32Array {
-  const b = new Uint32Array(a.length * 2);
-  b.set(a);
-  return b;
 }

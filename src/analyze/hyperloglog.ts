@@ -17,7 +17,7 @@ export class HllBank {
 
   /** Adds a 32-bit hash to sketch i. */
   add(i: number, hash: number): void {
-    const idx = hash >>> this.shift;
+    const idx = (hash >>> this.shift) & (this.m - 1);
     const rest = (hash << this.precision) | (1 << (this.precision - 1)); // guard bit bounds the rank
     const rank = Math.clz32(rest) + 1;
     const at = i * this.m + idx;
@@ -39,16 +39,4 @@ export class HllBank {
     const raw = (alpha * m * m) / sum;
     return raw <= 2.5 * m && zeros > 0 ? m * Math.log(m / zeros) : raw;
   }
-}
-
-/** FNV-1a over bytes with murmur3's finaliser, for sketches and hash sets. */
-export function hashBytes(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }

@@ -84,7 +84,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult): Report {
   const keysPerSlot = Array.from({ length: SLOT_COUNT }, (_, s) => a.keys.inSlot(s));
   const nodes: Record<string, NodeReport> = {};
   for (const [name, n] of a.nodes) {
-    const keys = Array.from({ length: SLOT_COUNT }, (_, s) => n.keys.inSlot(s));
+    const keys = Array.from({ length: SLOT_COUNT }, (_, s) => n.keysInSlot(s));
     nodes[name] = {
       commands: n.commands,
       scriptCommands: n.scriptCommands,

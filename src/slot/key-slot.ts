@@ -1,6 +1,7 @@
 // Hash slot of a key, mirroring keyHashSlot() in Redis's cluster.c: if the key has a '{' and a later
 // '}' with at least one byte between the FIRST '{' and the first '}' after it, only those bytes are
 // hashed; otherwise the whole key is.
+import { viewFor } from '../bytes/byte-view.js';
 import { crc16, crc16Step, crc16Step4, crc16Utf8 } from './crc16.js';
 
 export const SLOT_COUNT = 16384;
@@ -8,31 +9,17 @@ const SLOT_MASK = 16383;
 const OPEN = 0x7b; // {
 const CLOSE = 0x7d; // }
 
-// Big-endian 32-bit reads through a DataView: four bytes per load (a JS byte loop costs ~1.2 ns a byte),
-// and a SWAR test for '{' in all four at once. The pipeline hashes many keys of one chunk in a row, so a
-// view is made for an array seen twice running and kept (an identity check; `.buffer` is a costly
-// getter). A one-off array, such as a lone Buffer key, takes the byte loop and allocates nothing.
-let viewOf: Uint8Array | null = null;
-let lastSeen: Uint8Array | null = null;
-let view: DataView = new DataView(new ArrayBuffer(0));
 const BRACES = 0x7b7b7b7b;
 
 /** Slot of the key stored in bytes[start, end). */
 export function slotOfRange(bytes: Uint8Array, start: number, end: number): number {
-  if (bytes !== viewOf) {
-    if (bytes !== lastSeen) {
-      lastSeen = bytes;
-      return slotOfBytes(bytes, start, end);
-    }
-    viewOf = bytes;
-    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  const dv = view;
+  const dv = viewFor(bytes);
+  if (dv === null) return slotOfBytes(bytes, start, end);
   let crc = 0;
   let i = start;
   for (; i + 3 < end; i += 4) {
     const w = dv.getUint32(i);
-    const x = w ^ BRACES;
+    const x = w ^ BRACES; // SWAR: a zero byte in x is a '{' in w
     if (((x - 0x01010101) & ~x & 0x80808080) !== 0) return slotWithBrace(bytes, start, end);
     crc = crc16Step4(crc, w);
   }

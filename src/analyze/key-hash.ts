@@ -1,0 +1,30 @@
+// A 32-bit hash of a key's bytes for hash sets and sketches: MurmurHash3 (x86_32) over big-endian words,
+// four bytes per load through the shared DataView where there is one.
+import { viewFor } from '../bytes/byte-view.js';
+
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  const dv = viewFor(bytes);
+  let h = (end - start) ^ 0x9747b28c;
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    const k = dv ? dv.getUint32(i) : (bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3];
+    h ^= mixK(k);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let k = 0;
+  for (; i < end; i++) k = (k << 8) | bytes[i];
+  if (k !== 0 || i > start) h ^= mixK(k);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function mixK(k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, 0x1b873593);
+}

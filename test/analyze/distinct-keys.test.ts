@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DistinctKeys } from '../../src/analyze/distinct-keys.js';
+import { slotOfRange } from '../../src/slot/key-slot.js';
+
+function feed(d: DistinctKeys, keys: Buffer[], nodes: number[]): void {
+  // One arena, as the pipeline sees keys: ranges of a shared buffer.
+  const arena = Buffer.concat(keys);
+  let off = 0;
+  keys.forEach((k, i) => {
+    d.add(arena, off, off + k.length, slotOfRange(arena, off, off + k.length), nodes[i]);
+    off += k.length;
+  });
+}
+
+describe('DistinctKeys', () => {
+  it('counts exactly like a Set, per slot and per node, below the bound', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.uint8Array({ maxLength: 12 }), fc.integer({ min: -1, max: 31 })), { maxLength: 300 }), (entries) => {
+        const d = new DistinctKeys({ maxExactKeys: 10_000, precision: 9 });
+        const keys = entries.map(([k]) => Buffer.from(k));
+        feed(d, keys, entries.map(([, n]) => n));
+        const all = new Map<string, number>();
+        const perNode = new Map<number, Map<string, number>>();
+        for (const [i, k] of keys.entries()) {
+          const hex = k.toString('hex');
+          const slot = slotOfRange(k, 0, k.length);
+          all.set(hex, slot);
+          const node = entries[i][1];
+          if (node >= 0) (perNode.get(node) ?? perNode.set(node, new Map()).get(node)!).set(hex, slot);
+        }
+        const slots = new Set(all.values());
+        for (const s of slots) expect(d.inSlot(s)).toBe([...all.values()].filter((v) => v === s).length);
+        for (const [node, m] of perNode) for (const s of new Set(m.values())) expect(d.inSlot(s, node)).toBe([...m.values()].filter((v) => v === s).length);
+        expect(d.exact).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('switches to per-slot sketches past the bound and stays within a few percent', () => {
+    const d = new DistinctKeys({ maxExactKeys: 5_000, precision: 9 });
+    const keys = Array.from({ length: 60_000 }, (_, i) => Buffer.from(`{tag${i % 8}}:user:${i}`));
+    feed(d, keys, keys.map(() => 0));
+    feed(d, keys.slice(0, 20_000), keys.slice(0, 20_000).map(() => 1)); // repeats add nothing overall
+    expect(d.exact).toBe(false);
+    let total = 0;
+    let node0 = 0;
+    let node1 = 0;
+    for (let s = 0; s < 16384; s++) {
+      total += d.inSlot(s);
+      node0 += d.inSlot(s, 0);
+      node1 += d.inSlot(s, 1);
+    }
+    expect(Math.abs(total - 60_000) / 60_000).toBeLessThan(0.05);
+    expect(Math.abs(node0 - 60_000) / 60_000).toBeLessThan(0.05);
+    expect(Math.abs(node1 - 20_000) / 20_000).toBeLessThan(0.05);
+  });
+});
