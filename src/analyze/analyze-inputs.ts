@@ -19,6 +19,8 @@ export async function analyzeInputs(specs: InputSpec[], options: AnalyzeOptions 
   for (const [i, spec] of specs.entries()) {
     options.onInput?.(spec, i);
     inputs.push(await readInput(spec, analyzer, options));
+    analyzer.endInput(spec.node);
   }
+  analyzer.finish();
   return { analyzer, inputs };
 }

@@ -2,18 +2,16 @@
 // per-node figures and cross-slot commands. Everything is counted in typed arrays indexed by command id
 // or slot; the only strings built on the hot path are for the first example of each cross-slot command.
 import { CommandTable } from '../commands/command-table.js';
+import type { CommandInfo } from '../commands/command-table.js';
 import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
 import type { KeyMeta, RecordSink } from '../ingest/records.js';
-import { repr } from '../ingest/sdsrepr.js';
 import { SLOT_COUNT, slotOfRange } from '../slot/key-slot.js';
+import { type CommandExample, renderCommand } from './command-example.js';
 import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions, MASK_NODES } from './distinct-keys.js';
-
-export interface CommandExample {
-  node: string;
-  line: number;
-  /** The command name and its keys; every other argument is shown as `?` so values never leave. */
-  command: string;
-}
+import { type FindingId, Findings } from './findings.js';
+import { keyPattern } from './key-pattern.js';
+import { type ScriptCallEnd, ScriptTracker } from './scripts.js';
+import { type TransactionEnd, TransactionTracker, type TxRole } from './transactions.js';
 
 export class NodeAggregate {
   /** Node number in the shared key set's bitmask; past MASK_NODES the node keeps a set of its own. */
@@ -44,12 +42,51 @@ export class NodeAggregate {
 /** Distinct unknown command names kept by name; more are counted together. */
 const MAX_UNKNOWN_NAMES = 200;
 
+/** Hooks for callers that need each verdict, such as a replay against a real cluster. */
+export interface AnalysisObserver {
+  command?(node: string, line: number, crossSlot: boolean): void;
+  transaction?(end: TransactionEnd): void;
+  scriptCall?(end: ScriptCallEnd): void;
+}
+
 export interface AnalyzerOptions {
   distinct?: DistinctKeysOptions;
   table?: CommandTable;
   /** Show keys in examples as `<key>` placeholders. */
   redactKeys?: boolean;
+  observer?: AnalysisObserver;
 }
+
+export interface DbStats {
+  commands: number;
+  patterns: Map<string, number>;
+}
+
+/** What a command means for readiness, beyond its keys. */
+const enum Kind {
+  Plain = 0,
+  SingleNode = 1,
+  MoveSwapdb = 2,
+  PubSub = 3,
+  Script = 4,
+  DataMove = 5,
+}
+
+const KIND_BY_NAME: Record<string, Kind> = {
+  keys: Kind.SingleNode, scan: Kind.SingleNode, dbsize: Kind.SingleNode, randomkey: Kind.SingleNode, flushdb: Kind.SingleNode, flushall: Kind.SingleNode,
+  move: Kind.MoveSwapdb, swapdb: Kind.MoveSwapdb,
+  publish: Kind.PubSub, subscribe: Kind.PubSub, psubscribe: Kind.PubSub,
+  eval: Kind.Script, evalsha: Kind.Script, eval_ro: Kind.Script, evalsha_ro: Kind.Script, fcall: Kind.Script, fcall_ro: Kind.Script,
+  rename: Kind.DataMove, renamenx: Kind.DataMove, smove: Kind.DataMove, lmove: Kind.DataMove, blmove: Kind.DataMove, rpoplpush: Kind.DataMove,
+  brpoplpush: Kind.DataMove, copy: Kind.DataMove, sort: Kind.DataMove, bitop: Kind.DataMove, sunionstore: Kind.DataMove, sinterstore: Kind.DataMove,
+  sdiffstore: Kind.DataMove, zunionstore: Kind.DataMove, zinterstore: Kind.DataMove, zdiffstore: Kind.DataMove, zrangestore: Kind.DataMove,
+  georadius: Kind.DataMove, georadiusbymember: Kind.DataMove, geosearchstore: Kind.DataMove, pfmerge: Kind.DataMove,
+};
+
+const TX_ROLE: Record<string, TxRole> = { multi: 'multi', exec: 'exec', discard: 'discard', watch: 'watch', unwatch: 'unwatch' };
+
+/** Patterns of a finding's keys come from its first occurrences only: patterns cost a regex per key. */
+const PATTERN_SAMPLE = 10_000;
 
 export class Analyzer implements RecordSink {
   readonly table: CommandTable;
@@ -57,6 +94,8 @@ export class Analyzer implements RecordSink {
   readonly keyed: Float64Array;
   readonly crossSlot: Float64Array;
   readonly crossSlotExample: (CommandExample | undefined)[] = [];
+  /** Per command id: how often it was queued in a cross-slot transaction. */
+  readonly inCrossSlotTx: Float64Array;
   readonly unknownCommands = new Map<string, number>();
   unknownOther = 0;
 
@@ -69,24 +108,37 @@ export class Analyzer implements RecordSink {
   readonly keys: DistinctKeys;
   readonly ops = new Float64Array(SLOT_COUNT);
   readonly bytes = new Float64Array(SLOT_COUNT);
+  readonly nodes = new Map<string, NodeAggregate>();
+  readonly dbs = new Map<number, DbStats>();
+  readonly findings = new Findings();
+  readonly transactions = new TransactionTracker();
+  readonly scripts = new ScriptTracker();
   /** Keys that came with a size (memory report): dedupes a key dumped from a primary and its replica. */
   private sizedKeys: DistinctKeys | null = null;
-  readonly nodes = new Map<string, NodeAggregate>();
 
   private keyIdx = new Int32Array(256);
   private slots = new Int32Array(256);
+  private readonly kinds: Uint8Array;
+  private readonly roles: TxRole[];
+  private readonly blocking: Uint8Array;
   private readonly distinctOptions: DistinctKeysOptions;
   private readonly redactKeys: boolean;
+  private readonly observer: AnalysisObserver;
 
   constructor(options: AnalyzerOptions = {}) {
     this.table = options.table ?? new CommandTable();
-    const n = this.table.all.length;
-    this.calls = new Float64Array(n);
-    this.keyed = new Float64Array(n);
-    this.crossSlot = new Float64Array(n);
+    const all = this.table.all;
+    this.calls = new Float64Array(all.length);
+    this.keyed = new Float64Array(all.length);
+    this.crossSlot = new Float64Array(all.length);
+    this.inCrossSlotTx = new Float64Array(all.length);
+    this.kinds = Uint8Array.from(all, (c) => KIND_BY_NAME[c.name] ?? Kind.Plain);
+    this.roles = all.map((c) => TX_ROLE[c.name] ?? null);
+    this.blocking = Uint8Array.from(all, (c) => (c.def.acl.includes('blocking') ? 1 : 0));
     this.distinctOptions = options.distinct ?? DEFAULT_DISTINCT_OPTIONS;
     this.keys = new DistinctKeys(this.distinctOptions);
     this.redactKeys = options.redactKeys ?? false;
+    this.observer = options.observer ?? {};
   }
 
   node(name: string): NodeAggregate {
@@ -104,13 +156,20 @@ export class Analyzer implements RecordSink {
     if (client) {
       this.commands++;
       node.commands++;
+      // Any client line ends the script call running before it on this node.
+      const ended = this.scripts.end(nodeName);
+      if (ended) this.scriptEnded(ended);
+      if (rec.clientKind === ClientKind.Unix) this.findings.add('unix-socket-clients');
     } else {
       this.scriptCommands++;
       node.scriptCommands++;
     }
     const cmd = this.table.lookup(rec);
     if (!cmd) {
-      if (client) this.countUnknown(rec);
+      if (client) {
+        this.countUnknown(rec);
+        this.findings.add('unknown-command', () => ({ node: nodeName, line: rec.lineNo, command: renderCommand(rec, this.keyIdx, 0, false, this.redactKeys) }));
+      }
       return;
     }
     if (client) this.calls[cmd.id]++;
@@ -119,43 +178,58 @@ export class Analyzer implements RecordSink {
       this.slots = new Int32Array(rec.argc * 2);
     }
     const n = cmd.getKeys(rec, this.keyIdx);
-    if (n === 0) return;
+    const distinctSlots = n > 0 ? this.keySlots(rec, n, node) : 0;
+    if (!client) {
+      if (n > 0 && this.scripts.isOpen(nodeName)) this.scripts.touch(nodeName, this.keyStrings(rec, n), this.slots, distinctSlots);
+      return;
+    }
 
-    const buf = rec.buf;
-    const keyIdx = this.keyIdx;
-    const slots = this.slots;
-    let distinctSlots = 0;
-    for (let k = 0; k < n; k++) {
-      const a = keyIdx[k];
-      const s = rec.start[a];
-      const e = rec.end[a];
-      const slot = slotOfRange(buf, s, e);
-      this.keys.add(buf, s, e, slot, node.maskIndex);
-      node.ownKeys?.add(buf, s, e, slot, -1);
-      // Distinct slots of this command; n is small, so a linear scan beats any set.
-      let seen = false;
+    const crossSlot = distinctSlots > 1;
+    if (n > 0) {
+      this.keyedCommands++;
+      node.keyedCommands++;
+      this.keyed[cmd.id]++;
       for (let j = 0; j < distinctSlots; j++) {
-        if (slots[j] === slot) {
-          seen = true;
-          break;
-        }
+        this.ops[this.slots[j]]++;
+        node.ops[this.slots[j]]++;
       }
-      if (!seen) slots[distinctSlots++] = slot;
     }
-    if (!client) return;
-
-    this.keyedCommands++;
-    node.keyedCommands++;
-    this.keyed[cmd.id]++;
-    for (let j = 0; j < distinctSlots; j++) {
-      this.ops[slots[j]]++;
-      node.ops[slots[j]]++;
-    }
-    if (distinctSlots > 1) {
+    const example = (): CommandExample => ({ node: nodeName, line: rec.lineNo, command: this.render(rec, cmd, n) });
+    if (crossSlot) {
       this.crossSlotCommands++;
       node.crossSlotCommands++;
       this.crossSlot[cmd.id]++;
-      if (!this.crossSlotExample[cmd.id]) this.crossSlotExample[cmd.id] = this.example(rec, nodeName, n);
+      if (!this.crossSlotExample[cmd.id]) this.crossSlotExample[cmd.id] = example();
+      this.finding('cross-slot-command', rec, n, example);
+      if (this.blocking[cmd.id]) this.finding('blocking-cross-slot', rec, n, example);
+      if (this.kinds[cmd.id] === Kind.DataMove) this.finding('cross-slot-move', rec, n, example);
+    }
+    this.observer.command?.(nodeName, rec.lineNo, crossSlot);
+
+    if (rec.db !== 0) this.onNonzeroDb(rec, n, example);
+    switch (this.kinds[cmd.id]) {
+      case Kind.SingleNode:
+        this.findings.add('single-node-keyspace', example);
+        break;
+      case Kind.MoveSwapdb:
+        this.findings.add('move-swapdb', example);
+        break;
+      case Kind.PubSub:
+        this.findings.add('pubsub-broadcast', example);
+        break;
+      case Kind.Script: {
+        const ended = this.scripts.begin(nodeName, rec.lineNo, rec, cmd.name, this.keyStrings(rec, n), Array.from(this.slots.subarray(0, distinctSlots)), example);
+        if (ended) this.scriptEnded(ended);
+        break;
+      }
+    }
+
+    const role = this.roles[cmd.id];
+    if (this.transactions.needsState(role)) {
+      const wantRender = !this.findings.tallies.get('cross-slot-transaction')?.example;
+      const end = this.transactions.onCommand(nodeName, rec.clientAddress(), role, rec.lineNo, cmd.id, this.slots, distinctSlots, wantRender ? () => this.render(rec, cmd, n) : null, () => this.keyStrings(rec, n));
+      if (end === 'partial') this.findings.add('partial-transaction');
+      else if (end) this.transactionEnded(end);
     }
   }
 
@@ -172,21 +246,97 @@ export class Analyzer implements RecordSink {
     }
   }
 
+  /** An input ended: a script call still open on its node has run all it will. */
+  endInput(nodeName: string): void {
+    const ended = this.scripts.end(nodeName);
+    if (ended) this.scriptEnded(ended);
+  }
+
+  /** All input ended: blocks never closed by EXEC are partial. */
+  finish(): void {
+    for (let i = this.transactions.openBlocks(); i > 0; i--) this.findings.add('partial-transaction');
+  }
+
   get hasBytes(): boolean {
     return this.sizedKeys !== null;
   }
 
-  /** The command name and its keys, other arguments as `?`. */
-  example(rec: MonitorRecord, node: string, keyCount: number): CommandExample {
-    const isKey = new Set<number>();
-    for (let k = 0; k < keyCount; k++) isKey.add(this.keyIdx[k]);
-    const parts: string[] = [];
-    for (let a = 0; a < rec.argc; a++) {
-      if (a === 0 || (a === 1 && this.table.lookup(rec)?.name.includes('|'))) parts.push(rec.buf.toString('latin1', rec.start[a], rec.end[a]).toLowerCase());
-      else if (isKey.has(a)) parts.push(this.redactKeys ? '<key>' : repr(rec.buf, rec.start[a], rec.end[a]));
-      else parts.push('?');
+  /** Slots of the n keys whose indexes are in keyIdx, counted as keys; distinct slots go to this.slots. */
+  private keySlots(rec: MonitorRecord, n: number, node: NodeAggregate): number {
+    const buf = rec.buf;
+    const keyIdx = this.keyIdx;
+    const slots = this.slots;
+    let distinct = 0;
+    for (let k = 0; k < n; k++) {
+      const a = keyIdx[k];
+      const s = rec.start[a];
+      const e = rec.end[a];
+      const slot = slotOfRange(buf, s, e);
+      this.keys.add(buf, s, e, slot, node.maskIndex);
+      node.ownKeys?.add(buf, s, e, slot, -1);
+      // n is small, so a linear scan beats any set.
+      let seen = false;
+      for (let j = 0; j < distinct; j++) {
+        if (slots[j] === slot) {
+          seen = true;
+          break;
+        }
+      }
+      if (!seen) slots[distinct++] = slot;
     }
-    return { node, line: rec.lineNo, command: parts.join(' ') };
+    return distinct;
+  }
+
+  private keyStrings(rec: MonitorRecord, n: number): string[] {
+    const out: string[] = [];
+    for (let k = 0; k < n; k++) out.push(rec.buf.toString('latin1', rec.start[this.keyIdx[k]], rec.end[this.keyIdx[k]]));
+    return out;
+  }
+
+  private render(rec: MonitorRecord, cmd: CommandInfo, n: number): string {
+    return renderCommand(rec, this.keyIdx, n, cmd.name.includes('|'), this.redactKeys);
+  }
+
+  private finding(id: FindingId, rec: MonitorRecord, n: number, example: () => CommandExample): void {
+    const tally = this.findings.add(id, example);
+    if (tally.count <= PATTERN_SAMPLE) for (const k of this.keyStrings(rec, n)) this.findings.addPattern(id, keyPattern(k));
+  }
+
+  private onNonzeroDb(rec: MonitorRecord, n: number, example: () => CommandExample): void {
+    let db = this.dbs.get(rec.db);
+    if (!db) {
+      db = { commands: 0, patterns: new Map() };
+      this.dbs.set(rec.db, db);
+    }
+    db.commands++;
+    this.finding('nonzero-db', rec, n, example);
+    if (db.commands <= PATTERN_SAMPLE) {
+      for (const k of this.keyStrings(rec, n)) {
+        const p = keyPattern(k);
+        if (db.patterns.has(p) || db.patterns.size < 50) db.patterns.set(p, (db.patterns.get(p) ?? 0) + 1);
+      }
+    }
+  }
+
+  private transactionEnded(end: TransactionEnd): void {
+    this.observer.transaction?.(end);
+    if (end.watchElsewhere) this.findings.add('watch-cross-slot', () => ({ node: end.node, line: end.execLine, command: `watch … multi … exec (lines ${end.multiLine}-${end.execLine})` }));
+    if (!end.crossSlot) return;
+    for (const id of end.commands) this.inCrossSlotTx[id]++;
+    const tally = this.findings.add('cross-slot-transaction', () => ({ node: end.node, line: end.multiLine, command: ['multi', ...end.rendered, 'exec'].join('; ') }));
+    if (tally.count <= PATTERN_SAMPLE) for (const k of end.keys) this.findings.addPattern('cross-slot-transaction', keyPattern(k));
+  }
+
+  private scriptEnded(end: ScriptCallEnd): void {
+    this.observer.scriptCall?.(end);
+    if (end.crossSlot) {
+      const t = this.findings.add('cross-slot-script', () => end.stats.example!);
+      if (t.count <= PATTERN_SAMPLE) for (const k of end.touchedKeys) this.findings.addPattern('cross-slot-script', keyPattern(k));
+    }
+    if (end.undeclaredKeys.length > 0) {
+      const t = this.findings.add('script-undeclared-keys', () => end.stats.example!);
+      if (t.count <= PATTERN_SAMPLE) for (const k of end.undeclaredKeys) this.findings.addPattern('script-undeclared-keys', keyPattern(k));
+    }
   }
 
   private countUnknown(rec: MonitorRecord): void {

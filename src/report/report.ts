@@ -1,7 +1,10 @@
 // The JSON report: a stable contract ("schema": "slotscope.report/1"; additive changes only within /1).
 // Every other format renders from this object, so they cannot disagree.
 import type { AnalysisResult } from '../analyze/analyze-inputs.js';
-import type { CommandExample } from '../analyze/analyzer.js';
+import type { CommandExample } from '../analyze/command-example.js';
+import { FINDING_DEFS, type FindingId, type FixKind, type Severity } from '../analyze/findings.js';
+import type { ScriptStats } from '../analyze/scripts.js';
+import { computeVerdict, type Verdict } from '../analyze/verdict.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 
@@ -44,9 +47,25 @@ export interface SlotSkew {
   hotSlots: { slot: number; ops: number; share: number }[];
 }
 
+export interface FindingReport {
+  id: FindingId;
+  severity: Severity;
+  fix: FixKind;
+  count: number;
+  /** count over its population: client commands, transactions or script calls (`of`). */
+  share: number;
+  of: 'commands' | 'transactions' | 'script calls';
+  message: string;
+  example?: CommandExample;
+  /** Key patterns involved (from the first 10,000 occurrences), most frequent first. */
+  patterns: Record<string, number>;
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   generator: { name: 'slotscope'; keySpecsFrom: string };
+  verdict: Verdict;
+  findings: FindingReport[];
   inputs: InputReport[];
   totals: {
     commands: number;
@@ -56,6 +75,10 @@ export interface Report {
     /** False once the key count passed the exact bound and per-slot HyperLogLog estimates took over. */
     distinctKeysExact: boolean;
     crossSlotCommands: number;
+    transactions: number;
+    crossSlotTransactions: number;
+    scriptCalls: number;
+    crossSlotScripts: number;
     keyRecords: number;
     bytes: number;
     skippedLines: number;
@@ -65,6 +88,11 @@ export interface Report {
   slots: { keys: number[]; ops: number[]; bytes?: number[] };
   skew: SlotSkew;
   nodes: Record<string, NodeReport>;
+  /** Commands queued in cross-slot transactions, by command. */
+  transactions: { total: number; crossSlot: number; commandsInCrossSlot: Record<string, number> };
+  scripts: ScriptStats[];
+  /** Client commands per db other than 0, with the key patterns used there. */
+  dbs: Record<string, { commands: number; patterns: Record<string, number> }>;
 }
 
 const HOT_SLOTS = 10;
@@ -97,9 +125,24 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult): Report {
     };
   }
 
+  const population = { commands: a.commands, transactions: a.transactions.total, 'script calls': a.scripts.calls };
+  const findings: FindingReport[] = [...a.findings.tallies]
+    .map(([id, t]) => {
+      const def = FINDING_DEFS[id];
+      const of: FindingReport['of'] = id === 'cross-slot-transaction' || id === 'watch-cross-slot' ? 'transactions' : id === 'cross-slot-script' || id === 'script-undeclared-keys' ? 'script calls' : 'commands';
+      const f: FindingReport = { id, severity: def.severity, fix: def.fix, count: t.count, share: population[of] ? t.count / population[of] : 0, of, message: def.message, patterns: byCount(t.patterns) };
+      if (t.example) f.example = t.example;
+      return f;
+    })
+    .sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity] || y.count - x.count);
+  const inCrossSlotTx: Record<string, number> = {};
+  for (const c of a.table.all) if (a.inCrossSlotTx[c.id] > 0) inCrossSlotTx[c.name.replace('|', ' ')] = a.inCrossSlotTx[c.id];
+
   return {
     schema: REPORT_SCHEMA,
     generator: { name: 'slotscope', keySpecsFrom: `redis ${KEY_SPECS_REDIS_VERSION}` },
+    verdict: computeVerdict(a.findings),
+    findings,
     inputs: inputs.map((s) => ({
       path: s.path,
       node: s.node,
@@ -116,6 +159,10 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult): Report {
       distinctKeys: sum(keysPerSlot),
       distinctKeysExact: a.keys.exact,
       crossSlotCommands: a.crossSlotCommands,
+      transactions: a.transactions.total,
+      crossSlotTransactions: a.transactions.crossSlot,
+      scriptCalls: a.scripts.calls,
+      crossSlotScripts: a.scripts.crossSlot,
       keyRecords: a.keyRecords,
       bytes: sum(a.bytes),
       skippedLines: inputs.reduce((t, s) => t + s.skippedCount, 0),
@@ -125,7 +172,16 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult): Report {
     slots: { keys: keysPerSlot, ops: Array.from(a.ops), ...(a.hasBytes ? { bytes: Array.from(a.bytes) } : {}) },
     skew: skew(a.ops),
     nodes,
+    transactions: { total: a.transactions.total, crossSlot: a.transactions.crossSlot, commandsInCrossSlot: byCount(new Map(Object.entries(inCrossSlotTx))) },
+    scripts: [...a.scripts.scripts.values()].sort((x, y) => y.crossSlot + y.undeclared - (x.crossSlot + x.undeclared) || y.calls - x.calls),
+    dbs: Object.fromEntries([...a.dbs].sort((x, y) => x[0] - y[0]).map(([db, d]) => [String(db), { commands: d.commands, patterns: byCount(d.patterns) }])),
   };
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { blocker: 0, warning: 1, info: 2 };
+
+function byCount(m: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...m].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])));
 }
 
 function skew(ops: Float64Array): SlotSkew {

@@ -17,6 +17,17 @@ export function renderTable(r: Report): string {
   const out: string[] = [];
   const t = r.totals;
 
+  out.push(`Verdict: ${r.verdict.status.toUpperCase()}${r.verdict.decidedBy.length ? ` (decided by ${r.verdict.decidedBy.join(', ')})` : ''}`);
+  if (r.findings.length > 0) {
+    out.push('');
+    out.push(table(['severity', 'finding', 'count', 'share', 'fix', 'example (node:line)'], r.findings.map((f) => [f.severity, f.id, fmt(f.count), `${pct(f.count, f.count / (f.share || 1))} of ${f.of}`, f.fix, f.example ? `${f.example.node}:${f.example.line}  ${truncate(f.example.command, 80)}` : '']), ['left', 'left', 'right', 'right', 'left', 'left']));
+    for (const f of r.findings.filter((x) => x.severity !== 'info')) {
+      const patterns = Object.keys(f.patterns).slice(0, 5);
+      out.push(`  ${f.id}: ${f.message}${patterns.length ? `\n    patterns: ${patterns.join(', ')}` : ''}`);
+    }
+  }
+  out.push('');
+
   out.push('Inputs');
   out.push(table(['input', 'node', 'format', 'lines', 'records', 'skipped'], r.inputs.map((i) => [i.path, i.node, i.format, fmt(i.lines), fmt(i.records), fmt(i.skipped.count)]), ['left', 'left', 'left', 'right', 'right', 'right']));
 
@@ -26,6 +37,8 @@ export function renderTable(r: Report): string {
     ['commands run by scripts', fmt(t.scriptCommands)],
     ['commands with keys', fmt(t.keyedCommands)],
     ['cross-slot commands', `${fmt(t.crossSlotCommands)} (${pct(t.crossSlotCommands, t.keyedCommands)} of keyed)`],
+    ['transactions (MULTI/EXEC)', `${fmt(t.transactions)}, ${fmt(t.crossSlotTransactions)} cross-slot`],
+    ['script calls', `${fmt(t.scriptCalls)}, ${fmt(t.crossSlotScripts)} cross-slot`],
     ['distinct keys', `${fmt(t.distinctKeys)}${t.distinctKeysExact ? '' : ' (estimated)'}`],
   ];
   if (t.keyRecords > 0) totals.push(['keys from SCAN/memory inputs', fmt(t.keyRecords)]);
@@ -55,6 +68,17 @@ export function renderTable(r: Report): string {
   if (nodes.length > 1) {
     out.push('', 'Nodes');
     out.push(table(['node', 'commands', 'keyed', 'cross-slot', 'keys', 'ops', 'bytes'], nodes.map(([name, n]) => [name, fmt(n.commands), fmt(n.keyedCommands), fmt(n.crossSlotCommands), fmt(n.keys), fmt(n.ops), fmt(n.bytes)])));
+  }
+
+  if (r.scripts.length > 0) {
+    out.push('', 'Scripts');
+    out.push(table(['script', 'calls', 'cross-slot', 'undeclared keys', 'example (node:line)'], r.scripts.slice(0, 10).map((sc) => [sc.id.slice(0, 24), fmt(sc.calls), fmt(sc.crossSlot), sc.undeclared ? `${fmt(sc.undeclared)} (${sc.undeclaredExample?.pattern})` : '0', sc.example ? `${sc.example.node}:${sc.example.line}  ${truncate(sc.example.command, 60)}` : '']), ['left', 'right', 'right', 'left', 'left']));
+  }
+
+  const dbs = Object.entries(r.dbs);
+  if (dbs.length > 0) {
+    out.push('', 'Commands on dbs other than 0 (a cluster has only db 0)');
+    out.push(table(['db', 'commands', 'key patterns'], dbs.map(([db, d]) => [db, fmt(d.commands), truncate(Object.keys(d.patterns).join(', '), 80)]), ['right', 'right', 'left']));
   }
 
   const unknown = Object.entries(r.unknownCommands);

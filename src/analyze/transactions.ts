@@ -1,0 +1,115 @@
+// MULTI/EXEC blocks, followed per client connection. In MONITOR the `multi` line comes when MULTI runs;
+// the queued commands are logged as EXEC runs them, just before the `exec` line; other clients' lines may
+// interleave. A block is cross-slot exactly when the keys of all its queued commands span more than one
+// slot (what a cluster answers: CROSSSLOT at EXEC, or MOVED for a queued command and EXECABORT).
+
+export interface TransactionEnd {
+  node: string;
+  client: string;
+  multiLine: number;
+  execLine: number;
+  crossSlot: boolean;
+  /** WATCHed keys in a slot other than the block's (the block itself being single-slot). */
+  watchElsewhere: boolean;
+  /** Command ids queued in the block. */
+  commands: number[];
+  /** Keys-only renderings of the queued commands, kept while an example is wanted. */
+  rendered: string[];
+  /** Key samples (latin1), for patterns. */
+  keys: string[];
+}
+
+interface ClientState {
+  inMulti: boolean;
+  multiLine: number;
+  slots: number[];
+  watchSlots: number[];
+  commands: number[];
+  rendered: string[];
+  keys: string[];
+}
+
+const KEY_SAMPLES = 16;
+
+export type TxRole = 'multi' | 'exec' | 'discard' | 'watch' | 'unwatch' | null;
+
+export class TransactionTracker {
+  private readonly clients = new Map<string, ClientState>();
+  /** Clients inside MULTI or holding WATCHed keys: while 0, ordinary lines need no lookup. */
+  private open = 0;
+  total = 0;
+  crossSlot = 0;
+  partial = 0;
+
+  /** Whether a line with this role must be routed through onCommand (saves a string per line otherwise). */
+  needsState(role: TxRole): boolean {
+    return role !== null || this.open > 0;
+  }
+
+  /**
+   * Feeds one client command. Returns the finished block on EXEC of a block whose MULTI was seen,
+   * 'partial' for an EXEC without one, else null.
+   */
+  onCommand(node: string, client: string, role: TxRole, line: number, commandId: number, slots: ArrayLike<number>, slotCount: number, render: (() => string) | null, keys: () => string[]): TransactionEnd | 'partial' | null {
+    const id = `${node}\u0000${client}`;
+    let st = this.clients.get(id);
+    if (!st) {
+      if (role === null) return null;
+      st = { inMulti: false, multiLine: 0, slots: [], watchSlots: [], commands: [], rendered: [], keys: [] };
+      this.clients.set(id, st);
+    }
+    const wasOpen = st.inMulti || st.watchSlots.length > 0;
+    let result: TransactionEnd | 'partial' | null = null;
+    switch (role) {
+      case 'multi':
+        st.inMulti = true;
+        st.multiLine = line;
+        st.slots = [];
+        st.commands = [];
+        st.rendered = [];
+        st.keys = [];
+        break;
+      case 'exec':
+        if (!st.inMulti) {
+          this.partial++;
+          result = 'partial';
+        } else {
+          this.total++;
+          const crossSlot = st.slots.length > 1;
+          if (crossSlot) this.crossSlot++;
+          const watchElsewhere = !crossSlot && st.watchSlots.some((s) => !st!.slots.includes(s));
+          result = { node, client, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands, rendered: st.rendered, keys: st.keys };
+        }
+        st.inMulti = false;
+        st.watchSlots = [];
+        break;
+      case 'discard':
+        st.inMulti = false;
+        st.watchSlots = [];
+        break;
+      case 'watch':
+        for (let i = 0; i < slotCount; i++) if (!st.watchSlots.includes(slots[i])) st.watchSlots.push(slots[i]);
+        break;
+      case 'unwatch':
+        st.watchSlots = [];
+        break;
+      default:
+        if (!st.inMulti) break;
+        for (let i = 0; i < slotCount; i++) if (!st.slots.includes(slots[i])) st.slots.push(slots[i]);
+        st.commands.push(commandId);
+        if (render) st.rendered.push(render());
+        if (slotCount > 0 && st.keys.length < KEY_SAMPLES) st.keys.push(...keys().slice(0, KEY_SAMPLES - st.keys.length));
+    }
+    const isOpen = st.inMulti || st.watchSlots.length > 0;
+    if (isOpen !== wasOpen) this.open += isOpen ? 1 : -1;
+    if (!isOpen) this.clients.delete(id);
+    return result;
+  }
+
+  /** Blocks still open when the capture ended. */
+  openBlocks(): number {
+    let n = 0;
+    for (const st of this.clients.values()) if (st.inMulti) n++;
+    return n;
+  }
+}

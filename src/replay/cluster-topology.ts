@@ -1,0 +1,35 @@
+// Which node serves each slot, from CLUSTER SLOTS of a seed node.
+import { Redis, type RedisOptions } from 'ioredis';
+import { SLOT_COUNT } from '../slot/key-slot.js';
+
+export interface ClusterNode {
+  host: string;
+  port: number;
+}
+
+export interface ClusterTopology {
+  primaries: ClusterNode[];
+  /** Index into primaries for each of the 16384 slots; -1 where no node serves the slot. */
+  owner: Int16Array;
+}
+
+type SlotsReply = [number, number, [string, number, ...unknown[]], ...unknown[]][];
+
+export async function readTopology(seed: ClusterNode, options: RedisOptions = {}): Promise<ClusterTopology> {
+  const redis = new Redis({ ...options, host: seed.host, port: seed.port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => {}); // surfaced by the commands below
+  try {
+    await redis.connect();
+    const reply = (await redis.call('CLUSTER', 'SLOTS')) as SlotsReply;
+    const primaries: ClusterNode[] = [];
+    const owner = new Int16Array(SLOT_COUNT).fill(-1);
+    for (const [from, to, [host, port]] of reply) {
+      let i = primaries.findIndex((p) => p.host === host && p.port === port);
+      if (i < 0) i = primaries.push({ host: host || seed.host, port }) - 1;
+      owner.fill(i, from, to + 1);
+    }
+    return { primaries, owner };
+  } finally {
+    redis.disconnect();
+  }
+}
