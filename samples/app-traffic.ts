@@ -1,7 +1,9 @@
 // A small, deterministic app-like workload driven by ioredis, used to make samples/app.monitor:
 // sessions, user profiles (read-heavy), balances and ledgers updated in MULTI, friend sets, product MGETs,
-// Lua scripts (one touching a key it does not declare), a second db, KEYS and pub/sub.
+// Lua scripts (one touching a key it does not declare), a BullMQ queue with its default prefix, a second
+// db, KEYS and pub/sub.
 //   node dist/samples/app-traffic.js PORT
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 
 let seed = 20261122;
@@ -74,6 +76,18 @@ async function main(): Promise<void> {
         await redis.incr(`user:${u}:profile:views`);
     }
   }
+
+  // Background jobs, as most apps run them: BullMQ with its default `bull:` prefix.
+  const connection = { host: '127.0.0.1', port };
+  const queue = new Queue('emails', { connection });
+  for (let i = 0; i < 6; i++) await queue.add('welcome', { user: 1 + rnd(users) });
+  let done = 0;
+  const worker = new Worker('emails', async () => {
+    done++;
+  }, { connection });
+  while (done < 6) await new Promise((r) => setTimeout(r, 20));
+  await worker.close();
+  await queue.close();
 
   // Legacy corners a cluster does not allow.
   const legacy = new Redis({ port, host: '127.0.0.1', db: 1 });

@@ -11,6 +11,7 @@ function table(head: string[], rows: (string | number)[][], align?: ('left' | 'r
 }
 
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const share = (s: number): string => `${(100 * s).toFixed(s > 0 && s < 0.001 ? 3 : 1)}%`;
 export const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(part > 0 && part / whole < 0.001 ? 3 : 1)}%` : '-');
 
 export function renderTable(r: Report): string {
@@ -20,7 +21,7 @@ export function renderTable(r: Report): string {
   out.push(`Verdict: ${r.verdict.status.toUpperCase()}${r.verdict.decidedBy.length ? ` (decided by ${r.verdict.decidedBy.join(', ')})` : ''}`);
   if (r.findings.length > 0) {
     out.push('');
-    out.push(table(['severity', 'finding', 'count', 'share', 'fix', 'example (node:line)'], r.findings.map((f) => [f.severity, f.id, fmt(f.count), `${pct(f.count, f.count / (f.share || 1))} of ${f.of}`, f.fix, f.example ? `${f.example.node}:${f.example.line}  ${truncate(f.example.command, 80)}` : '']), ['left', 'left', 'right', 'right', 'left', 'left']));
+    out.push(table(['severity', 'finding', 'count', 'share', 'fix', 'example (node:line)'], r.findings.map((f) => [f.severity, f.id, fmt(f.count), `${share(f.share)} of ${f.of}`, f.fix, f.example ? `${f.example.node}:${f.example.line}  ${truncate(f.example.command, 80)}` : '']), ['left', 'left', 'right', 'right', 'left', 'left']));
     for (const f of r.findings.filter((x) => x.severity !== 'info')) {
       const patterns = Object.keys(f.patterns).slice(0, 5);
       out.push(`  ${f.id}: ${f.message}${patterns.length ? `\n    patterns: ${patterns.join(', ')}` : ''}`);
