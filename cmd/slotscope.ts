@@ -10,6 +10,9 @@ import { type InputSpec, parseInputArg } from '../src/ingest/read-input.js';
 import { createProgress } from '../src/report/progress.js';
 import { buildReport } from '../src/report/report.js';
 import { renderTable } from '../src/report/table-report.js';
+import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
+import { renderPlanMarkdown } from '../src/report/plan-markdown.js';
+import { parseClusterUrl, readPlan, verifyPlan } from '../src/replay/verify-plan.js';
 import { slotOfRange, slotOfString } from '../src/slot/key-slot.js';
 
 const EXIT_GATE = 1;
@@ -29,6 +32,13 @@ function collect(value: string, previous: string[]): string[] {
 function emit(text: string, output?: string): void {
   if (output) writeFileSync(output, text);
   else process.stdout.write(text);
+}
+
+function inputSpecs(inputs: string[], opts: { inputFormat?: string; node: string[] }): InputSpec[] {
+  const format = opts.inputFormat as InputFormat | undefined;
+  const specs = [...inputs, ...opts.node].map((a) => parseInputArg(a, format));
+  if (specs.length === 0) throw new InputError('no inputs: give files, NAME=PATH, or - for stdin');
+  return specs;
 }
 
 const program = new Command('slotscope')
@@ -58,9 +68,7 @@ Examples:
   slotscope analyze --node primary=a.monitor.gz --node replica=b.monitor.gz -f json -o report.json
   redis-cli --scan | slotscope analyze -`)
   .action(async (inputs: string[], opts) => {
-    const format = opts.inputFormat as InputFormat | undefined;
-    const specs: InputSpec[] = [...inputs, ...(opts.node as string[])].map((a) => parseInputArg(a, format));
-    if (specs.length === 0) throw new InputError('no inputs: give files, NAME=PATH, or - for stdin');
+    const specs = inputSpecs(inputs, opts);
     const progress = createProgress();
     const result = await analyzeInputs(specs, {
       distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
@@ -78,6 +86,43 @@ Examples:
       if (input.skippedCount > 3) process.stderr.write(`slotscope: ${input.path}: ${input.skippedCount} lines skipped in all\n`);
     }
     if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;
+  });
+
+program
+  .command('plan')
+  .description('propose hash-tag renames, replica reads and a shard layout, with predicted cross-slot counts')
+  .argument('[inputs...]', 'input files; NAME=PATH tags an input with a node name')
+  .option('-n, --node <NAME=PATH>', 'an input from node NAME (repeatable)', collect, [])
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+  .option('-o, --output <file>', 'write the plan to a file instead of stdout')
+  .option('--shards <n>', 'primaries in the target cluster', positiveInt, DEFAULT_PLAN_OPTIONS.shards)
+  .option('--own-write-window <ms>', 'a read this soon after the same client wrote the key is read-your-own-write', positiveInt, DEFAULT_PLAN_OPTIONS.ownWriteWindowMs)
+  .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
+  .addHelpText('after', `
+Examples:
+  slotscope plan samples/app.monitor
+  slotscope plan --shards 6 -f json -o plan.json a.monitor b.monitor`)
+  .action(async (inputs: string[], opts) => {
+    const specs = inputSpecs(inputs, opts);
+    const plan = await makePlan(specs, { ...DEFAULT_PLAN_OPTIONS, shards: opts.shards, ownWriteWindowMs: opts.ownWriteWindow });
+    emit(opts.format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : renderPlanMarkdown(plan), opts.output);
+  });
+
+program
+  .command('verify')
+  .description("replay a capture with a plan's renames against a real cluster and compare with the plan's prediction")
+  .requiredOption('--plan <file>', 'a plan written by `slotscope plan -f json`')
+  .requiredOption('--cluster <url>', 'redis://HOST:PORT of a node of the cluster to replay into (writes go only there)')
+  .option('--force', 'replay even into a cluster that already holds data')
+  .argument('<inputs...>', 'the MONITOR captures the plan was made from')
+  .addHelpText('after', `
+Example:
+  slotscope verify --plan plan.json --cluster redis://127.0.0.1:7000 samples/app.monitor`)
+  .action(async (inputs: string[], opts) => {
+    const plan = readPlan(opts.plan);
+    const result = await verifyPlan(inputs.map((a) => parseInputArg(a)), plan, parseClusterUrl(opts.cluster), { force: Boolean(opts.force) });
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    if (!result.matchesPrediction) process.exitCode = EXIT_GATE;
   });
 
 program

@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     await redis.set(`user:${u}:balance`, 100);
   }
   for (let p = 1; p <= products; p++) await redis.set(`product:${p}`, JSON.stringify({ price: rnd(100) }));
+  // Setup is done; the app's requests come later.
+  await new Promise((r) => setTimeout(r, 300));
 
   for (let step = 0; step < 600; step++) {
     const u = 1 + rnd(users);
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
         const id = uuid();
         sessions.push(id);
         await redis.set(`session:${id}`, `user=${u}`, 'EX', 1800);
+        // Login reads the session it just wrote: a replica could still lack it.
+        for (let k = 0; k < 6; k++) await redis.get(`session:${id}`);
         break;
       }
       case 1:

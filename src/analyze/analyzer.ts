@@ -42,9 +42,29 @@ export class NodeAggregate {
 /** Distinct unknown command names kept by name; more are counted together. */
 const MAX_UNKNOWN_NAMES = 200;
 
-/** Hooks for callers that need each verdict, such as a replay against a real cluster. */
+/** One keyed command, for observers that need its keys (the planner). */
+export interface KeyedCommand {
+  /** Lower case; "container|sub" for a subcommand. */
+  command: string;
+  node: string;
+  line: number;
+  timeMicros: number;
+  /** The client's address; '' for commands a script ran. */
+  client: string;
+  fromScript: boolean;
+  db: number;
+  write: boolean;
+  keys: string[];
+  crossSlot: boolean;
+}
+
+/** Hooks for callers that need each verdict, such as a replay against a real cluster or the planner. */
 export interface AnalysisObserver {
   command?(node: string, line: number, crossSlot: boolean): void;
+  /** Every command with keys, client or script; costs a string per key, so only set when needed. */
+  keyed?(cmd: KeyedCommand): void;
+  /** Every key of a SCAN dump or memory report. */
+  key?(key: string, node: string, meta: KeyMeta | null): void;
   transaction?(end: TransactionEnd): void;
   scriptCall?(end: ScriptCallEnd): void;
 }
@@ -55,6 +75,11 @@ export interface AnalyzerOptions {
   /** Show keys in examples as `<key>` placeholders. */
   redactKeys?: boolean;
   observer?: AnalysisObserver;
+  /**
+   * The slot of a key; the planner passes one that applies its renames first. A script's commands use it
+   * only for the keys the script was given: keys a script builds itself keep their names.
+   */
+  slotOf?: (buf: Uint8Array, start: number, end: number) => number;
 }
 
 export interface DbStats {
@@ -124,6 +149,7 @@ export class Analyzer implements RecordSink {
   private readonly distinctOptions: DistinctKeysOptions;
   private readonly redactKeys: boolean;
   private readonly observer: AnalysisObserver;
+  private readonly slotOf: (buf: Uint8Array, start: number, end: number) => number;
 
   constructor(options: AnalyzerOptions = {}) {
     this.table = options.table ?? new CommandTable();
@@ -139,6 +165,7 @@ export class Analyzer implements RecordSink {
     this.keys = new DistinctKeys(this.distinctOptions);
     this.redactKeys = options.redactKeys ?? false;
     this.observer = options.observer ?? {};
+    this.slotOf = options.slotOf ?? slotOfRange;
   }
 
   node(name: string): NodeAggregate {
@@ -178,7 +205,10 @@ export class Analyzer implements RecordSink {
       this.slots = new Int32Array(rec.argc * 2);
     }
     const n = cmd.getKeys(rec, this.keyIdx);
-    const distinctSlots = n > 0 ? this.keySlots(rec, n, node) : 0;
+    const distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : this.scripts.declaredKeys(nodeName)) : 0;
+    if (n > 0 && this.observer.keyed) {
+      this.observer.keyed({ command: cmd.name, node: nodeName, line: rec.lineNo, timeMicros: rec.timeMicros, client: client ? rec.clientAddress() : '', fromScript: !client, db: rec.db, write: cmd.write, keys: this.keyStrings(rec, n), crossSlot: distinctSlots > 1 });
+    }
     if (!client) {
       if (n > 0 && this.scripts.isOpen(nodeName)) this.scripts.touch(nodeName, this.keyStrings(rec, n), this.slots, distinctSlots);
       return;
@@ -236,9 +266,10 @@ export class Analyzer implements RecordSink {
   key(buf: Buffer, start: number, end: number, nodeName: string, meta: KeyMeta | null): void {
     const node = this.node(nodeName);
     this.keyRecords++;
-    const slot = slotOfRange(buf, start, end);
+    const slot = this.slotOf(buf, start, end);
     this.keys.add(buf, start, end, slot, node.maskIndex);
     node.ownKeys?.add(buf, start, end, slot, -1);
+    this.observer.key?.(buf.toString('latin1', start, end), nodeName, meta);
     if (meta) {
       node.bytes[slot] += meta.bytes;
       this.sizedKeys ??= new DistinctKeys(this.distinctOptions);
@@ -261,8 +292,11 @@ export class Analyzer implements RecordSink {
     return this.sizedKeys !== null;
   }
 
-  /** Slots of the n keys whose indexes are in keyIdx, counted as keys; distinct slots go to this.slots. */
-  private keySlots(rec: MonitorRecord, n: number, node: NodeAggregate): number {
+  /**
+   * Slots of the n keys whose indexes are in keyIdx, counted as keys; distinct slots go to this.slots.
+   * For a script's command, `given` holds the keys the script was called with.
+   */
+  private keySlots(rec: MonitorRecord, n: number, node: NodeAggregate, given: Set<string> | null): number {
     const buf = rec.buf;
     const keyIdx = this.keyIdx;
     const slots = this.slots;
@@ -271,7 +305,8 @@ export class Analyzer implements RecordSink {
       const a = keyIdx[k];
       const s = rec.start[a];
       const e = rec.end[a];
-      const slot = slotOfRange(buf, s, e);
+      const renamed = this.slotOf !== slotOfRange && (given === null || given.has(buf.toString('latin1', s, e)));
+      const slot = renamed ? this.slotOf(buf, s, e) : slotOfRange(buf, s, e);
       this.keys.add(buf, s, e, slot, node.maskIndex);
       node.ownKeys?.add(buf, s, e, slot, -1);
       // n is small, so a linear scan beats any set.

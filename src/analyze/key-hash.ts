@@ -28,3 +28,19 @@ function mixK(k: number): number {
   k = (k << 15) | (k >>> 17);
   return Math.imul(k, 0x1b873593);
 }
+
+/** The same for a string's UTF-16 code units (a latin1 key string is its bytes). */
+export function hashString(s: string): number {
+  let h = s.length ^ 0x9747b28c;
+  for (let i = 0; i < s.length; i++) {
+    h ^= mixK(s.charCodeAt(i));
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

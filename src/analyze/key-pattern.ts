@@ -4,7 +4,6 @@
 // again only when that reveals a variable part (`order-123` -> `order-<id>`, `daily_report` stays).
 // Braces are kept, so an existing hash tag stays visible: `{user:42}:cart` -> `{user:<id>}:cart`.
 
-// '.' splits only after a whole part was not recognised, so an email or a dotted id stays whole.
 const SEPARATORS = /([:/|#{}])/;
 const DOT = /(\.)/;
 const INTEGER = /^-?\d+$/;
@@ -28,34 +27,76 @@ export function classifyToken(token: string): TokenClass | null {
   return null;
 }
 
-function patternOfPart(part: string): string {
+/**
+ * A key split into tokens: `raw` holds the key's own text, `pattern` the same tokens with variable parts
+ * replaced by their class; separators are tokens of their own. raw.join('') is the key.
+ */
+export interface Tokens {
+  raw: string[];
+  pattern: string[];
+}
+
+function pushPart(part: string, out: Tokens): void {
   const whole = classifyToken(part);
-  if (whole) return `<${whole}>`;
-  if (!/[-_]/.test(part)) return part;
+  if (whole) {
+    out.raw.push(part);
+    out.pattern.push(`<${whole}>`);
+    return;
+  }
+  if (!/[-_]/.test(part)) {
+    out.raw.push(part);
+    out.pattern.push(part);
+    return;
+  }
+  // `order-123` -> `order-<id>`, but `daily_report` stays one literal token.
   const pieces = part.split(/([-_])/);
-  let changed = false;
-  const out = pieces.map((p, i) => {
-    if (i % 2 === 1) return p;
-    const c = classifyToken(p);
-    if (!c) return p;
-    changed = true;
-    return `<${c}>`;
-  });
-  return changed ? out.join('') : part;
+  if (!pieces.some((p, i) => i % 2 === 0 && classifyToken(p))) {
+    out.raw.push(part);
+    out.pattern.push(part);
+    return;
+  }
+  for (const [i, p] of pieces.entries()) {
+    if (p === '') continue;
+    const c = i % 2 === 0 ? classifyToken(p) : null;
+    out.raw.push(p);
+    out.pattern.push(c ? `<${c}>` : p);
+  }
+}
+
+/** Tokens of a key given as a string (binary keys: latin1, one char per byte). */
+export function tokenize(key: string): Tokens {
+  const out: Tokens = { raw: [], pattern: [] };
+  const parts = key.split(SEPARATORS);
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 1) {
+      out.raw.push(parts[i]);
+      out.pattern.push(parts[i]);
+      continue;
+    }
+    if (parts[i] === '') continue;
+    if (classifyToken(parts[i])) {
+      pushPart(parts[i], out);
+      continue;
+    }
+    // '.' splits only after the whole part was not recognised, so an email or a dotted id stays whole.
+    const dotted = parts[i].split(DOT);
+    for (let j = 0; j < dotted.length; j++) {
+      if (j % 2 === 1) {
+        out.raw.push(dotted[j]);
+        out.pattern.push(dotted[j]);
+      } else if (dotted[j] !== '') pushPart(dotted[j], out);
+    }
+  }
+  return out;
+}
+
+/** Non-printable bytes as \xhh, so a pattern prints on one line. */
+export function printable(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** The pattern of a key given as a string (binary keys: latin1, one char per byte). */
 export function keyPattern(key: string): string {
-  // Keys are short; the regexes run once per distinct key or example, never per line.
-  const parts = key.split(SEPARATORS);
-  for (let i = 0; i < parts.length; i += 2) {
-    const whole = classifyToken(parts[i]);
-    if (whole) parts[i] = `<${whole}>`;
-    else {
-      const dotted = parts[i].split(DOT);
-      for (let j = 0; j < dotted.length; j += 2) dotted[j] = patternOfPart(dotted[j]);
-      parts[i] = dotted.join('');
-    }
-  }
-  return parts.join('').replace(/[\x00-\x1f\x7f-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  // Keys are short; the regexes run per distinct key or sampled occurrence, never on every line of analyze.
+  return printable(tokenize(key).pattern.join(''));
 }

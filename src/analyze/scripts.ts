@@ -40,6 +40,7 @@ export interface ScriptCallEnd {
   slots: number[];
   undeclaredKeys: string[];
   touchedKeys: string[];
+  declaredKeys: string[];
 }
 
 interface OpenCall {
@@ -108,6 +109,11 @@ export class ScriptTracker {
     }
   }
 
+  /** The keys the node's open script call was given, if one is open. */
+  declaredKeys(node: string): Set<string> | null {
+    return this.open.get(node)?.declared ?? null;
+  }
+
   /** Whether a script call is open on the node (lua lines need their keys as strings only then). */
   isOpen(node: string): boolean {
     return this.open.has(node);
@@ -132,7 +138,7 @@ export class ScriptTracker {
       this.undeclared++;
       stats.undeclaredExample ??= { node: call.node, line: call.line, pattern: keyPattern(call.undeclared[0]) };
     }
-    return { stats, node: call.node, line: call.line, crossSlot, declaredCrossSlot, strict: call.strict, declaredSlots: call.declaredSlots, slots: call.slots, undeclaredKeys: call.undeclared, touchedKeys: call.touched };
+    return { stats, node: call.node, line: call.line, crossSlot, declaredCrossSlot, strict: call.strict, declaredSlots: call.declaredSlots, slots: call.slots, undeclaredKeys: call.undeclared, touchedKeys: call.touched, declaredKeys: [...call.declared] };
   }
 
   /** Ends every open call (end of all input). */

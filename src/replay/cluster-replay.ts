@@ -112,7 +112,14 @@ interface TxState {
   refused: boolean;
 }
 
-export async function replayCapture(spec: InputSpec, topology: ClusterTopology, table = new CommandTable()): Promise<ReplayResult> {
+export interface ReplayOptions {
+  table?: CommandTable;
+  /** A key's new name (latin1), or null to keep it: how a plan's renames are replayed. */
+  renameKey?: (key: string) => string | null;
+}
+
+export async function replayCapture(spec: InputSpec, topology: ClusterTopology, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const table = options.table ?? new CommandTable();
   const captured = await readCapture(spec);
   const result: ReplayResult = { commands: [], transactions: [], skipped: 0 };
   const clients = new Map<string, ClientConnections>();
@@ -153,8 +160,24 @@ export async function replayCapture(spec: InputSpec, topology: ClusterTopology, 
     return r;
   };
 
+  /** The command with its key arguments renamed. */
+  const renamed = (args: Buffer[]): Buffer[] => {
+    if (!options.renameKey) return args;
+    lookup(args);
+    const cmd = table.lookup(view);
+    const n = cmd ? cmd.getKeys(view, keyIdx) : 0;
+    if (n === 0) return args;
+    const out = [...args];
+    for (let k = 0; k < n; k++) {
+      const to = options.renameKey(args[keyIdx[k]].toString('latin1'));
+      if (to !== null) out[keyIdx[k]] = Buffer.from(to, 'latin1');
+    }
+    return out;
+  };
+
   try {
-    for (const c of captured) {
+    for (const original of captured) {
+      const c = { ...original, args: renamed(original.args) };
       const { cmd, firstSlot } = lookup(c.args);
       const name = cmd?.name ?? c.args[0].toString('latin1').toLowerCase();
       if (SKIP.has(name.split('|')[0])) {

@@ -1,0 +1,135 @@
+// Pass 1 of the planner: per-pattern statistics and the groups of keys that are used together in
+// cross-slot commands, transactions and scripts.
+import type { AnalysisObserver, KeyedCommand } from '../analyze/analyzer.js';
+import { HllBank } from '../analyze/hyperloglog.js';
+import { keyPattern } from '../analyze/key-pattern.js';
+import type { KeyMeta } from '../ingest/records.js';
+import { hashString } from '../analyze/key-hash.js';
+
+export interface PatternStat {
+  pattern: string;
+  exactKeys: Set<string> | null;
+  sketch: HllBank | null;
+  reads: number;
+  writes: number;
+  /** Reads by a client of a key it wrote itself within the window. */
+  ownWriteReads: number;
+  bytes: number;
+  sizedKeys: number;
+  expiringKeys: number;
+  nodes: Set<string>;
+  dbs: Set<number>;
+}
+
+export type GroupKind = 'command' | 'transaction' | 'script';
+
+export interface CoAccess {
+  kind: GroupKind;
+  /** The command name for a cross-slot command. */
+  command?: string;
+  keys: string[];
+  /** A script that touched keys it was not given: it builds them, so renaming its arguments cannot help. */
+  buildsKeys?: boolean;
+}
+
+export interface CollectOptions {
+  /** A read within this many ms of the same client's write to the key is read-your-own-write. */
+  ownWriteWindowMs: number;
+  /** Patterns tracked by name; the rest are pooled as `(other)`. */
+  maxPatterns: number;
+}
+
+const EXACT_KEYS_PER_PATTERN = 1000;
+const MAX_WRITES_REMEMBERED = 200_000;
+
+export class PlanCollector {
+  readonly patterns = new Map<string, PatternStat>();
+  readonly groups: CoAccess[] = [];
+  private readonly lastWrite = new Map<string, number>();
+  private readonly patternOf = new Map<string, string>();
+  firstMicros = Infinity;
+  lastMicros = 0;
+
+  constructor(private readonly options: CollectOptions) {}
+
+  /** The observer to pass to analyzeInputs. */
+  observer(): AnalysisObserver {
+    return {
+      keyed: (c) => this.keyed(c),
+      key: (k, node, meta) => this.key(k, node, meta),
+      transaction: (t) => {
+        if (t.crossSlot) this.groups.push({ kind: 'transaction', keys: t.keys });
+      },
+      scriptCall: (s) => {
+        if (s.crossSlot) this.groups.push({ kind: 'script', keys: [...new Set([...s.declaredKeys, ...s.touchedKeys])], buildsKeys: s.undeclaredKeys.length > 0 });
+      },
+    };
+  }
+
+  pattern(key: string): PatternStat {
+    let p = this.patternOf.get(key);
+    if (p === undefined) {
+      p = keyPattern(key);
+      if (this.patternOf.size > 500_000) this.patternOf.clear(); // a memo, bounded
+      this.patternOf.set(key, p);
+    }
+    let stat = this.patterns.get(p);
+    if (!stat) {
+      if (this.patterns.size >= this.options.maxPatterns) return this.pattern('(other)');
+      stat = { pattern: p, exactKeys: new Set(), sketch: null, reads: 0, writes: 0, ownWriteReads: 0, bytes: 0, sizedKeys: 0, expiringKeys: 0, nodes: new Set(), dbs: new Set() };
+      this.patterns.set(p, stat);
+    }
+    if (stat.exactKeys) {
+      stat.exactKeys.add(key);
+      if (stat.exactKeys.size > EXACT_KEYS_PER_PATTERN) {
+        stat.sketch = new HllBank(1, 12);
+        for (const k of stat.exactKeys) stat.sketch.add(0, hashString(k));
+        stat.exactKeys = null;
+      }
+    } else stat.sketch!.add(0, hashString(key));
+    return stat;
+  }
+
+  private keyed(c: KeyedCommand): void {
+    if (c.timeMicros < this.firstMicros) this.firstMicros = c.timeMicros;
+    if (c.timeMicros > this.lastMicros) this.lastMicros = c.timeMicros;
+    for (const key of c.keys) {
+      const stat = this.pattern(key);
+      stat.nodes.add(c.node);
+      stat.dbs.add(c.db);
+      if (c.write) stat.writes++;
+      else stat.reads++;
+      if (c.fromScript) continue;
+      const id = `${c.node}\u0000${c.client}\u0000${key}`;
+      if (c.write) {
+        this.lastWrite.delete(id); // re-insert at the end: the Map's order is recency
+        this.lastWrite.set(id, c.timeMicros);
+        if (this.lastWrite.size > MAX_WRITES_REMEMBERED) {
+          let drop = MAX_WRITES_REMEMBERED / 4;
+          for (const k of this.lastWrite.keys()) {
+            this.lastWrite.delete(k);
+            if (--drop === 0) break;
+          }
+        }
+      } else {
+        const t = this.lastWrite.get(id);
+        if (t !== undefined && c.timeMicros - t <= this.options.ownWriteWindowMs * 1000) stat.ownWriteReads++;
+      }
+    }
+    if (c.crossSlot && !c.fromScript) this.groups.push({ kind: 'command', command: c.command, keys: c.keys });
+  }
+
+  private key(key: string, node: string, meta: KeyMeta | null): void {
+    const stat = this.pattern(key);
+    stat.nodes.add(node);
+    if (!meta) return;
+    stat.dbs.add(meta.db);
+    stat.bytes += meta.bytes;
+    stat.sizedKeys++;
+    if (meta.expiresAt > 0) stat.expiringKeys++;
+  }
+}
+
+export function distinctKeys(stat: PatternStat): number {
+  return stat.exactKeys ? stat.exactKeys.size : Math.round(stat.sketch!.estimate(0));
+}

@@ -1,0 +1,35 @@
+// The entity a group of co-accessed keys shares: their longest common prefix of tokens, ending at a
+// separator. `user:42:balance` + `user:42:ledger` share `user:42` (pattern `user:<id>`). A prefix of one
+// token (`product`, `user`, or a bare id) is a namespace, not an entity: tagging it would put every key
+// of the namespace in one slot.
+import { type Tokens, tokenize } from '../analyze/key-pattern.js';
+
+const SEPARATOR = /^[:/|#.{}]$/;
+const isSeparator = (t: string | undefined): boolean => t !== undefined && SEPARATOR.test(t);
+
+export interface EntityPrefix {
+  tokens: Tokens[];
+  /** Leading tokens shared by every key; 0 when none. */
+  length: number;
+  /** At least two words: an entity worth a tag of its own. */
+  entity: boolean;
+  /** The prefix's pattern, e.g. `user:<id>` (empty when there is none). */
+  pattern: string;
+  /** The prefix itself, e.g. `user:42`. */
+  value: string;
+}
+
+export function entityPrefix(keys: string[]): EntityPrefix {
+  const tokens = keys.map(tokenize);
+  const first = tokens[0];
+  let len = 0;
+  const max = Math.min(...tokens.map((t) => t.raw.length));
+  while (len < max && tokens.every((t) => t.raw[len] === first.raw[len])) len++;
+  // End at a token boundary that every key has (the key's end or a separator)...
+  while (len > 0 && !tokens.every((t) => len === t.raw.length || isSeparator(t.raw[len]))) len--;
+  // ... and not on a separator.
+  while (len > 0 && isSeparator(first.raw[len - 1])) len--;
+  let words = 0;
+  for (let i = 0; i < len; i++) if (!isSeparator(first.raw[i])) words++;
+  return { tokens, length: len, entity: words >= 2, pattern: first.pattern.slice(0, len).join(''), value: first.raw.slice(0, len).join('') };
+}

@@ -1,0 +1,171 @@
+// The migration plan, in two passes over the inputs: the first collects patterns and co-access groups
+// and derives the renames; the second re-analyses everything with the renames applied, so the predicted
+// cross-slot counts, the per-slot load and the hotspots are what the renamed workload would do.
+import { analyzeInputs } from '../analyze/analyze-inputs.js';
+import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
+import { buildReport, type Report } from '../report/report.js';
+import { slotOfRange } from '../slot/key-slot.js';
+import { distinctKeys, PlanCollector } from './collect.js';
+import { type Layout, planLayout } from './layout.js';
+import { propose, type Unfixable } from './propose.js';
+import { Renamer, type RenameRule } from './renames.js';
+import { CLIENT_SETTINGS, type ReplicaReadCandidate, replicaReads } from './replica-reads.js';
+import { TopK } from './top-k.js';
+
+export const PLAN_SCHEMA = 'slotscope.plan/1';
+
+export interface CrossSlotCounts {
+  commands: number;
+  transactions: number;
+  scripts: number;
+}
+
+export interface PlanRename {
+  tag: string;
+  rules: RenameRule[];
+  /** Cross-slot occurrences whose keys all fall under this tag. */
+  fixes: CrossSlotCounts;
+  /** The busiest entity under the tag after the renames: its share of all keyed ops, and its slot. */
+  hotspot: { entity: string; ops: number; opsShare: number; nodeOpsShare: number };
+}
+
+export interface PlanUnfixable extends Omit<Unfixable, 'example'> {
+  example: string[];
+  alternatives: string[];
+}
+
+export interface PatternSummary {
+  pattern: string;
+  distinctKeys: number;
+  reads: number;
+  writes: number;
+  opsShare: number;
+  bytes: number;
+  expiringShare: number;
+  nodes: string[];
+  dbs: number[];
+}
+
+export interface Plan {
+  schema: typeof PLAN_SCHEMA;
+  inputs: string[];
+  patterns: PatternSummary[];
+  renames: PlanRename[];
+  unfixable: PlanUnfixable[];
+  replicaReads: { clientSettings: string; candidates: ReplicaReadCandidate[]; excluded: ReplicaReadCandidate[] };
+  layout: Layout;
+  predicted: { before: CrossSlotCounts; after: CrossSlotCounts };
+  /** Other blockers and what to do about them. */
+  otherChanges: { finding: string; count: number; change: string }[];
+}
+
+export interface PlanOptions extends ReadOptions {
+  shards: number;
+  ownWriteWindowMs: number;
+  maxSkew: number;
+}
+
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = { shards: 3, ownWriteWindowMs: 100, maxSkew: 1.2 };
+
+function counts(r: Report): CrossSlotCounts {
+  return { commands: r.totals.crossSlotCommands, transactions: r.totals.crossSlotTransactions, scripts: r.totals.crossSlotScripts };
+}
+
+const OTHER_CHANGES: Record<string, string> = {
+  'single-node-keyspace': 'Iterate every primary: per-node SCAN (ioredis: cluster.nodes("master")) instead of KEYS; DBSIZE/FLUSHDB per node.',
+  'nonzero-db': 'Move each db into db 0 under a key prefix of its own (e.g. db1: -> "db1:..."), checking that no pattern collides.',
+  'pubsub-broadcast': 'Use SPUBLISH/SSUBSCRIBE (sharded pub/sub, Redis 7) so a channel lives on one shard.',
+  'move-swapdb': 'Replace MOVE/SWAPDB: a cluster has one db. Copy under a new prefix, or rename the key space.',
+  'script-undeclared-keys': 'Pass every key a script touches in KEYS; a script that builds key names must build them under one hash tag.',
+  'watch-cross-slot': 'WATCH keys under the same hash tag as the transaction they guard.',
+};
+
+export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAULT_PLAN_OPTIONS): Promise<Plan> {
+  const collector = new PlanCollector({ ownWriteWindowMs: options.ownWriteWindowMs, maxPatterns: 5000 });
+  const before = buildReport(await analyzeInputs(specs, { ...options, observer: collector.observer() }));
+  const { proposals, unfixable } = propose(collector.groups);
+  const renamer = new Renamer(proposals.flatMap((p) => p.rules));
+
+  // Pass 2: the same inputs with the renames applied; hotspots per tag from the renamed keys.
+  const hot = new Map(proposals.map((p) => [p.tag, new TopK(64)]));
+  const ruleTag = new Map(proposals.flatMap((p) => p.rules.map((r) => [r.from, p.tag] as const)));
+  const after = buildReport(
+    await analyzeInputs(specs, {
+      ...options,
+      slotOf: renamer.slotOf,
+      observer: {
+        keyed: (c) => {
+          if (c.fromScript) return;
+          for (const k of new Set(c.keys)) {
+            const renamed = renamer.rename(k);
+            if (renamed === null) continue;
+            const entity = renamed.slice(1, renamed.indexOf('}'));
+            const tag = ruleTag.get(collector.pattern(k).pattern);
+            if (tag) hot.get(tag)!.add(entity);
+          }
+        },
+      },
+    }),
+  );
+  const layout = planLayout(options.shards, after.slots.ops, after.slots.keys, after.slots.bytes, options.maxSkew);
+  const totalOps = after.slots.ops.reduce((t, v) => t + v, 0);
+  const nodeOf = (entity: string): number => {
+    const bytes = Buffer.from(entity, 'latin1');
+    const slot = slotOfRange(bytes, 0, bytes.length);
+    return layout.nodes.findIndex((n) => slot >= n.from && slot <= n.to);
+  };
+
+  const renames: PlanRename[] = proposals.map((p) => {
+    const [entity, ops] = hot.get(p.tag)!.top(1)[0] ?? ['', 0];
+    const node = entity ? layout.nodes[nodeOf(entity)] : undefined;
+    return {
+      tag: p.tag,
+      rules: p.rules,
+      fixes: { commands: p.fixes.command, transactions: p.fixes.transaction, scripts: p.fixes.script },
+      hotspot: { entity: entity ? `{${entity}}` : '', ops, opsShare: totalOps ? ops / totalOps : 0, nodeOpsShare: node?.opsShare ?? 0 },
+    };
+  });
+
+  const seconds = collector.lastMicros > collector.firstMicros ? (collector.lastMicros - collector.firstMicros) / 1e6 : 0;
+  const reads = replicaReads(collector.patterns.values(), seconds, { minReadWriteRatio: 4, maxOwnWriteReadShare: 0.05, minReads: 10 });
+  const totalPatternOps = [...collector.patterns.values()].reduce((t, p) => t + p.reads + p.writes, 0);
+
+  return {
+    schema: PLAN_SCHEMA,
+    inputs: specs.map((s) => s.path),
+    patterns: [...collector.patterns.values()]
+      .map((p) => ({
+        pattern: p.pattern,
+        distinctKeys: distinctKeys(p),
+        reads: p.reads,
+        writes: p.writes,
+        opsShare: totalPatternOps ? (p.reads + p.writes) / totalPatternOps : 0,
+        bytes: p.bytes,
+        expiringShare: p.sizedKeys ? p.expiringKeys / p.sizedKeys : 0,
+        nodes: [...p.nodes].sort(),
+        dbs: [...p.dbs].sort((a, b) => a - b),
+      }))
+      .sort((a, b) => b.reads + b.writes - (a.reads + a.writes) || b.distinctKeys - a.distinctKeys),
+    renames,
+    unfixable: unfixable.map((u) => ({ ...u, alternatives: alternatives(u, after) })),
+    replicaReads: { clientSettings: CLIENT_SETTINGS, ...reads },
+    layout,
+    predicted: { before: counts(before), after: counts(after) },
+    otherChanges: before.findings.filter((f) => OTHER_CHANGES[f.id]).map((f) => ({ finding: f.id, count: f.count, change: OTHER_CHANGES[f.id] })),
+  };
+}
+
+function alternatives(u: Unfixable, after: Report): string[] {
+  if (u.buildsKeys) {
+    return [
+      `The script builds key names itself (from a prefix argument): renaming its arguments cannot help. Give the library a hash-tagged prefix so every key it builds shares a slot${u.coarseTag ? `, e.g. {${u.coarseTag}} (BullMQ: prefix '{bull}' or one per queue)` : ''}.`,
+    ];
+  }
+  const out = ['Split the command per slot in the client (fan out one command per slot and merge the replies).'];
+  if (u.coarseTag) {
+    const share = after.totals.keyedCommands ? u.count / after.totals.keyedCommands : 0;
+    out.push(`A coarse tag {${u.coarseTag}} would put every ${u.patterns.join(', ')} key in one slot: a hotspot carrying at least ${(100 * share).toFixed(1)}% of keyed commands (these calls alone), on one node.`);
+  }
+  out.push('Change the application so these keys are not used together, or are stored under one entity.');
+  return out;
+}

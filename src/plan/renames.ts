@@ -1,0 +1,84 @@
+// Hash-tag renames: a rule wraps the entity prefix of every key of a pattern in braces, so all keys of
+// one entity share a slot: `user:<id>:balance` -> `{user:<id>}:balance`. Keys that already carry a hash
+// tag are left alone.
+import { type Tokens, tokenize } from '../analyze/key-pattern.js';
+import { slotOfRange } from '../slot/key-slot.js';
+
+export interface RenameRule {
+  /** The tag's pattern, e.g. `user:<id>`. */
+  tag: string;
+  /** The keys' pattern, e.g. `user:<id>:balance`. */
+  from: string;
+  /** Template of the new keys, e.g. `{user:<id>}:balance`. */
+  to: string;
+  /** The same as a regular expression and replacement ($1 is the tag), for tools that rename keys. */
+  regex: string;
+  replacement: string;
+  /** How many leading tokens the tag spans. */
+  tagTokens: number;
+}
+
+const CLASS_REGEX: Record<string, string> = {
+  '<id>': '-?[0-9]+',
+  '<uuid>': '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
+  '<hex>': '[0-9a-fA-F]{8,}',
+  '<date>': '[0-9]{4}-?[0-9]{2}-?[0-9]{2}(?:[tT _][0-9:]+)?',
+  '<email>': '[^@\\s]+@[^@\\s]+',
+  '<str>': '[A-Za-z0-9+/=_-]{16,}',
+};
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const tokenRegex = (t: string): string => CLASS_REGEX[t] ?? escapeRegex(t);
+
+export function makeRule(patternTokens: string[], tagTokens: number): RenameRule {
+  const tag = patternTokens.slice(0, tagTokens).join('');
+  const rest = patternTokens.slice(tagTokens).join('');
+  return {
+    tag,
+    from: patternTokens.join(''),
+    to: `{${tag}}${rest}`,
+    regex: `^(${patternTokens.slice(0, tagTokens).map(tokenRegex).join('')})(${patternTokens.slice(tagTokens).map(tokenRegex).join('')})$`,
+    replacement: '{$1}$2',
+    tagTokens,
+  };
+}
+
+/** Whether Redis would hash only part of the key: a '{' followed later by '}' with bytes between. */
+export function hasHashTag(key: string): boolean {
+  const open = key.indexOf('{');
+  return open >= 0 && key.indexOf('}', open + 1) > open + 1;
+}
+
+export class Renamer {
+  private readonly byPattern = new Map<string, RenameRule>();
+  private readonly cache = new Map<string, string | null>();
+
+  constructor(readonly rules: RenameRule[]) {
+    for (const r of rules) this.byPattern.set(r.from, r);
+  }
+
+  /** The new name of a key (latin1 string), or null when no rule applies. */
+  rename(key: string, tokens?: Tokens): string | null {
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    let out: string | null = null;
+    if (!hasHashTag(key)) {
+      const t = tokens ?? tokenize(key);
+      const rule = this.byPattern.get(t.pattern.join(''));
+      if (rule) out = `{${t.raw.slice(0, rule.tagTokens).join('')}}${t.raw.slice(rule.tagTokens).join('')}`;
+    }
+    // Bounded memo: the same keys recur across a capture.
+    if (this.cache.size > 500_000) this.cache.clear();
+    this.cache.set(key, out);
+    return out;
+  }
+
+  /** The slot a key will have after the renames. */
+  readonly slotOf = (buf: Uint8Array, start: number, end: number): number => {
+    if (this.rules.length === 0) return slotOfRange(buf, start, end);
+    const renamed = this.rename(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
+    if (renamed === null) return slotOfRange(buf, start, end);
+    const bytes = Buffer.from(renamed, 'latin1');
+    return slotOfRange(bytes, 0, bytes.length);
+  };
+}

@@ -1,0 +1,117 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRanges } from '../../src/plan/layout.js';
+import { type Plan, makePlan, DEFAULT_PLAN_OPTIONS } from '../../src/plan/make-plan.js';
+import { readTopology } from '../../src/replay/cluster-topology.js';
+import type { VerifyResult } from '../../src/replay/verify-plan.js';
+import { slotscope } from '../helpers/cli.js';
+import { type RedisCluster, type RedisServer, startCluster, startRedis } from '../helpers/redis.js';
+
+const CAPTURE = 'samples/app.monitor';
+const dir = mkdtempSync(join(tmpdir(), 'slotscope-plan-'));
+
+describe('plan on an app-like capture', () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    plan = await makePlan([{ path: CAPTURE, node: 'app' }], DEFAULT_PLAN_OPTIONS);
+  });
+
+  it('proposes entity tags, never bare ids or bare namespaces', () => {
+    const user = plan.renames.find((r) => r.tag === 'user:<id>');
+    expect(user?.rules.map((r) => [r.from, r.to])).toEqual([
+      ['user:<id>:balance', '{user:<id>}:balance'],
+      ['user:<id>:ledger', '{user:<id>}:ledger'],
+    ]);
+    expect(user?.fixes.transactions).toBe(plan.predicted.before.transactions);
+    expect(plan.renames.map((r) => r.tag)).toContain('bull:emails');
+    for (const r of plan.renames) expect(r.tag).toMatch(/^[a-z]+[:.]/); // a namespace word, then the entity
+  });
+
+  it('keeps the regex form and the template in step', () => {
+    for (const rule of plan.renames.flatMap((r) => r.rules)) {
+      const re = new RegExp(rule.regex);
+      const key = rule.from.replace('<id>', '42').replace('<uuid>', '0f8fad5b-d9cb-469f-a165-70867728950e');
+      expect(key.replace(re, rule.replacement)).toBe(rule.to.replace('<id>', '42').replace('<uuid>', '0f8fad5b-d9cb-469f-a165-70867728950e'));
+    }
+  });
+
+  it('calls MGET of unrelated products and transfers between two users unfixable, with alternatives', () => {
+    const mget = plan.unfixable.find((u) => u.command === 'mget');
+    expect(mget?.patterns).toEqual(['product:<id>']);
+    expect(mget?.alternatives.join(' ')).toMatch(/coarse tag \{product\}/);
+    const bull = plan.unfixable.find((u) => u.buildsKeys && u.patterns.some((p) => p.startsWith('bull:')));
+    expect(bull?.alternatives[0]).toMatch(/prefix/);
+  });
+
+  it('offers the read-heavy profile pattern to replicas, not the session read right after its own write', () => {
+    const names = plan.replicaReads.candidates.map((c) => c.pattern);
+    expect(names).toContain('user:<id>:profile');
+    const session = plan.replicaReads.excluded.find((c) => c.pattern === 'session:<uuid>')!;
+    expect(session.readWriteRatio).toBeGreaterThan(4); // read-heavy ...
+    expect(session.ownWriteReadShare).toBeGreaterThan(0.5); // ... but reads its own writes
+    expect(names).not.toContain('user:<id>:balance');
+  });
+
+  it('lays out 3 primaries as redis-cli --cluster create does', () => {
+    expect(plan.layout.nodes.map((n) => [n.from, n.to])).toEqual([[0, 5460], [5461, 10922], [10923, 16383]]);
+    expect(plan.layout.nodes.reduce((t, n) => t + n.opsShare, 0)).toBeCloseTo(1, 6);
+  });
+});
+
+describe('verify against a real 3-primary cluster', () => {
+  let cluster: RedisCluster;
+  let standalone: RedisServer;
+  let planFile: string;
+  let plan: Plan;
+  beforeAll(async () => {
+    [cluster, standalone] = await Promise.all([startCluster(3), startRedis()]);
+    const r = slotscope(['plan', '-f', 'json', CAPTURE]);
+    expect(r.status).toBe(0);
+    plan = JSON.parse(r.stdout) as Plan;
+    planFile = join(dir, 'plan.json');
+    writeFileSync(planFile, r.stdout);
+  });
+  afterAll(async () => {
+    await Promise.all([cluster?.stop(), standalone?.stop()]);
+  });
+
+  it('uses the slot ranges the plan assumed', async () => {
+    const topology = await readTopology({ host: '127.0.0.1', port: cluster.primaries[0].port });
+    const ranges = createRanges(3).map(([from]) => topology.owner[from]);
+    expect(new Set(ranges).size).toBe(3);
+  });
+
+  it('sees exactly the predicted cross-slot traffic after the renames, and refuses to write twice', () => {
+    const url = `redis://127.0.0.1:${cluster.primaries[0].port}`;
+    const r = slotscope(['verify', '--plan', planFile, '--cluster', url, CAPTURE]);
+    expect(r.stderr).toBe('');
+    const result = JSON.parse(r.stdout) as VerifyResult;
+    expect(result.observed.commands).toBe(plan.predicted.after.commands);
+    expect(result.observed.transactions).toBe(0);
+    expect(result.matchesPrediction).toBe(true);
+    expect(r.status).toBe(0);
+    expect(plan.predicted.before.transactions - plan.predicted.after.transactions).toBeGreaterThan(50);
+    expect(result.observed.scripts).toBeLessThanOrEqual(plan.predicted.after.scripts);
+
+    // Now the cluster holds the replayed data: a second run must not write into it unasked.
+    const again = slotscope(['verify', '--plan', planFile, '--cluster', url, CAPTURE]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/^slotscope: 127\.0\.0\.1:\d+ holds \d+ keys; .*--force\n$/);
+  });
+
+  it('refuses a server that is not in cluster mode', () => {
+    const r = slotscope(['verify', '--plan', planFile, '--cluster', `redis://127.0.0.1:${standalone.port}`, CAPTURE]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`slotscope: 127.0.0.1:${standalone.port} is not in cluster mode; refusing to replay into it\n`);
+  });
+
+  it('reports a plan that is not a plan in one line', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"schema":"other"}');
+    const r = slotscope(['verify', '--plan', bad, '--cluster', 'redis://127.0.0.1:1', CAPTURE]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`slotscope: ${bad}: not a plan: expected "schema": "slotscope.plan/1"\n`);
+  });
+});
