@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { buildReport } from '../src/report/report.js';
+import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
 import { keySlot, slotOfRange } from '../src/slot/key-slot.js';
 import { writeMonitorCorpus } from './monitor-corpus.js';
 
@@ -86,7 +87,29 @@ async function pipeline(): Promise<void> {
   }
 }
 
-// `npm run bench` runs both; `node dist/bench/run.js slots|pipeline` runs one.
+/** The planner (two passes, patterns, proposals, layout) on a capture with over a million distinct keys. */
+async function planner(): Promise<void> {
+  const dir = fileURLToPath(new URL('../../bench/data/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const path = `${dir}monitor-100MB.txt`;
+  if (!existsSync(path)) {
+    process.stderr.write(`writing ${path}...\n`);
+    await writeMonitorCorpus(path, 100e6);
+  }
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+  const started = process.hrtime.bigint();
+  const plan = await makePlan([{ path, node: 'bench' }], { ...DEFAULT_PLAN_OPTIONS, onProgress: () => { peakRss = Math.max(peakRss, process.memoryUsage().rss); } });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  clearInterval(sampler);
+  const keys = plan.patterns.reduce((t, p) => t + p.distinctKeys, 0);
+  console.log(`plan on ${(statSync(path).size / 1e6).toFixed(0)} MB with ~${(keys / 1e6).toFixed(2)}M distinct keys in ${plan.patterns.length} patterns: ${seconds.toFixed(1)} s (two passes), peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; ${plan.renames.length} renames, cross-slot commands ${plan.predicted.before.commands.toLocaleString('en-US')} -> ${plan.predicted.after.commands.toLocaleString('en-US')}`);
+}
+
+// `npm run bench` runs all; `node dist/bench/run.js slots|pipeline|plan` runs one.
 const only = process.argv[2];
 if (!only || only === 'slots') await slotCore();
 if (!only || only === 'pipeline') await pipeline();
+if (!only || only === 'plan') await planner();

@@ -8,7 +8,9 @@ const SEPARATORS = /([:/|#{}])/;
 const DOT = /(\.)/;
 const INTEGER = /^-?\d+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEX = /^(?=.*\d)(?=.*[a-f])[0-9a-f]{8,}$/i;
+// Hex that mixes digits and letters: a short one (`3fa`, `c01d9`) is an id like any other, a long one a hash.
+const HEX_ID = /^(?=.*\d)(?=.*[a-f])[0-9a-f]{3,15}$/i;
+const HEX = /^(?=.*\d)(?=.*[a-f])[0-9a-f]{16,}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[tT _]\d{2}(?::?\d{2}){0,2})?$|^\d{8}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 // Long and mixing letters with digits: tokens, session ids, base64/base62 ids.
@@ -18,7 +20,7 @@ export type TokenClass = 'id' | 'uuid' | 'hex' | 'date' | 'email' | 'str';
 
 export function classifyToken(token: string): TokenClass | null {
   if (token === '') return null;
-  if (INTEGER.test(token)) return 'id';
+  if (INTEGER.test(token) || HEX_ID.test(token)) return 'id';
   if (UUID.test(token)) return 'uuid';
   if (DATE.test(token)) return 'date';
   if (HEX.test(token)) return 'hex';

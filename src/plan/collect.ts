@@ -5,6 +5,7 @@ import { HllBank } from '../analyze/hyperloglog.js';
 import { keyPattern } from '../analyze/key-pattern.js';
 import type { KeyMeta } from '../ingest/records.js';
 import { hashString } from '../analyze/key-hash.js';
+import { Proposer } from './propose.js';
 
 export interface PatternStat {
   pattern: string;
@@ -40,11 +41,13 @@ export interface CollectOptions {
 }
 
 const EXACT_KEYS_PER_PATTERN = 1000;
+/** Where keys go once maxPatterns patterns exist. */
+const OTHER = '(other)';
 const MAX_WRITES_REMEMBERED = 200_000;
 
 export class PlanCollector {
   readonly patterns = new Map<string, PatternStat>();
-  readonly groups: CoAccess[] = [];
+  readonly proposer = new Proposer();
   private readonly lastWrite = new Map<string, number>();
   private readonly patternOf = new Map<string, string>();
   firstMicros = Infinity;
@@ -58,10 +61,10 @@ export class PlanCollector {
       keyed: (c) => this.keyed(c),
       key: (k, node, meta) => this.key(k, node, meta),
       transaction: (t) => {
-        if (t.crossSlot) this.groups.push({ kind: 'transaction', keys: t.keys });
+        if (t.crossSlot) this.proposer.add({ kind: 'transaction', keys: t.keys });
       },
       scriptCall: (s) => {
-        if (s.crossSlot) this.groups.push({ kind: 'script', keys: [...new Set([...s.declaredKeys, ...s.touchedKeys])], buildsKeys: s.undeclaredKeys.length > 0 });
+        if (s.crossSlot) this.proposer.add({ kind: 'script', keys: [...new Set([...s.declaredKeys, ...s.touchedKeys])], buildsKeys: s.undeclaredKeys.length > 0 });
       },
     };
   }
@@ -73,9 +76,9 @@ export class PlanCollector {
       if (this.patternOf.size > 500_000) this.patternOf.clear(); // a memo, bounded
       this.patternOf.set(key, p);
     }
+    if (!this.patterns.has(p) && this.patterns.size >= this.options.maxPatterns) p = OTHER;
     let stat = this.patterns.get(p);
     if (!stat) {
-      if (this.patterns.size >= this.options.maxPatterns) return this.pattern('(other)');
       stat = { pattern: p, exactKeys: new Set(), sketch: null, reads: 0, writes: 0, ownWriteReads: 0, bytes: 0, sizedKeys: 0, expiringKeys: 0, nodes: new Set(), dbs: new Set() };
       this.patterns.set(p, stat);
     }
@@ -116,7 +119,7 @@ export class PlanCollector {
         if (t !== undefined && c.timeMicros - t <= this.options.ownWriteWindowMs * 1000) stat.ownWriteReads++;
       }
     }
-    if (c.crossSlot && !c.fromScript) this.groups.push({ kind: 'command', command: c.command, keys: c.keys });
+    if (c.crossSlot && !c.fromScript) this.proposer.add({ kind: 'command', command: c.command, keys: c.keys });
   }
 
   private key(key: string, node: string, meta: KeyMeta | null): void {

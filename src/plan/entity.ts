@@ -19,8 +19,21 @@ export interface EntityPrefix {
   value: string;
 }
 
+const memo = new Map<string, Tokens>();
+
+/** tokenize(), memoised: the same keys recur in co-access groups. Bounded. */
+function tokensOf(key: string): Tokens {
+  let t = memo.get(key);
+  if (!t) {
+    if (memo.size > 200_000) memo.clear();
+    t = tokenize(key);
+    memo.set(key, t);
+  }
+  return t;
+}
+
 export function entityPrefix(keys: string[]): EntityPrefix {
-  const tokens = keys.map(tokenize);
+  const tokens = keys.map(tokensOf);
   const first = tokens[0];
   let len = 0;
   const max = Math.min(...tokens.map((t) => t.raw.length));

@@ -7,7 +7,7 @@ import { buildReport, type Report } from '../report/report.js';
 import { slotOfRange } from '../slot/key-slot.js';
 import { distinctKeys, PlanCollector } from './collect.js';
 import { type Layout, planLayout } from './layout.js';
-import { propose, type Unfixable } from './propose.js';
+import type { Unfixable } from './propose.js';
 import { Renamer, type RenameRule } from './renames.js';
 import { CLIENT_SETTINGS, type ReplicaReadCandidate, replicaReads } from './replica-reads.js';
 import { TopK } from './top-k.js';
@@ -83,12 +83,11 @@ const OTHER_CHANGES: Record<string, string> = {
 export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAULT_PLAN_OPTIONS): Promise<Plan> {
   const collector = new PlanCollector({ ownWriteWindowMs: options.ownWriteWindowMs, maxPatterns: 5000 });
   const before = buildReport(await analyzeInputs(specs, { ...options, observer: collector.observer() }));
-  const { proposals, unfixable } = propose(collector.groups);
+  const { proposals, unfixable } = collector.proposer.result();
   const renamer = new Renamer(proposals.flatMap((p) => p.rules));
 
   // Pass 2: the same inputs with the renames applied; hotspots per tag from the renamed keys.
   const hot = new Map(proposals.map((p) => [p.tag, new TopK(64)]));
-  const ruleTag = new Map(proposals.flatMap((p) => p.rules.map((r) => [r.from, p.tag] as const)));
   const after = buildReport(
     await analyzeInputs(specs, {
       ...options,
@@ -97,11 +96,8 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
         keyed: (c) => {
           if (c.fromScript) return;
           for (const k of new Set(c.keys)) {
-            const renamed = renamer.rename(k);
-            if (renamed === null) continue;
-            const entity = renamed.slice(1, renamed.indexOf('}'));
-            const tag = ruleTag.get(collector.pattern(k).pattern);
-            if (tag) hot.get(tag)!.add(entity);
+            const renamed = renamer.apply(k);
+            if (renamed) hot.get(renamed.rule.tag)!.add(renamed.to.slice(1, renamed.to.indexOf('}')));
           }
         },
       },

@@ -37,12 +37,15 @@ interface Vote {
   example: string[];
 }
 
-export function propose(groups: CoAccess[]): Proposals {
-  const votes = new Map<string, Vote>();
-  const unfixable = new Map<string, Unfixable>();
-  for (const g of groups) {
+/** Votes as groups arrive, so memory holds one entry per tag and per unfixable shape, not per group. */
+export class Proposer {
+  private readonly votes = new Map<string, Vote>();
+  private readonly unfixable = new Map<string, Unfixable>();
+
+  add(g: CoAccess): void {
+    const { votes, unfixable } = this;
     const keys = g.keys.filter((k) => !hasHashTag(k));
-    if (keys.length === 0) continue;
+    if (keys.length === 0) return;
     const prefix = entityPrefix([...new Set(keys)]);
     if (prefix.entity && keys.length === g.keys.length && !g.buildsKeys) {
       let v = votes.get(prefix.pattern);
@@ -55,7 +58,7 @@ export function propose(groups: CoAccess[]): Proposals {
         const from = t.pattern.join('');
         if (!v.rules.has(from)) v.rules.set(from, makeRule(t.pattern, prefix.length));
       }
-      continue;
+      return;
     }
     const patterns = [...new Set(prefix.tokens.map((t) => t.pattern.join('')))].sort();
     const sig = `${g.kind}\u0000${g.command ?? ''}\u0000${g.buildsKeys ? 'b' : ''}\u0000${patterns.join('\u0000')}`;
@@ -67,6 +70,12 @@ export function propose(groups: CoAccess[]): Proposals {
     u.count++;
   }
 
+  result(): Proposals {
+    return rank(this.votes, this.unfixable);
+  }
+}
+
+function rank(votes: Map<string, Vote>, unfixable: Map<string, Unfixable>): Proposals {
   // A key pattern gets one rule: the tag that fixes the most occurrences wins it.
   const ranked = [...votes.values()].sort((a, b) => total(b.fixes) - total(a.fixes) || a.tag.localeCompare(b.tag));
   const taken = new Set<string>();

@@ -1,7 +1,7 @@
 // Hash-tag renames: a rule wraps the entity prefix of every key of a pattern in braces, so all keys of
 // one entity share a slot: `user:<id>:balance` -> `{user:<id>}:balance`. Keys that already carry a hash
 // tag are left alone.
-import { type Tokens, tokenize } from '../analyze/key-pattern.js';
+import { tokenize } from '../analyze/key-pattern.js';
 import { slotOfRange } from '../slot/key-slot.js';
 
 export interface RenameRule {
@@ -19,9 +19,9 @@ export interface RenameRule {
 }
 
 const CLASS_REGEX: Record<string, string> = {
-  '<id>': '-?[0-9]+',
+  '<id>': '(?:-?[0-9]+|(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{3,15})',
   '<uuid>': '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
-  '<hex>': '[0-9a-fA-F]{8,}',
+  '<hex>': '[0-9a-fA-F]{16,}',
   '<date>': '[0-9]{4}-?[0-9]{2}-?[0-9]{2}(?:[tT _][0-9:]+)?',
   '<email>': '[^@\\s]+@[^@\\s]+',
   '<str>': '[A-Za-z0-9+/=_-]{16,}',
@@ -51,21 +51,26 @@ export function hasHashTag(key: string): boolean {
 
 export class Renamer {
   private readonly byPattern = new Map<string, RenameRule>();
-  private readonly cache = new Map<string, string | null>();
+  private readonly cache = new Map<string, { to: string; rule: RenameRule } | null>();
 
   constructor(readonly rules: RenameRule[]) {
     for (const r of rules) this.byPattern.set(r.from, r);
   }
 
   /** The new name of a key (latin1 string), or null when no rule applies. */
-  rename(key: string, tokens?: Tokens): string | null {
+  rename(key: string): string | null {
+    return this.apply(key)?.to ?? null;
+  }
+
+  /** The new name and the rule that made it, or null when no rule applies. */
+  apply(key: string): { to: string; rule: RenameRule } | null {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    let out: string | null = null;
+    let out: { to: string; rule: RenameRule } | null = null;
     if (!hasHashTag(key)) {
-      const t = tokens ?? tokenize(key);
+      const t = tokenize(key);
       const rule = this.byPattern.get(t.pattern.join(''));
-      if (rule) out = `{${t.raw.slice(0, rule.tagTokens).join('')}}${t.raw.slice(rule.tagTokens).join('')}`;
+      if (rule) out = { to: `{${t.raw.slice(0, rule.tagTokens).join('')}}${t.raw.slice(rule.tagTokens).join('')}`, rule };
     }
     // Bounded memo: the same keys recur across a capture.
     if (this.cache.size > 500_000) this.cache.clear();

@@ -17,6 +17,9 @@ describe('keyPattern', () => {
       ['order-123.total', 'order-<id>.total'],
       ['daily_report', 'daily_report'],
       ['cafe', 'cafe'],
+      ['session:3fa9-c01d', 'session:<id>-<id>'],
+      ['session:13a-9', 'session:<id>-<id>'],
+      ['api:v2:users', 'api:v2:users'],
       ['bin\x00\xff', 'bin\\x00\\xff'],
     ];
     for (const [key, pattern] of cases) expect({ key, p: keyPattern(key) }).toEqual({ key, p: pattern });
