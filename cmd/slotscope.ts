@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The CLI: wires options to src/ and sets exit codes (0 ok, 1 a gate failed, 2 usage or input error).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { InputError } from '../src/ingest/input-error.js';
 import { INPUT_FORMATS, type InputFormat } from '../src/ingest/input-stats.js';
@@ -11,6 +11,7 @@ import { createProgress } from '../src/report/progress.js';
 import { buildReport } from '../src/report/report.js';
 import { renderTable } from '../src/report/table-report.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
+import { PlanSummary } from '../src/plan/plan-summary.js';
 import { renderPlanMarkdown } from '../src/report/plan-markdown.js';
 import { parseClusterUrl, readPlan, verifyPlan } from '../src/replay/verify-plan.js';
 import { slotOfRange, slotOfString } from '../src/slot/key-slot.js';
@@ -27,6 +28,11 @@ function positiveInt(value: string): number {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** RFC 4180: quoted, quotes doubled; keys keep their exact bytes (latin1 strings). */
+function csvField(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
 }
 
 function emit(text: string, output?: string): void {
@@ -70,7 +76,9 @@ Examples:
   .action(async (inputs: string[], opts) => {
     const specs = inputSpecs(inputs, opts);
     const progress = createProgress();
+    const summary = new PlanSummary();
     const result = await analyzeInputs(specs, {
+      observer: summary.observer(),
       distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
       redactKeys: Boolean(opts.redactKeys),
       maxLineBytes: opts.maxLineBytes,
@@ -78,7 +86,7 @@ Examples:
       onProgress: (n) => progress.bytes(n),
     });
     progress.done();
-    const report = buildReport(result);
+    const report = buildReport(result, summary.result());
     emit(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderTable(report), opts.output);
     for (const input of result.inputs) {
       if (input.format === 'empty') process.stderr.write(`slotscope: ${input.path}: empty input\n`);
@@ -96,6 +104,7 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
   .option('-o, --output <file>', 'write the plan to a file instead of stdout')
   .option('--shards <n>', 'primaries in the target cluster', positiveInt, DEFAULT_PLAN_OPTIONS.shards)
+  .option('--rename-map <file>', 'write old_key,new_key CSV for the keys of SCAN/memory inputs that a rename applies to')
   .option('--own-write-window <ms>', 'a read this soon after the same client wrote the key is read-your-own-write', positiveInt, DEFAULT_PLAN_OPTIONS.ownWriteWindowMs)
   .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
   .addHelpText('after', `
@@ -104,7 +113,15 @@ Examples:
   slotscope plan --shards 6 -f json -o plan.json a.monitor b.monitor`)
   .action(async (inputs: string[], opts) => {
     const specs = inputSpecs(inputs, opts);
-    const plan = await makePlan(specs, { ...DEFAULT_PLAN_OPTIONS, shards: opts.shards, ownWriteWindowMs: opts.ownWriteWindow });
+    const map = opts.renameMap ? createWriteStream(opts.renameMap) : null;
+    map?.write('old_key,new_key\n');
+    const plan = await makePlan(specs, {
+      ...DEFAULT_PLAN_OPTIONS,
+      shards: opts.shards,
+      ownWriteWindowMs: opts.ownWriteWindow,
+      renameMap: map ? (from, to) => map.write(Buffer.from(`${csvField(from)},${csvField(to)}\n`, 'latin1')) : undefined,
+    });
+    if (map) await new Promise<void>((resolve, reject) => map.end((err?: Error | null) => (err ? reject(err) : resolve())));
     emit(opts.format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : renderPlanMarkdown(plan), opts.output);
   });
 

@@ -63,6 +63,8 @@ export interface AnalysisObserver {
   command?(node: string, line: number, crossSlot: boolean): void;
   /** Every command with keys, client or script; costs a string per key, so only set when needed. */
   keyed?(cmd: KeyedCommand): void;
+  /** Client commands whose keys span slots; `event()` builds the key strings only if asked. */
+  crossSlot?(event: () => KeyedCommand): void;
   /** Every key of a SCAN dump or memory report. */
   key?(key: string, node: string, meta: KeyMeta | null): void;
   transaction?(end: TransactionEnd): void;
@@ -206,8 +208,11 @@ export class Analyzer implements RecordSink {
     }
     const n = cmd.getKeys(rec, this.keyIdx);
     const distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : this.scripts.declaredKeys(nodeName)) : 0;
-    if (n > 0 && this.observer.keyed) {
-      this.observer.keyed({ command: cmd.name, node: nodeName, line: rec.lineNo, timeMicros: rec.timeMicros, client: client ? rec.clientAddress() : '', fromScript: !client, db: rec.db, write: cmd.write, keys: this.keyStrings(rec, n), crossSlot: distinctSlots > 1 });
+    if (n > 0 && (this.observer.keyed || (this.observer.crossSlot && client && distinctSlots > 1))) {
+      let event: KeyedCommand | undefined;
+      const get = (): KeyedCommand => (event ??= { command: cmd.name, node: nodeName, line: rec.lineNo, timeMicros: rec.timeMicros, client: client ? rec.clientAddress() : '', fromScript: !client, db: rec.db, write: cmd.write, keys: this.keyStrings(rec, n), crossSlot: distinctSlots > 1 });
+      if (this.observer.keyed) this.observer.keyed(get());
+      if (client && distinctSlots > 1) this.observer.crossSlot?.(get);
     }
     if (!client) {
       if (n > 0 && this.scripts.isOpen(nodeName)) this.scripts.touch(nodeName, this.keyStrings(rec, n), this.slots, distinctSlots);

@@ -63,6 +63,8 @@ export interface PlanOptions extends ReadOptions {
   shards: number;
   ownWriteWindowMs: number;
   maxSkew: number;
+  /** Called once per distinct key of a SCAN dump or memory report that a rename applies to. */
+  renameMap?: (oldKey: string, newKey: string) => void;
 }
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = { shards: 3, ownWriteWindowMs: 100, maxSkew: 1.2 };
@@ -88,11 +90,19 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
 
   // Pass 2: the same inputs with the renames applied; hotspots per tag from the renamed keys.
   const hot = new Map(proposals.map((p) => [p.tag, new TopK(64)]));
+  const mapped = new Set<string>(); // a key dumped from a primary and its replica is renamed once
   const after = buildReport(
     await analyzeInputs(specs, {
       ...options,
       slotOf: renamer.slotOf,
       observer: {
+        key: (k) => {
+          if (!options.renameMap || mapped.has(k)) return;
+          const renamed = renamer.rename(k);
+          if (renamed === null) return;
+          mapped.add(k);
+          options.renameMap(k, renamed);
+        },
         keyed: (c) => {
           if (c.fromScript) return;
           for (const k of new Set(c.keys)) {

@@ -5,6 +5,8 @@ import type { CommandExample } from '../analyze/command-example.js';
 import { FINDING_DEFS, type FindingId, type FixKind, type Severity } from '../analyze/findings.js';
 import type { ScriptStats } from '../analyze/scripts.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
+import { SUMMARY_SAMPLE } from '../plan/plan-summary.js';
+import type { Proposals } from '../plan/propose.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 
@@ -61,6 +63,13 @@ export interface FindingReport {
   patterns: Record<string, number>;
 }
 
+export interface PlanSummaryReport {
+  /** Proposals come from the first SUMMARY_SAMPLE cross-slot occurrences of each kind. */
+  sampledPerKind: number;
+  renames: { tag: string; from: string[]; fixes: { commands: number; transactions: number; scripts: number } }[];
+  unfixable: { kind: string; command?: string; patterns: string[]; count: number }[];
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   generator: { name: 'slotscope'; keySpecsFrom: string };
@@ -93,11 +102,12 @@ export interface Report {
   scripts: ScriptStats[];
   /** Client commands per db other than 0, with the key patterns used there. */
   dbs: Record<string, { commands: number; patterns: Record<string, number> }>;
+  planSummary?: PlanSummaryReport;
 }
 
 const HOT_SLOTS = 10;
 
-export function buildReport({ analyzer: a, inputs }: AnalysisResult): Report {
+export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Proposals): Report {
   const commands: Record<string, CommandReport> = {};
   const order = a.table.all.filter((c) => a.calls[c.id] > 0).sort((x, y) => a.calls[y.id] - a.calls[x.id] || x.name.localeCompare(y.name));
   for (const c of order) {
@@ -175,6 +185,15 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult): Report {
     transactions: { total: a.transactions.total, crossSlot: a.transactions.crossSlot, commandsInCrossSlot: byCount(new Map(Object.entries(inCrossSlotTx))) },
     scripts: [...a.scripts.scripts.values()].sort((x, y) => y.crossSlot + y.undeclared - (x.crossSlot + x.undeclared) || y.calls - x.calls),
     dbs: Object.fromEntries([...a.dbs].sort((x, y) => x[0] - y[0]).map(([db, d]) => [String(db), { commands: d.commands, patterns: byCount(d.patterns) }])),
+    ...(plan ? { planSummary: summary(plan) } : {}),
+  };
+}
+
+function summary(p: Proposals): PlanSummaryReport {
+  return {
+    sampledPerKind: SUMMARY_SAMPLE,
+    renames: p.proposals.map((r) => ({ tag: `{${r.tag}}`, from: r.rules.map((x) => x.from), fixes: { commands: r.fixes.command, transactions: r.fixes.transaction, scripts: r.fixes.script } })),
+    unfixable: p.unfixable.map((u) => ({ kind: u.kind, ...(u.command ? { command: u.command } : {}), patterns: u.patterns, count: u.count })),
   };
 }
 

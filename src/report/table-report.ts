@@ -27,6 +27,14 @@ export function renderTable(r: Report): string {
       out.push(`  ${f.id}: ${f.message}${patterns.length ? `\n    patterns: ${patterns.join(', ')}` : ''}`);
     }
   }
+  if (r.planSummary && (r.planSummary.renames.length || r.planSummary.unfixable.length)) {
+    out.push('', 'Plan summary (from a sample of the cross-slot traffic; `slotscope plan` predicts it in full)');
+    for (const x of r.planSummary.renames.slice(0, 8)) {
+      const f = x.fixes;
+      out.push(`  tag ${x.tag}: ${x.from.slice(0, 4).join(', ')}${x.from.length > 4 ? ` and ${x.from.length - 4} more` : ''} (fixes ${f.commands} commands, ${f.transactions} transactions, ${f.scripts} script calls seen)`);
+    }
+    for (const u of r.planSummary.unfixable.slice(0, 5)) out.push(`  not fixable by renames: ${u.kind}${u.command ? ` ${u.command}` : ''} over ${u.patterns.join(', ')} (${fmt(u.count)})`);
+  }
   out.push('');
 
   out.push('Inputs');

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,24 @@ describe('plan on an app-like capture', () => {
   it('lays out 3 primaries as redis-cli --cluster create does', () => {
     expect(plan.layout.nodes.map((n) => [n.from, n.to])).toEqual([[0, 5460], [5461, 10922], [10923, 16383]]);
     expect(plan.layout.nodes.reduce((t, n) => t + n.opsShare, 0)).toBeCloseTo(1, 6);
+  });
+});
+
+describe('rename map for key dumps', () => {
+  it('lists exactly the dumped keys the rules match, renamed as the regex form says', async () => {
+    const mapFile = join(dir, 'renames.csv');
+    const r = slotscope(['plan', '-f', 'json', '--rename-map', mapFile, CAPTURE, 'samples/app.scan']);
+    expect(r.status).toBe(0);
+    const plan = JSON.parse(r.stdout) as Plan;
+    const rules = plan.renames.flatMap((x) => x.rules).map((x) => ({ re: new RegExp(x.regex), to: x.replacement }));
+    const expected = readFileSync('samples/app.scan', 'latin1').trim().split('\n').flatMap((key) => {
+      const rule = rules.find((x) => x.re.test(key));
+      return rule ? [`"${key}","${key.replace(rule.re, rule.to)}"`] : [];
+    });
+    const lines = readFileSync(mapFile, 'latin1').trim().split('\n');
+    expect(lines[0]).toBe('old_key,new_key');
+    expect(lines.slice(1).sort()).toEqual(expected.sort());
+    expect(expected.length).toBeGreaterThan(50);
   });
 });
 
