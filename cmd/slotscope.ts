@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The CLI: wires options to src/ and sets exit codes (0 ok, 1 a gate failed, 2 usage or input error).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { InputError } from '../src/ingest/input-error.js';
 import { INPUT_FORMATS, type InputFormat } from '../src/ingest/input-stats.js';
@@ -13,7 +14,13 @@ import { renderTable } from '../src/report/table-report.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
 import { PlanSummary } from '../src/plan/plan-summary.js';
 import { renderPlanMarkdown } from '../src/report/plan-markdown.js';
-import { parseClusterUrl, readPlan, verifyPlan } from '../src/replay/verify-plan.js';
+import { readPlan, verifyPlan } from '../src/replay/verify-plan.js';
+import { analyzeLive } from '../src/analyze/analyze-live.js';
+import { captureMonitor, fileSink } from '../src/live/capture-monitor.js';
+import { captureScan } from '../src/live/capture-scan.js';
+import { discover, type LiveNode } from '../src/live/discover.js';
+import { parseDuration } from '../src/live/duration.js';
+import { address, parseRedisUrl } from '../src/live/redis-url.js';
 import { slotOfRange, slotOfString } from '../src/slot/key-slot.js';
 
 const EXIT_GATE = 1;
@@ -28,6 +35,15 @@ function positiveInt(value: string): number {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function monitorWarning(nodes: number, duration: string): string {
+  return `slotscope: running MONITOR on ${nodes} node${nodes === 1 ? '' : 's'} for ${duration}; MONITOR costs a busy server a large share of its throughput. Ctrl-C stops cleanly.\n`;
+}
+
+/** A capture file's name: the node's address, which the analyzer takes as the node name. */
+function fileName(node: LiveNode): string {
+  return `${node.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${node.port}`;
 }
 
 /** RFC 4180: quoted, quotes doubled; keys keep their exact bytes (latin1 strings). */
@@ -68,15 +84,35 @@ program
   .option('--exact-keys <n>', 'distinct keys counted exactly before per-slot HyperLogLog estimates take over', positiveInt, 2_000_000)
   .option('--redact-keys', 'show keys in examples as <key>')
   .option('--max-line-bytes <n>', 'longest line accepted; longer ones are skipped and counted', positiveInt)
+  .option('--live <url>', 'MONITOR every node of this deployment and analyse as it runs (no files)')
+  .option('--duration <time>', 'with --live: how long to capture (30s, 2m)', '30s')
+  .option('--password-file <file>', 'with --live: read the password from a file')
   .addHelpText('after', `
 Examples:
   slotscope analyze samples/app.monitor
+  slotscope analyze --live redis://127.0.0.1:6379 --duration 30s
   slotscope analyze --node primary=a.monitor.gz --node replica=b.monitor.gz -f json -o report.json
   redis-cli --scan | slotscope analyze -`)
   .action(async (inputs: string[], opts) => {
+    const summary = new PlanSummary();
+    if (opts.live) {
+      const ep = parseRedisUrl(opts.live, opts.passwordFile);
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      const live = await analyzeLive(ep, {
+        observer: summary.observer(),
+        redactKeys: Boolean(opts.redactKeys),
+        durationMs: parseDuration(opts.duration),
+        signal: controller.signal,
+        onTopology: (t) => process.stderr.write(monitorWarning(t.nodes.length, opts.duration)),
+      });
+      for (const n of live.nodes) if (n.error) process.stderr.write(`slotscope: ${n.error}\n`);
+      const report = buildReport(live, summary.result());
+      emit(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderTable(report), opts.output);
+      return;
+    }
     const specs = inputSpecs(inputs, opts);
     const progress = createProgress();
-    const summary = new PlanSummary();
     const result = await analyzeInputs(specs, {
       observer: summary.observer(),
       distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
@@ -137,9 +173,90 @@ Example:
   slotscope verify --plan plan.json --cluster redis://127.0.0.1:7000 samples/app.monitor`)
   .action(async (inputs: string[], opts) => {
     const plan = readPlan(opts.plan);
-    const result = await verifyPlan(inputs.map((a) => parseInputArg(a)), plan, parseClusterUrl(opts.cluster), { force: Boolean(opts.force) });
+    const result = await verifyPlan(inputs.map((a) => parseInputArg(a)), plan, parseRedisUrl(opts.cluster), { force: Boolean(opts.force) });
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     if (!result.matchesPrediction) process.exitCode = EXIT_GATE;
+  });
+
+const capture = program.command('capture').description('capture MONITOR traffic or SCAN keys from every node of a live deployment');
+
+capture
+  .command('monitor')
+  .description('run MONITOR on every node at once, one file per node in redis-cli MONITOR format, plus manifest.json')
+  .argument('<urls...>', 'redis:// or rediss:// URL of any node (the topology is discovered)')
+  .requiredOption('--out <dir>', 'directory for the captures')
+  .option('--duration <time>', 'how long to capture (30s, 2m)', '60s')
+  .option('--max-lines <n>', 'stop a node after this many lines', positiveInt)
+  .option('--max-bytes <n>', 'stop a node after this many bytes', positiveInt)
+  .option('--password-file <file>', 'read the password from a file (else the URL, else REDISCLI_AUTH)')
+  .addHelpText('after', `
+Example:
+  slotscope capture monitor redis://10.0.0.5:6379 --duration 2m --out capture/
+  slotscope analyze capture/*.monitor`)
+  .action(async (urls: string[], opts) => {
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort());
+    mkdirSync(opts.out, { recursive: true });
+    const manifest = [];
+    for (const url of urls) {
+      const ep = parseRedisUrl(url, opts.passwordFile);
+      const topology = await discover(ep);
+      process.stderr.write(monitorWarning(topology.nodes.length, opts.duration));
+      const nodes = await captureMonitor(ep, topology.nodes, {
+        durationMs: parseDuration(opts.duration),
+        maxLines: opts.maxLines,
+        maxBytes: opts.maxBytes,
+        signal: controller.signal,
+        sinkFor: (node) => {
+          const file = join(opts.out, `${fileName(node)}.monitor`);
+          return { sink: fileSink(file), file };
+        },
+      });
+      for (const n of nodes) if (n.error) process.stderr.write(`slotscope: ${n.error}\n`);
+      manifest.push({ url: address(ep), mode: topology.mode, nodes });
+    }
+    writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify({ schema: 'slotscope.capture/1', kind: 'monitor', captures: manifest }, null, 2) + '\n');
+  });
+
+capture
+  .command('scan')
+  .description('SCAN every primary into an rdbtools-style memory CSV per node, plus manifest.json')
+  .argument('<urls...>', 'redis:// or rediss:// URL of any node (the topology is discovered)')
+  .requiredOption('--out <dir>', 'directory for the CSV files')
+  .option('--type <type>', 'only keys of this type (SCAN ... TYPE)')
+  .option('--memory', 'measure each key with MEMORY USAGE')
+  .option('--ttl', 'record expiry times (PTTL)')
+  .option('--sample <n>', 'stop each node after this many keys', positiveInt)
+  .option('--rate <n>', 'at most this many keys per second per node', positiveInt)
+  .option('--count <n>', 'SCAN COUNT hint', positiveInt, 1000)
+  .option('--password-file <file>', 'read the password from a file (else the URL, else REDISCLI_AUTH)')
+  .addHelpText('after', `
+Example:
+  slotscope capture scan redis://10.0.0.5:6379 --memory --ttl --rate 5000 --out keys/
+  slotscope analyze keys/*.csv`)
+  .action(async (urls: string[], opts) => {
+    mkdirSync(opts.out, { recursive: true });
+    const progress = createProgress();
+    const manifest = [];
+    for (const url of urls) {
+      const ep = parseRedisUrl(url, opts.passwordFile);
+      const topology = await discover(ep);
+      const primaries = topology.nodes.filter((n) => n.role === 'primary');
+      progress.input(address(ep), 0, 1);
+      const nodes = await captureScan(ep, primaries, (n) => join(opts.out, `${fileName(n)}.csv`), {
+        type: opts.type,
+        memory: Boolean(opts.memory),
+        ttl: Boolean(opts.ttl),
+        sample: opts.sample,
+        rate: opts.rate,
+        count: opts.count,
+        onProgress: (keys, done) => progress.status(`${keys.toLocaleString('en-US')} keys, ${done}/${primaries.length} nodes done`),
+      });
+      progress.done();
+      for (const n of nodes) if (n.error) process.stderr.write(`slotscope: ${n.error}\n`);
+      manifest.push({ url: address(ep), mode: topology.mode, nodes });
+    }
+    writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify({ schema: 'slotscope.capture/1', kind: 'scan', captures: manifest }, null, 2) + '\n');
   });
 
 program

@@ -275,7 +275,7 @@ export class Analyzer implements RecordSink {
     this.keys.add(buf, start, end, slot, node.maskIndex);
     node.ownKeys?.add(buf, start, end, slot, -1);
     this.observer.key?.(buf.toString('latin1', start, end), nodeName, meta);
-    if (meta) {
+    if (meta && meta.bytes !== null) {
       node.bytes[slot] += meta.bytes;
       this.sizedKeys ??= new DistinctKeys(this.distinctOptions);
       if (this.sizedKeys.add(buf, start, end, slot, -1)) this.bytes[slot] += meta.bytes;

@@ -46,12 +46,12 @@ function rowMeta(r: string[]): KeyMeta | string {
   const db = Number(r[0]);
   const bytes = Number(r[3]);
   if (!Number.isInteger(db) || db < 0) return `database is not a number: ${JSON.stringify(r[0].slice(0, 20))}`;
-  if (r[3] === '' || !Number.isFinite(bytes) || bytes < 0) return `size_in_bytes is not a number: ${JSON.stringify(r[3].slice(0, 20))}`;
+  if (r[3] !== '' && (!Number.isFinite(bytes) || bytes < 0)) return `size_in_bytes is not a number: ${JSON.stringify(r[3].slice(0, 20))}`;
   let expiresAt = 0;
   if (r[7] !== '') {
     // rdbtools writes datetime.isoformat() in UTC without a zone.
     expiresAt = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(r[7]) ? r[7] : r[7] + 'Z');
     if (!Number.isFinite(expiresAt)) return `expiry is not a date: ${JSON.stringify(r[7].slice(0, 40))}`;
   }
-  return { db, type: r[1], bytes, expiresAt };
+  return { db, type: r[1], bytes: r[3] === '' ? null : bytes, expiresAt };
 }

@@ -27,11 +27,14 @@ export function parseInputArg(arg: string, format?: InputFormat): InputSpec {
   const eq = arg.indexOf('=');
   if (eq > 0 && !arg.slice(0, eq).includes('/')) return { node: arg.slice(0, eq), path: arg.slice(eq + 1), format };
   if (arg === '-') return { node: 'stdin', path: '-', format };
-  const name = basename(arg).replace(/\..*$/, '');
+  let name = basename(arg);
+  while (KNOWN_EXTENSION.test(name)) name = name.replace(KNOWN_EXTENSION, '');
   return { node: name || basename(arg), path: arg, format };
 }
 
 const HEAD_BYTES = 64 * 1024;
+/** Extensions dropped from a file name to make its node name (`10.0.0.5-6379.monitor.gz` -> `10.0.0.5-6379`). */
+const KNOWN_EXTENSION = /\.(gz|monitor|mon|txt|log|csv|scan|keys)$/i;
 
 export async function readInput(spec: InputSpec, sink: RecordSink, options: ReadOptions = {}): Promise<InputStats> {
   const stats = new InputStats(spec.path, spec.node);
@@ -89,7 +92,8 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
   return stats;
 }
 
-function lineHandler(format: InputFormat, node: string, sink: RecordSink, stats: InputStats) {
+/** Turns lines of one input into records for the sink, counting what it skips. */
+export function lineHandler(format: InputFormat, node: string, sink: RecordSink, stats: InputStats) {
   if (format === 'monitor') {
     const parser = new MonitorParser();
     return (buf: Buffer, start: number, end: number, lineNo: number): void => {

@@ -5,7 +5,8 @@ import type { MonitorRecord } from './monitor-parser.js';
 export interface KeyMeta {
   db: number;
   type: string;
-  bytes: number;
+  /** null when the dump did not measure it. */
+  bytes: number | null;
   /** Absolute expiry, ms since the epoch; 0 when the key does not expire. */
   expiresAt: number;
 }

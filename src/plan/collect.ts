@@ -127,8 +127,8 @@ export class PlanCollector {
     stat.nodes.add(node);
     if (!meta) return;
     stat.dbs.add(meta.db);
-    stat.bytes += meta.bytes;
     stat.sizedKeys++;
+    if (meta.bytes !== null) stat.bytes += meta.bytes;
     if (meta.expiresAt > 0) stat.expiringKeys++;
   }
 }

@@ -8,12 +8,10 @@ import type { InputSpec } from '../ingest/read-input.js';
 import { PLAN_SCHEMA, type CrossSlotCounts, type Plan } from '../plan/make-plan.js';
 import { Renamer } from '../plan/renames.js';
 import { replayCapture } from './cluster-replay.js';
-import { type ClusterNode, readTopology } from './cluster-topology.js';
+import { readTopology } from './cluster-topology.js';
+import type { RedisEndpoint } from '../live/redis-url.js';
 
-export interface ClusterTarget extends ClusterNode {
-  username?: string;
-  password?: string;
-}
+export type ClusterTarget = RedisEndpoint;
 
 export interface VerifyResult {
   replayed: number;
@@ -22,21 +20,6 @@ export interface VerifyResult {
   /** Commands and transactions refused for their slots, exactly as predicted. */
   matchesPrediction: boolean;
   note: string;
-}
-
-export function parseClusterUrl(url: string): ClusterTarget {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new InputError('--cluster: expected redis://HOST:PORT');
-  }
-  if (u.protocol !== 'redis:') throw new InputError(`--cluster: only redis:// URLs are supported, not ${u.protocol}`);
-  const target: ClusterTarget = { host: u.hostname || '127.0.0.1', port: Number(u.port || 6379) };
-  if (u.username) target.username = decodeURIComponent(u.username);
-  if (u.password) target.password = decodeURIComponent(u.password);
-  else if (process.env.REDISCLI_AUTH) target.password = process.env.REDISCLI_AUTH;
-  return target;
 }
 
 export function readPlan(path: string): Plan {

@@ -4,10 +4,12 @@ import { statSync } from 'node:fs';
 export interface Progress {
   input(path: string, index: number, count: number): void;
   bytes(rawBytes: number): void;
+  /** A free-form status for the current input, such as keys scanned. */
+  status(text: string): void;
   done(): void;
 }
 
-const NONE: Progress = { input() {}, bytes() {}, done() {} };
+const NONE: Progress = { input() {}, bytes() {}, status() {}, done() {} };
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!stream.isTTY) return NONE;
@@ -35,6 +37,14 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       const rate = mb / Math.max(0.001, (now - started) / 1000);
       const of = size > 0 ? ` of ${(size / 1e6).toFixed(0)} MB (${((100 * raw) / size).toFixed(0)}%)` : ' MB';
       stream.write(`\r\x1b[Kreading ${label}: ${mb.toFixed(0)}${of}, ${rate.toFixed(0)} MB/s`);
+      drawn = true;
+    },
+    status(text) {
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      const secs = Math.max(0.001, (now - started) / 1000);
+      stream.write(`\r\x1b[K${label}: ${text} (${secs.toFixed(0)} s)`);
       drawn = true;
     },
     done() {

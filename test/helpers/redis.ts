@@ -43,7 +43,7 @@ export async function freePort(): Promise<number> {
   throw new Error('no free port pair found');
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -58,7 +58,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
   throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
 
-export async function startRedis(extraArgs: string[] = []): Promise<RedisServer> {
+export async function startRedis(extraArgs: string[] = [], options: { password?: string } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'slotscope-redis-'));
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', join(dir, 'redis.log'), ...extraArgs], { stdio: 'ignore' });
@@ -71,7 +71,7 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisServer>
     dir,
     url: `redis://127.0.0.1:${port}`,
     client: () => {
-      const c = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => null });
+      const c = new Redis({ port, host: '127.0.0.1', password: options.password, maxRetriesPerRequest: 1, retryStrategy: () => null });
       c.on('error', () => {}); // failures surface as rejected commands; the event would only add noise
       return c;
     },
@@ -118,6 +118,18 @@ export async function startCluster(primaries = 3, replicas = 0): Promise<RedisCl
         const c = n.client();
         try {
           return (await c.cluster('INFO')).includes('cluster_state:ok') ? true : undefined;
+        } finally {
+          c.disconnect();
+        }
+      }, 30000);
+    }
+    // cluster_state:ok comes before every node has heard which nodes became replicas.
+    for (const n of nodes) {
+      await waitFor(`replica roles on ${n.port}`, async () => {
+        const c = n.client();
+        try {
+          const text = (await c.cluster('NODES')) as string;
+          return (text.match(/[ ,]slave /g) ?? []).length === primaries * replicas ? true : undefined;
         } finally {
           c.disconnect();
         }

@@ -1,0 +1,56 @@
+// `analyze --live`: MONITOR every node and analyse the lines as they arrive; nothing is written to disk.
+import { InputStats } from '../ingest/input-stats.js';
+import { LineSplitter } from '../ingest/line-splitter.js';
+import { lineHandler } from '../ingest/read-input.js';
+import type { RecordSink } from '../ingest/records.js';
+import { captureMonitor, type NodeManifest } from '../live/capture-monitor.js';
+import { discover, type Topology } from '../live/discover.js';
+import { address, type RedisEndpoint } from '../live/redis-url.js';
+import type { AnalysisResult } from './analyze-inputs.js';
+import { Analyzer, type AnalyzerOptions } from './analyzer.js';
+
+export interface LiveOptions extends AnalyzerOptions {
+  durationMs: number;
+  maxLines?: number;
+  maxBytes?: number;
+  signal?: AbortSignal;
+  onTopology?: (t: Topology) => void;
+}
+
+export async function analyzeLive(ep: RedisEndpoint, options: LiveOptions): Promise<AnalysisResult & { nodes: NodeManifest[] }> {
+  const topology = await discover(ep);
+  options.onTopology?.(topology);
+  const analyzer = new Analyzer(options);
+  const inputs: InputStats[] = [];
+  const nodes = await captureMonitor(ep, topology.nodes, {
+    ...options,
+    sinkFor: (node) => {
+      const name = address(node);
+      const stats = new InputStats(`live:${name}`, name);
+      stats.format = 'monitor';
+      inputs.push(stats);
+      // A replica's MONITOR also shows the writes it replays from its primary, which the primary's
+      // capture already holds: drop the lines whose client is the primary's replication link.
+      const replicated = node.primary;
+      const sink: RecordSink = replicated
+        ? { command: (rec, n) => (rec.clientAddress() === replicated ? undefined : analyzer.command(rec, n)), key: (...a) => analyzer.key(...a) }
+        : analyzer;
+      const splitter = new LineSplitter(lineHandler('monitor', name, sink, stats), (line, length) => stats.skip(line, `line of ${length} bytes is too long`));
+      return {
+        sink: {
+          write(chunk) {
+            stats.bytes += chunk.length;
+            splitter.push(chunk);
+          },
+          async end() {
+            splitter.end();
+            stats.lines = splitter.lines;
+            analyzer.endInput(name);
+          },
+        },
+      };
+    },
+  });
+  analyzer.finish();
+  return { analyzer, inputs, nodes };
+}

@@ -1,0 +1,116 @@
+// `capture scan`: SCAN every primary (in a cluster, every master: a node answers only for its own slots)
+// with TYPE, MEMORY USAGE and PTTL in pipelines, into an rdbtools-style memory CSV per node, at a rate a
+// production server can bear.
+import { createWriteStream } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { connect, type LiveNode } from './discover.js';
+import { address, type RedisEndpoint, safeMessage } from './redis-url.js';
+
+export interface ScanOptions {
+  /** Only keys of this type (SCAN ... TYPE). */
+  type?: string;
+  memory: boolean;
+  ttl: boolean;
+  /** Stop each node after this many keys. */
+  sample?: number;
+  /** Keys per second per node, at most. */
+  rate?: number;
+  count: number;
+  onProgress?: (keys: number, nodesDone: number) => void;
+}
+
+export interface ScanManifest {
+  id: string;
+  address: string;
+  file: string;
+  keys: number;
+  /** Keys whose bytes are not valid UTF-8: written as latin1, so not exact in the CSV. */
+  inexactKeys: number;
+  /** Keys that vanished or moved between SCAN and the probes (counted, written without size). */
+  probeErrors: number;
+  partial: boolean;
+  error?: string;
+}
+
+export const CSV_HEADER = 'database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry\n';
+/** Redis TYPE names to rdbtools' names. */
+const RDB_TYPE: Record<string, string> = { zset: 'sortedset' };
+
+function csvKey(key: Buffer): { field: string; exact: boolean } {
+  const text = key.toString('utf8');
+  const exact = Buffer.from(text, 'utf8').equals(key);
+  const s = exact ? text : key.toString('latin1');
+  return { field: `"${s.replace(/"/g, '""')}"`, exact };
+}
+
+async function scanNode(redis: Redis, ep: RedisEndpoint, node: LiveNode, file: string, o: ScanOptions, counted: (n: number) => void): Promise<ScanManifest> {
+  const out = createWriteStream(file);
+  out.write(CSV_HEADER);
+  const m: ScanManifest = { id: node.id, address: address(node), file, keys: 0, inexactKeys: 0, probeErrors: 0, partial: false };
+  const started = Date.now();
+  let cursor = '0';
+  try {
+    do {
+      const args: (string | number)[] = ['COUNT', o.count];
+      if (o.type) args.push('TYPE', o.type);
+      const [next, batch] = (await redis.scanBuffer(cursor, ...(args as ['COUNT', number]))) as [Buffer, Buffer[]];
+      cursor = next.toString();
+      const keys = o.sample !== undefined ? batch.slice(0, Math.max(0, o.sample - m.keys)) : batch;
+      if (keys.length > 0) {
+        const p = redis.pipeline();
+        for (const k of keys) {
+          if (!o.type) p.type(k);
+          if (o.memory) p.memory('USAGE', k);
+          if (o.ttl) p.pttl(k);
+        }
+        const replies = (await p.exec()) ?? [];
+        let r = 0;
+        const rows: string[] = [];
+        for (const k of keys) {
+          const [typeErr, type] = o.type ? [null, o.type] : replies[r++];
+          const [memErr, mem] = o.memory ? replies[r++] : [null, null];
+          const [ttlErr, pttl] = o.ttl ? replies[r++] : [null, -1];
+          if (typeErr || memErr || ttlErr || type === 'none') m.probeErrors++;
+          const key = csvKey(k);
+          if (!key.exact) m.inexactKeys++;
+          const expiry = typeof pttl === 'number' && pttl > 0 ? new Date(Date.now() + pttl).toISOString().replace('Z', '') : '';
+          rows.push(`0,${RDB_TYPE[String(type)] ?? type},${key.field},${mem ?? ''},,,,${expiry}\n`);
+        }
+        out.write(Buffer.from(rows.join(''), 'latin1'));
+        m.keys += keys.length;
+        counted(keys.length);
+      }
+      if (o.sample !== undefined && m.keys >= o.sample) break;
+      if (o.rate) {
+        const due = started + (m.keys / o.rate) * 1000;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      }
+    } while (cursor !== '0');
+  } catch (err) {
+    m.partial = true;
+    m.error = `${address(node)}: scan stopped after ${m.keys} keys (${safeMessage(err, ep)}); the file holds those keys`;
+  }
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+  return m;
+}
+
+export async function captureScan(ep: RedisEndpoint, primaries: LiveNode[], fileFor: (n: LiveNode) => string, o: ScanOptions): Promise<ScanManifest[]> {
+  const clients = await Promise.all(primaries.map((n) => connect(ep, n)));
+  let keys = 0;
+  let nodesDone = 0;
+  try {
+    return await Promise.all(
+      primaries.map(async (n, i) => {
+        const m = await scanNode(clients[i], ep, n, fileFor(n), o, (k) => {
+          keys += k;
+          o.onProgress?.(keys, nodesDone);
+        });
+        nodesDone++;
+        o.onProgress?.(keys, nodesDone);
+        return m;
+      }),
+    );
+  } finally {
+    for (const c of clients) c.disconnect();
+  }
+}

@@ -1,0 +1,175 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/report.js';
+import { slotOfString } from '../../src/slot/key-slot.js';
+import { slotscope, slotscopeAsync } from '../helpers/cli.js';
+import { monitorToFile, type RedisCluster, type RedisServer, startCluster, startRedis, waitFor } from '../helpers/redis.js';
+
+const run = promisify(execFile);
+const fresh = (): string => mkdtempSync(join(tmpdir(), 'slotscope-live-'));
+const startsWithOk = (file: string): boolean => existsSync(file) && readFileSync(file, 'latin1').startsWith('OK\n');
+
+describe('capture monitor on a standalone primary with a replica', () => {
+  let primary: RedisServer;
+  let replica: RedisServer;
+  beforeAll(async () => {
+    primary = await startRedis();
+    replica = await startRedis(['--replicaof', '127.0.0.1', String(primary.port)]);
+    await waitFor('the replica to sync', async () => {
+      const c = replica.client();
+      try {
+        return /master_link_status:up/.test(await c.info('replication')) ? true : undefined;
+      } finally {
+        c.disconnect();
+      }
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([primary?.stop(), replica?.stop()]);
+  });
+
+  it('writes every node a file byte for byte as redis-cli MONITOR prints it, and a manifest', async () => {
+    const out = fresh();
+    const cap = slotscopeAsync(['capture', 'monitor', primary.url, '--duration', '4s', '--out', out]);
+    const pFile = join(out, `127.0.0.1-${primary.port}.monitor`);
+    const rFile = join(out, `127.0.0.1-${replica.port}.monitor`);
+    await waitFor('capture to start', async () => (startsWithOk(pFile) && startsWithOk(rFile) ? true : undefined));
+    const reference = join(out, 'redis-cli.txt');
+    const cli = await monitorToFile(primary, reference);
+    const c = primary.client();
+    await c.set(Buffer.from([0x6b, 0, 0xff, 0x22, 0x5c, 0x0a]), Buffer.from('v"\\'));
+    await c.mset('a', '1', 'b', '2');
+    await c.hset('h\u00e9', 'f', 'caf\u00e9');
+    await c.call('SET', 'x y', 'q " r');
+    c.disconnect();
+    await cli.stop();
+    const r = await cap.done;
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/MONITOR costs/);
+    const body = readFileSync(reference, 'latin1').slice('OK\n'.length);
+    expect(body).toMatch(/\\x00\\xff\\"\\\\\\n/);
+    expect(readFileSync(pFile, 'latin1')).toContain(body);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const nodes = manifest.captures[0].nodes;
+    expect(nodes.map((n: { role: string }) => n.role)).toEqual(['primary', 'replica']);
+    expect(nodes[0]).toMatchObject({ address: `127.0.0.1:${primary.port}`, partial: false, file: pFile });
+    expect(nodes[0].lines).toBe(readFileSync(pFile, 'latin1').split('\n').length - 2);
+    expect(nodes[1].primary).toBe(`127.0.0.1:${primary.port}`);
+    // A replica's MONITOR shows the replication stream, with the primary's address as the client.
+    expect(readFileSync(rFile, 'latin1')).toMatch(new RegExp(`\\[0 127\\.0\\.0\\.1:${primary.port}\\] "mset" "a" "1" "b" "2"`));
+    const report = JSON.parse(slotscope(['analyze', '-f', 'json', pFile]).stdout) as Report;
+    expect(report.commands.mset.crossSlot).toBe(1);
+  });
+
+  it('stops cleanly when the node dies, keeping complete lines and saying so', async () => {
+    const victim = await startRedis();
+    const out = fresh();
+    const cap = slotscopeAsync(['capture', 'monitor', victim.url, '--duration', '20s', '--out', out]);
+    const file = join(out, `127.0.0.1-${victim.port}.monitor`);
+    await waitFor('capture to start', async () => (startsWithOk(file) ? true : undefined));
+    const c = victim.client();
+    for (let i = 0; i < 50; i++) await c.set(`k${i}`, 'v');
+    c.disconnect();
+    await waitFor('the lines to arrive', async () => (readFileSync(file, 'latin1').includes('"k49"') ? true : undefined));
+    process.kill(victim.pid, 'SIGKILL');
+    const r = await cap.done;
+    await victim.stop();
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`slotscope: 127\\.0\\.0\\.1:${victim.port}: connection lost after \\d+ lines; the capture is complete up to there\\n`));
+    const text = readFileSync(file, 'latin1');
+    expect(text.endsWith('\n')).toBe(true);
+    const report = JSON.parse(slotscope(['analyze', '-f', 'json', file]).stdout) as Report;
+    expect(report.totals.skippedLines).toBe(0);
+    expect(report.commands.set.calls).toBe(50);
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).captures[0].nodes[0].partial).toBe(true);
+  });
+
+  it('says a wrong password in one line, without the password', async () => {
+    const locked = await startRedis(['--requirepass', 'right-horse-battery'], { password: 'right-horse-battery' });
+    try {
+      const r = slotscope(['capture', 'monitor', `redis://:wrong-staple-42@127.0.0.1:${locked.port}`, '--duration', '1s', '--out', fresh()]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(`slotscope: 127.0.0.1:${locked.port}: authentication failed (check the user and password)\n`);
+      const ok = slotscopeAsync(['capture', 'monitor', `redis://127.0.0.1:${locked.port}`, '--duration', '1s', '--out', fresh()], { ...process.env, REDISCLI_AUTH: 'right-horse-battery' });
+      expect((await ok.done).status).toBe(0);
+    } finally {
+      await locked.stop();
+    }
+  });
+
+  it('analyses live traffic without files', async () => {
+    const live = slotscopeAsync(['analyze', '--live', primary.url, '--duration', '3s', '-f', 'json']);
+    await waitFor('MONITOR to attach', async () => {
+      const c = primary.client();
+      try {
+        return /cmd=monitor/.test((await c.client('LIST')) as string) ? true : undefined;
+      } finally {
+        c.disconnect();
+      }
+    });
+    const c = primary.client();
+    await c.mset('user:1', 'a', 'user:2', 'b');
+    await c.get('user:1');
+    c.disconnect();
+    const r = await live.done;
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.commands.mset).toMatchObject({ calls: 1, crossSlot: 1 });
+    expect(report.inputs.map((i) => i.path)).toContain(`live:127.0.0.1:${primary.port}`);
+  });
+});
+
+describe('capture on a 3-primary cluster with replicas', () => {
+  let cluster: RedisCluster;
+  const keys = Array.from({ length: 60 }, (_, i) => `item:${i}`);
+  beforeAll(async () => {
+    cluster = await startCluster(3, 1);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('captures every node, each command on the primary that owns its slot', async () => {
+    const out = fresh();
+    const seed = `redis://127.0.0.1:${cluster.primaries[0].port}`;
+    const cap = slotscopeAsync(['capture', 'monitor', seed, '--duration', '4s', '--out', out]);
+    await waitFor('all six captures to start', async () => (readdirSync(out).filter((f) => f.endsWith('.monitor') && startsWithOk(join(out, f))).length === 6 ? true : undefined));
+    const client = new Cluster([{ host: '127.0.0.1', port: cluster.primaries[0].port }]);
+    for (const k of keys) await client.set(k, 'v', 'EX', 3600);
+    await client.quit();
+    const r = await cap.done;
+    expect(r.status).toBe(0);
+    const nodes = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).captures[0].nodes as { role: string; slots: [number, number][]; file: string }[];
+    expect(nodes.filter((n) => n.role === 'primary')).toHaveLength(3);
+    expect(nodes.filter((n) => n.role === 'replica')).toHaveLength(3);
+    for (const k of keys) {
+      const slot = slotOfString(k);
+      const owner = nodes.find((n) => n.role === 'primary' && n.slots.some(([f, t]) => slot >= f && slot <= t))!;
+      expect(readFileSync(owner.file, 'latin1')).toContain(`"set" "${k}" "v"`);
+    }
+  });
+
+  it('scans exactly the keys redis-cli --cluster call KEYS finds, with sizes and expiry', async () => {
+    const seed = `127.0.0.1:${cluster.primaries[0].port}`;
+    const { stdout } = await run('redis-cli', ['--cluster', 'call', seed, 'KEYS', '*']);
+    // `host:port: key` on the first line of each node's reply, then one key per line; replicas answer too.
+    const expected = [...new Set(stdout.split('\n').filter((l) => l && !/Calling/.test(l)).map((l) => l.replace(/^127\.0\.0\.1:\d+: ?/, '')).filter(Boolean))].sort();
+    const out = fresh();
+    const r = slotscope(['capture', 'scan', `redis://${seed}`, '--memory', '--ttl', '--count', '7', '--out', out]);
+    expect(r.status).toBe(0);
+    const csvs = readdirSync(out).filter((f) => f.endsWith('.csv'));
+    expect(csvs).toHaveLength(3);
+    const found = csvs.flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l.split(',')[2]) as string)).sort();
+    expect(found).toEqual(expected);
+    expect(found).toEqual([...keys].sort());
+    const report = JSON.parse(slotscope(['analyze', '-f', 'json', ...csvs.map((f) => join(out, f))]).stdout) as Report;
+    expect(report.totals.distinctKeys).toBe(keys.length);
+    expect(report.totals.bytes).toBeGreaterThan(0);
+    expect(report.inputs.every((i) => i.skipped.count === 0)).toBe(true);
+  });
+});
