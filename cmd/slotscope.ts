@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
+import { manifestBeside, manifestPrimaries } from '../src/ingest/capture-manifest.js';
 import { InputError } from '../src/ingest/input-error.js';
 import { INPUT_FORMATS, type InputFormat } from '../src/ingest/input-stats.js';
 import { LineSplitter } from '../src/ingest/line-splitter.js';
@@ -107,7 +108,7 @@ Examples:
         onTopology: (t) => process.stderr.write(monitorWarning(t.nodes.length, opts.duration)),
       });
       for (const n of live.nodes) if (n.error) process.stderr.write(`slotscope: ${n.error}\n`);
-      const report = buildReport(live, summary.result());
+      const report = buildReport(live, summary.result(), { mode: live.topology.mode, primaries: live.topology.nodes.filter((n) => n.role === 'primary').map((n) => ({ address: address(n), slots: n.slots })) });
       emit(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderTable(report), opts.output);
       return;
     }
@@ -122,7 +123,8 @@ Examples:
       onProgress: (n) => progress.bytes(n),
     });
     progress.done();
-    const report = buildReport(result, summary.result());
+    const manifest = manifestBeside(specs[0].path);
+    const report = buildReport(result, summary.result(), (manifest && manifestPrimaries(manifest, specs.map((x) => x.path))) ?? undefined);
     emit(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderTable(report), opts.output);
     for (const input of result.inputs) {
       if (input.format === 'empty') process.stderr.write(`slotscope: ${input.path}: empty input\n`);

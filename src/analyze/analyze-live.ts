@@ -17,7 +17,7 @@ export interface LiveOptions extends AnalyzerOptions {
   onTopology?: (t: Topology) => void;
 }
 
-export async function analyzeLive(ep: RedisEndpoint, options: LiveOptions): Promise<AnalysisResult & { nodes: NodeManifest[] }> {
+export async function analyzeLive(ep: RedisEndpoint, options: LiveOptions): Promise<AnalysisResult & { nodes: NodeManifest[]; topology: Topology }> {
   const topology = await discover(ep);
   options.onTopology?.(topology);
   const analyzer = new Analyzer(options);
@@ -52,5 +52,5 @@ export async function analyzeLive(ep: RedisEndpoint, options: LiveOptions): Prom
     },
   });
   analyzer.finish();
-  return { analyzer, inputs, nodes };
+  return { analyzer, inputs, nodes, topology };
 }

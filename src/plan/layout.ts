@@ -126,3 +126,31 @@ export function planLayout(shards: number, ops: ArrayLike<number>, keys: ArrayLi
   }
   return layout;
 }
+
+export interface PrimaryLoad {
+  address: string;
+  slots: [number, number][];
+  ops: number;
+  keys: number;
+  bytes: number;
+  opsShare: number;
+}
+
+/** The load each primary of a real cluster carries, from its own slot ranges. */
+export function primaryLoads(primaries: { address: string; slots: [number, number][] }[], ops: ArrayLike<number>, keys: ArrayLike<number>, bytes: ArrayLike<number> | undefined): PrimaryLoad[] {
+  let total = 0;
+  for (let s = 0; s < SLOT_COUNT; s++) total += ops[s];
+  return primaries.map((p) => {
+    let o = 0;
+    let k = 0;
+    let b = 0;
+    for (const [from, to] of p.slots) {
+      for (let s = from; s <= to; s++) {
+        o += ops[s];
+        k += keys[s];
+        b += bytes ? bytes[s] : 0;
+      }
+    }
+    return { address: p.address, slots: p.slots, ops: o, keys: k, bytes: b, opsShare: total ? o / total : 0 };
+  });
+}

@@ -5,6 +5,7 @@ import type { CommandExample } from '../analyze/command-example.js';
 import { FINDING_DEFS, type FindingId, type FixKind, type Severity } from '../analyze/findings.js';
 import type { ScriptStats } from '../analyze/scripts.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
+import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
 import { SUMMARY_SAMPLE } from '../plan/plan-summary.js';
 import type { Proposals } from '../plan/propose.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
@@ -70,6 +71,14 @@ export interface PlanSummaryReport {
   unfixable: { kind: string; command?: string; patterns: string[]; count: number }[];
 }
 
+export interface TopologyReport {
+  mode: 'cluster' | 'standalone';
+  /** Today's primaries with their own slot ranges and the load they carry. */
+  primaries: PrimaryLoad[];
+  /** The same load over the even split `redis-cli --cluster create` would make for as many primaries. */
+  evenSplit: Layout['nodes'];
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   generator: { name: 'slotscope'; keySpecsFrom: string };
@@ -103,11 +112,18 @@ export interface Report {
   /** Client commands per db other than 0, with the key patterns used there. */
   dbs: Record<string, { commands: number; patterns: Record<string, number> }>;
   planSummary?: PlanSummaryReport;
+  topology?: TopologyReport;
+}
+
+/** Where the inputs came from, when known: a live topology, or a capture's manifest. */
+export interface KnownTopology {
+  mode: 'cluster' | 'standalone';
+  primaries: { address: string; slots: [number, number][] }[];
 }
 
 const HOT_SLOTS = 10;
 
-export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Proposals): Report {
+export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Proposals, topology?: KnownTopology): Report {
   const commands: Record<string, CommandReport> = {};
   const order = a.table.all.filter((c) => a.calls[c.id] > 0).sort((x, y) => a.calls[y.id] - a.calls[x.id] || x.name.localeCompare(y.name));
   for (const c of order) {
@@ -186,6 +202,15 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     scripts: [...a.scripts.scripts.values()].sort((x, y) => y.crossSlot + y.undeclared - (x.crossSlot + x.undeclared) || y.calls - x.calls),
     dbs: Object.fromEntries([...a.dbs].sort((x, y) => x[0] - y[0]).map(([db, d]) => [String(db), { commands: d.commands, patterns: byCount(d.patterns) }])),
     ...(plan ? { planSummary: summary(plan) } : {}),
+    ...(topology && topology.mode === 'cluster' && topology.primaries.length > 0 ? { topology: topologyReport(topology, a.ops, keysPerSlot, a.hasBytes ? a.bytes : undefined) } : {}),
+  };
+}
+
+function topologyReport(t: KnownTopology, ops: Float64Array, keys: number[], bytes: Float64Array | undefined): TopologyReport {
+  return {
+    mode: t.mode,
+    primaries: primaryLoads(t.primaries, ops, keys, bytes),
+    evenSplit: planLayout(t.primaries.length, ops, keys, bytes).nodes,
   };
 }
 

@@ -90,6 +90,14 @@ export function renderTable(r: Report): string {
     out.push(table(['db', 'commands', 'key patterns'], dbs.map(([db, d]) => [db, fmt(d.commands), truncate(Object.keys(d.patterns).join(', '), 80)]), ['right', 'right', 'left']));
   }
 
+  if (r.topology) {
+    out.push('', "Today's primaries and their load, against redis-cli's even split");
+    out.push(table(['primary (today)', 'slots', 'ops share', 'even split', 'ops share'], r.topology.primaries.map((p, i) => {
+      const even = r.topology!.evenSplit[i];
+      return [p.address, p.slots.map(([f, t]) => (f === t ? `${f}` : `${f}-${t}`)).join(' '), share(p.opsShare), even ? `${even.from}-${even.to}` : '', even ? share(even.opsShare) : ''];
+    }), ['left', 'left', 'right', 'left', 'right']));
+  }
+
   const unknown = Object.entries(r.unknownCommands);
   if (unknown.length > 0) {
     out.push('', 'Commands the key-spec table does not know (modules?): keys not analysed');

@@ -89,6 +89,24 @@ describe('capture monitor on a standalone primary with a replica', () => {
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).captures[0].nodes[0].partial).toBe(true);
   });
 
+  it('stops on Ctrl-C with complete files and a manifest', async () => {
+    const out = fresh();
+    const cap = slotscopeAsync(['capture', 'monitor', primary.url, '--duration', '60s', '--out', out]);
+    const file = join(out, `127.0.0.1-${primary.port}.monitor`);
+    await waitFor('capture to start', async () => (startsWithOk(file) ? true : undefined));
+    const c = primary.client();
+    for (let i = 0; i < 20; i++) await c.incr('counter');
+    c.disconnect();
+    await waitFor('the lines to arrive', async () => ((readFileSync(file, 'latin1').match(/"incr"/g) ?? []).length === 20 ? true : undefined));
+    process.kill(cap.pid, 'SIGINT');
+    const r = await cap.done;
+    expect(r.status).toBe(0);
+    expect(readFileSync(file, 'latin1').endsWith('\n')).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.captures[0].nodes[0]).toMatchObject({ partial: false });
+    expect(manifest.captures[0].nodes[0].lines).toBeGreaterThanOrEqual(20);
+  });
+
   it('says a wrong password in one line, without the password', async () => {
     const locked = await startRedis(['--requirepass', 'right-horse-battery'], { password: 'right-horse-battery' });
     try {
@@ -151,6 +169,15 @@ describe('capture on a 3-primary cluster with replicas', () => {
       const slot = slotOfString(k);
       const owner = nodes.find((n) => n.role === 'primary' && n.slots.some(([f, t]) => slot >= f && slot <= t))!;
       expect(readFileSync(owner.file, 'latin1')).toContain(`"set" "${k}" "v"`);
+    }
+    // Analysed from the files, the report knows the cluster they came from (from manifest.json).
+    const primaryFiles = nodes.filter((n) => n.role === 'primary').map((n) => n.file);
+    const report = JSON.parse(slotscope(['analyze', '-f', 'json', ...primaryFiles]).stdout) as Report;
+    expect(report.topology?.primaries.map((p) => p.slots)).toEqual(nodes.filter((n) => n.role === 'primary').map((n) => n.slots));
+    const perPrimary = report.topology!.primaries.map((p) => p.ops);
+    expect(perPrimary.reduce((t, v) => t + v, 0)).toBe(keys.length);
+    for (const [i, n] of nodes.filter((x) => x.role === 'primary').entries()) {
+      expect(perPrimary[i]).toBe(keys.filter((k) => n.slots.some(([f, t]) => slotOfString(k) >= f && slotOfString(k) <= t)).length);
     }
   });
 
