@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The CLI: wires options to src/ and sets exit codes (0 ok, 1 a gate failed, 2 usage or input error).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { manifestBeside, manifestPrimaries } from '../src/ingest/capture-manifest.js';
@@ -19,8 +19,8 @@ import { readPlan, verifyPlan } from '../src/replay/verify-plan.js';
 import { analyzeLive } from '../src/analyze/analyze-live.js';
 import { captureMonitor, fileSink } from '../src/live/capture-monitor.js';
 import { captureScan } from '../src/live/capture-scan.js';
-import { discover, type LiveNode } from '../src/live/discover.js';
 import { parseDuration } from '../src/live/duration.js';
+import { captureEach, captureFileName } from '../src/live/capture-run.js';
 import { address, parseRedisUrl } from '../src/live/redis-url.js';
 import { slotOfRange, slotOfString } from '../src/slot/key-slot.js';
 
@@ -42,9 +42,8 @@ function monitorWarning(nodes: number, duration: string): string {
   return `slotscope: running MONITOR on ${nodes} node${nodes === 1 ? '' : 's'} for ${duration}; MONITOR costs a busy server a large share of its throughput. Ctrl-C stops cleanly.\n`;
 }
 
-/** A capture file's name: the node's address, which the analyzer takes as the node name. */
-function fileName(node: LiveNode): string {
-  return `${node.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${node.port}`;
+function warn(message: string): void {
+  process.stderr.write(`slotscope: ${message}\n`);
 }
 
 /** RFC 4180: quoted, quotes doubled; keys keep their exact bytes (latin1 strings). */
@@ -107,7 +106,7 @@ Examples:
         signal: controller.signal,
         onTopology: (t) => process.stderr.write(monitorWarning(t.nodes.length, opts.duration)),
       });
-      for (const n of live.nodes) if (n.error) process.stderr.write(`slotscope: ${n.error}\n`);
+      for (const n of live.nodes) if (n.error) warn(n.error);
       const report = buildReport(live, summary.result(), { mode: live.topology.mode, primaries: live.topology.nodes.filter((n) => n.role === 'primary').map((n) => ({ address: address(n), slots: n.slots })) });
       emit(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderTable(report), opts.output);
       return;
@@ -198,26 +197,19 @@ Example:
   .action(async (urls: string[], opts) => {
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
-    mkdirSync(opts.out, { recursive: true });
-    const manifest = [];
-    for (const url of urls) {
-      const ep = parseRedisUrl(url, opts.passwordFile);
-      const topology = await discover(ep);
+    await captureEach(urls, opts.out, 'monitor', opts.passwordFile, (ep, topology) => {
       process.stderr.write(monitorWarning(topology.nodes.length, opts.duration));
-      const nodes = await captureMonitor(ep, topology.nodes, {
+      return captureMonitor(ep, topology.nodes, {
         durationMs: parseDuration(opts.duration),
         maxLines: opts.maxLines,
         maxBytes: opts.maxBytes,
         signal: controller.signal,
         sinkFor: (node) => {
-          const file = join(opts.out, `${fileName(node)}.monitor`);
+          const file = join(opts.out, captureFileName(node, 'monitor'));
           return { sink: fileSink(file), file };
         },
       });
-      for (const n of nodes) if (n.error) process.stderr.write(`slotscope: ${n.error}\n`);
-      manifest.push({ url: address(ep), mode: topology.mode, nodes });
-    }
-    writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify({ schema: 'slotscope.capture/1', kind: 'monitor', captures: manifest }, null, 2) + '\n');
+    }, warn);
   });
 
 capture
@@ -237,15 +229,11 @@ Example:
   slotscope capture scan redis://10.0.0.5:6379 --memory --ttl --rate 5000 --out keys/
   slotscope analyze keys/*.csv`)
   .action(async (urls: string[], opts) => {
-    mkdirSync(opts.out, { recursive: true });
     const progress = createProgress();
-    const manifest = [];
-    for (const url of urls) {
-      const ep = parseRedisUrl(url, opts.passwordFile);
-      const topology = await discover(ep);
+    await captureEach(urls, opts.out, 'scan', opts.passwordFile, async (ep, topology) => {
       const primaries = topology.nodes.filter((n) => n.role === 'primary');
       progress.input(address(ep), 0, 1);
-      const nodes = await captureScan(ep, primaries, (n) => join(opts.out, `${fileName(n)}.csv`), {
+      const nodes = await captureScan(ep, primaries, (n) => join(opts.out, captureFileName(n, 'csv')), {
         type: opts.type,
         memory: Boolean(opts.memory),
         ttl: Boolean(opts.ttl),
@@ -255,10 +243,8 @@ Example:
         onProgress: (keys, done) => progress.status(`${keys.toLocaleString('en-US')} keys, ${done}/${primaries.length} nodes done`),
       });
       progress.done();
-      for (const n of nodes) if (n.error) process.stderr.write(`slotscope: ${n.error}\n`);
-      manifest.push({ url: address(ep), mode: topology.mode, nodes });
-    }
-    writeFileSync(join(opts.out, 'manifest.json'), JSON.stringify({ schema: 'slotscope.capture/1', kind: 'scan', captures: manifest }, null, 2) + '\n');
+      return nodes;
+    }, warn);
   });
 
 program

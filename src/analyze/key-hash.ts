@@ -15,6 +15,11 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
   let k = 0;
   for (; i < end; i++) k = (k << 8) | bytes[i];
   if (k !== 0 || i > start) h ^= mixK(k);
+  return fmix32(h);
+}
+
+/** MurmurHash3's finaliser: every input bit reaches every output bit. */
+function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -37,10 +42,5 @@ export function hashString(s: string): number {
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
