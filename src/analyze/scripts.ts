@@ -140,11 +140,6 @@ export class ScriptTracker {
     }
     return { stats, node: call.node, line: call.line, crossSlot, declaredCrossSlot, strict: call.strict, declaredSlots: call.declaredSlots, slots: call.slots, undeclaredKeys: call.undeclared, touchedKeys: call.touched, declaredKeys: [...call.declared] };
   }
-
-  /** Ends every open call (end of all input). */
-  endAll(): ScriptCallEnd[] {
-    return [...this.open.keys()].map((n) => this.end(n)!).filter(Boolean);
-  }
 }
 
 /** The first line of an EVAL body, where a `#!lua flags=...` shebang would be. */

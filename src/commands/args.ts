@@ -40,12 +40,3 @@ export function argEqualsLower(args: ArgView, i: number, lower: Uint8Array): boo
   }
   return true;
 }
-
-export function argLength(args: ArgView, i: number): number {
-  return args.end[i] - args.start[i];
-}
-
-/** Argument i as a latin1 string: exact bytes, one char per byte. For cold paths only. */
-export function argBinary(args: ArgView, i: number): string {
-  return args.buf.toString('latin1', args.start[i], args.end[i]);
-}
