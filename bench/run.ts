@@ -8,7 +8,7 @@ import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { buildReport } from '../src/report/report.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
 import { keySlot, slotOfRange } from '../src/slot/key-slot.js';
-import { writeMonitorCorpus } from './monitor-corpus.js';
+import { type KeySpace, writeMonitorCorpus } from './monitor-corpus.js';
 
 function sampleKeys(n: number): string[] {
   let seed = 99;
@@ -65,12 +65,16 @@ async function pipeline(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   // The last run bounds the exact key set at 250k keys, so sketches take over: memory stays flat however
   // many distinct keys the capture holds.
-  const runs = [{ size: 50e6, exact: 2_000_000 }, { size: 220e6, exact: 2_000_000 }, { size: 220e6, exact: 250_000 }];
-  for (const { size, exact } of runs) {
-    const path = `${dir}monitor-${size / 1e6}MB.txt`;
+  const runs: { size: number; exact: number; keys: KeySpace }[] = [
+    { size: 220e6, exact: 2_000_000, keys: 'typical' },
+    { size: 220e6, exact: 2_000_000, keys: 'wide' },
+    { size: 220e6, exact: 250_000, keys: 'wide' },
+  ];
+  for (const { size, exact, keys } of runs) {
+    const path = `${dir}monitor-${size / 1e6}MB${keys === 'wide' ? '' : `-${keys}`}.txt`;
     if (!existsSync(path) || statSync(path).size < size) {
       process.stderr.write(`writing ${path}...\n`);
-      await writeMonitorCorpus(path, size);
+      await writeMonitorCorpus(path, size, keys);
     }
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
@@ -83,7 +87,7 @@ async function pipeline(): Promise<void> {
     const report = buildReport(result);
     const bytes = statSync(path).size;
     const lines = result.inputs[0].lines;
-    console.log(`pipeline on ${(bytes / 1e6).toFixed(0)} MB (exact keys up to ${exact.toLocaleString('en-US')}), ${(lines / 1e6).toFixed(2)}M lines: ${(bytes / 1e6 / seconds).toFixed(0)} MB/s, ${(lines / 1e6 / seconds).toFixed(2)}M lines/s, ${seconds.toFixed(2)} s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (start ${(rssBefore / 2 ** 20).toFixed(0)} MiB); ${report.totals.distinctKeys.toLocaleString('en-US')} distinct keys${report.totals.distinctKeysExact ? '' : ' (estimated)'}, ${report.totals.crossSlotCommands.toLocaleString('en-US')} cross-slot`);
+    console.log(`pipeline on ${(bytes / 1e6).toFixed(0)} MB, ${keys} key space (exact keys up to ${exact.toLocaleString('en-US')}), ${(lines / 1e6).toFixed(2)}M lines: ${(bytes / 1e6 / seconds).toFixed(0)} MB/s, ${(lines / 1e6 / seconds).toFixed(2)}M lines/s, ${seconds.toFixed(2)} s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (start ${(rssBefore / 2 ** 20).toFixed(0)} MiB); ${report.totals.distinctKeys.toLocaleString('en-US')} distinct keys${report.totals.distinctKeysExact ? '' : ' (estimated)'}, ${report.totals.crossSlotCommands.toLocaleString('en-US')} cross-slot`);
   }
 }
 
