@@ -1,13 +1,14 @@
 // Distinct keys per slot, overall and per node: exact up to a bound, then HyperLogLog sketches per slot,
 // so memory stays bounded however large the keyspace.
 //
-// The exact set is built for memory latency, which is what a large keyspace costs: one open-addressing
-// table whose entries hold [hash, arena offset, length, node bitmask] (a probe reads one cache line) and
-// one byte arena holding each key as [slot: 2 bytes][key bytes], so no key starts at 0 and offset 0 marks
-// an empty entry. No object per key.
+// The exact set keeps no key bytes: each key is known by a 64-bit fingerprint (two 32-bit murmur lanes
+// from one pass), so two distinct keys merge only with probability 2^-64 per pair (about 1 in 10^7 for
+// two million keys, far below a sketch's error). One open-addressing table of 4-int entries
+// [fingerprint high, fingerprint low, slot + 1, node bitmask]: a probe reads one cache line and
+// nothing else.
 import { SLOT_COUNT } from '../slot/key-slot.js';
 import { HllBank } from './hyperloglog.js';
-import { hashBytes } from './key-hash.js';
+import { Fingerprint, hashBytes64 } from './key-hash.js';
 
 export interface DistinctKeysOptions {
   /** Keys held exactly before switching to sketches. */
@@ -26,9 +27,8 @@ const STRIDE = 4;
 export class DistinctKeys {
   private readonly perSlot = new Float64Array(SLOT_COUNT);
   private readonly nodePerSlot: Float64Array[] = [];
-  private arena: Uint8Array = new Uint8Array(1 << 16);
-  private arenaUsed = 0;
   private count = 0;
+  /** Slot + 1 in the third int marks a used entry (0: empty). */
   private table: Int32Array = new Int32Array(STRIDE * 4096);
   private sketch: HllBank | null = null;
   private readonly nodeSketches: HllBank[] = [];
@@ -44,20 +44,19 @@ export class DistinctKeys {
    * none). Returns false when the key was already counted (exact mode only).
    */
   add(buf: Uint8Array, start: number, end: number, slot: number, node: number): boolean {
-    const hash = hashBytes(buf, start, end) | 0;
+    const high = hashBytes64(buf, start, end) | 0;
+    const low = Fingerprint.low | 0;
     if (this.sketch) {
-      this.sketch.add(slot, hash);
-      if (node >= 0) this.nodeSketch(node).add(slot, hash);
+      this.sketch.add(slot, high);
+      if (node >= 0) this.nodeSketch(node).add(slot, high);
       return true;
     }
     const table = this.table;
-    const mask = table.length / STRIDE - 1;
-    const len = end - start;
-    let at = (hash & mask) * STRIDE;
+    const wrap = table.length - 1;
+    let at = (low & (table.length / STRIDE - 1)) * STRIDE;
     for (;;) {
-      const offset = table[at + 1];
-      if (offset === 0) break;
-      if (table[at] === hash && table[at + 2] === len && this.sameBytes(offset, buf, start, len)) {
+      if (table[at + 2] === 0) break;
+      if (table[at] === high && table[at + 1] === low) {
         const bit = node >= 0 ? 1 << node : 0;
         if ((table[at + 3] & bit) !== bit) {
           table[at + 3] |= bit;
@@ -65,15 +64,15 @@ export class DistinctKeys {
         }
         return false;
       }
-      at = (at + STRIDE) & (table.length - 1);
+      at = (at + STRIDE) & wrap;
     }
     if (this.count >= this.options.maxExactKeys) {
       this.switchToSketch();
       return this.add(buf, start, end, slot, node);
     }
-    table[at] = hash;
-    table[at + 1] = this.store(buf, start, len, slot);
-    table[at + 2] = len;
+    table[at] = high;
+    table[at + 1] = low;
+    table[at + 2] = slot + 1;
     table[at + 3] = node >= 0 ? 1 << node : 0;
     this.count++;
     this.perSlot[slot]++;
@@ -97,38 +96,15 @@ export class DistinctKeys {
     return (this.nodeSketches[node] ??= new HllBank(SLOT_COUNT, this.options.precision));
   }
 
-  /** Compares the key bytes stored at arena[at] with buf[start, start + len). */
-  private sameBytes(at: number, buf: Uint8Array, start: number, len: number): boolean {
-    const arena = this.arena;
-    for (let k = 0; k < len; k++) if (arena[at + k] !== buf[start + k]) return false;
-    return true;
-  }
-
-  /** Appends [slot][key bytes] to the arena; returns where the key bytes start. */
-  private store(buf: Uint8Array, start: number, len: number, slot: number): number {
-    if (this.arenaUsed + len + 2 > this.arena.length) {
-      const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len + 2));
-      bigger.set(this.arena.subarray(0, this.arenaUsed));
-      this.arena = bigger;
-    }
-    const arena = this.arena;
-    const at = this.arenaUsed;
-    arena[at] = slot & 0xff;
-    arena[at + 1] = slot >>> 8;
-    for (let k = 0; k < len; k++) arena[at + 2 + k] = buf[start + k];
-    this.arenaUsed += len + 2;
-    return at + 2;
-  }
-
   private grow(): void {
     const old = this.table;
     const table = new Int32Array(old.length * 2);
     const wrap = table.length - 1;
     const mask = table.length / STRIDE - 1;
     for (let from = 0; from < old.length; from += STRIDE) {
-      if (old[from + 1] === 0) continue;
-      let at = (old[from] & mask) * STRIDE;
-      while (table[at + 1] !== 0) at = (at + STRIDE) & wrap;
+      if (old[from + 2] === 0) continue;
+      let at = (old[from + 1] & mask) * STRIDE;
+      while (table[at + 2] !== 0) at = (at + STRIDE) & wrap;
       table[at] = old[from];
       table[at + 1] = old[from + 1];
       table[at + 2] = old[from + 2];
@@ -141,16 +117,13 @@ export class DistinctKeys {
     const sketch = new HllBank(SLOT_COUNT, this.options.precision);
     const table = this.table;
     for (let at = 0; at < table.length; at += STRIDE) {
-      if (table[at + 1] === 0) continue;
-      const keyAt = table[at + 1];
-      const slot = this.arena[keyAt - 2] | (this.arena[keyAt - 1] << 8);
+      if (table[at + 2] === 0) continue;
+      const slot = table[at + 2] - 1;
       sketch.add(slot, table[at]);
       for (let m = table[at + 3] >>> 0, node = 0; m !== 0; m >>>= 1, node++) if (m & 1) this.nodeSketch(node).add(slot, table[at]);
     }
     this.sketch = sketch;
-    // Release the exact set.
-    this.arena = new Uint8Array(0);
-    this.table = new Int32Array(0);
+    this.table = new Int32Array(0); // release the exact set
     this.nodePerSlot.length = 0;
     this.count = 0;
   }

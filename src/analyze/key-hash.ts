@@ -1,22 +1,6 @@
-// A 32-bit hash of a key's bytes for hash sets and sketches: MurmurHash3 (x86_32) over big-endian words,
-// four bytes per load through the shared DataView where there is one.
+// Hashes of keys for hash sets and sketches: MurmurHash3 (x86_32) over big-endian words, four bytes per
+// load through the shared DataView where there is one.
 import { viewFor } from '../bytes/byte-view.js';
-
-export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  const dv = viewFor(bytes);
-  let h = (end - start) ^ 0x9747b28c;
-  let i = start;
-  for (; i + 3 < end; i += 4) {
-    const k = dv ? dv.getUint32(i) : (bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3];
-    h ^= mixK(k);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  let k = 0;
-  for (; i < end; i++) k = (k << 8) | bytes[i];
-  if (k !== 0 || i > start) h ^= mixK(k);
-  return fmix32(h);
-}
 
 /** MurmurHash3's finaliser: every input bit reaches every output bit. */
 function fmix32(h: number): number {
@@ -34,7 +18,7 @@ function mixK(k: number): number {
   return Math.imul(k, 0x1b873593);
 }
 
-/** The same for a string's UTF-16 code units (a latin1 key string is its bytes). */
+/** MurmurHash3 over a string, one UTF-16 code unit per step (a latin1 key string is its bytes). */
 export function hashString(s: string): number {
   let h = s.length ^ 0x9747b28c;
   for (let i = 0; i < s.length; i++) {
@@ -42,5 +26,38 @@ export function hashString(s: string): number {
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
+  return fmix32(h);
+}
+
+/** The low half of the last hashBytes64() fingerprint (returning two numbers would allocate). */
+export const Fingerprint = { low: 0 };
+
+/**
+ * A 64-bit fingerprint of a key in one pass: MurmurHash3 as the high half (returned; also what the
+ * sketches use), a second lane with another seed and multipliers as the low half (Fingerprint.low).
+ */
+export function hashBytes64(bytes: Uint8Array, start: number, end: number): number {
+  const dv = viewFor(bytes);
+  let h = (end - start) ^ 0x9747b28c;
+  let g = (end - start) ^ 0x2f6b3c41;
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    const k = dv ? dv.getUint32(i) : (bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3];
+    const m = mixK(k);
+    h ^= m;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    g ^= m;
+    g = (g << 17) | (g >>> 15);
+    g = (Math.imul(g, 9) + 0x5bd1e995) | 0;
+  }
+  let k = 0;
+  for (; i < end; i++) k = (k << 8) | bytes[i];
+  if (k !== 0 || end > start) {
+    const m = mixK(k);
+    h ^= m;
+    g ^= Math.imul(m, 0x27d4eb2d);
+  }
+  Fingerprint.low = fmix32(g ^ 0x85ebca6b);
   return fmix32(h);
 }
