@@ -7,6 +7,9 @@ import { once } from 'node:events';
 
 export type KeySpace = 'wide' | 'typical';
 
+/** MONITOR's `<seconds>.<micros>` for a time in microseconds. */
+const stamp = (micros: number): string => `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+
 export async function writeMonitorCorpus(path: string, bytes: number, keys: KeySpace = 'wide'): Promise<{ lines: number; bytes: number }> {
   let seed = 12345;
   const rnd = (n: number): number => {
@@ -26,11 +29,17 @@ export async function writeMonitorCorpus(path: string, bytes: number, keys: KeyS
     const parts: string[] = [];
     for (let i = 0; i < 5000; i++) {
       t += 1 + rnd(50);
-      const ts = `${Math.floor(t / 1e6)}.${String(t % 1e6).padStart(6, '0')}`;
       const client = `10.0.${rnd(4)}.${rnd(250)}:${40000 + rnd(2000)}`;
       const u = rnd(users);
       let cmd: string;
-      switch (rnd(12)) {
+      switch (rnd(13)) {
+        case 12: {
+          // A balance and its ledger updated in one transaction: fixable by a {user:<id>} tag.
+          parts.push(`${stamp(t)} [0 ${client}] "multi"\n`, `${stamp(t + 1)} [0 ${client}] "incrby" "user:${u}:balance" "-5"\n`, `${stamp(t + 2)} [0 ${client}] "rpush" "user:${u}:ledger" "-5"\n`);
+          t += 3;
+          cmd = '"exec"';
+          break;
+        }
         case 0: cmd = `"set" "session:${u.toString(16)}-${rnd(sessionIds).toString(16)}" "payload-${rnd(1000)}" "EX" "1800"`; break;
         case 1: case 2: cmd = `"GET" "user:${u}:balance"`; break;
         case 3: case 4: cmd = `"hgetall" "user:${u}:profile"`; break;
@@ -42,7 +51,7 @@ export async function writeMonitorCorpus(path: string, bytes: number, keys: KeyS
         case 10: cmd = `"zadd" "leaderboard" "${rnd(10000)}" "user:${u}"`; break;
         default: cmd = `"mset" "cache:${rnd(cacheKeys)}" "x" "cache:${rnd(cacheKeys)}" "y"`;
       }
-      parts.push(`${ts} [0 ${client}] ${cmd}\n`);
+      parts.push(`${stamp(t)} [0 ${client}] ${cmd}\n`);
     }
     const chunk = parts.join('');
     written += Buffer.byteLength(chunk);

@@ -109,7 +109,7 @@ async function planner(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(sampler);
   const keys = plan.patterns.reduce((t, p) => t + p.distinctKeys, 0);
-  console.log(`plan on ${(statSync(path).size / 1e6).toFixed(0)} MB with ~${(keys / 1e6).toFixed(2)}M distinct keys in ${plan.patterns.length} patterns: ${seconds.toFixed(1)} s (two passes), peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; ${plan.renames.length} renames, cross-slot commands ${plan.predicted.before.commands.toLocaleString('en-US')} -> ${plan.predicted.after.commands.toLocaleString('en-US')}`);
+  console.log(`plan on ${(statSync(path).size / 1e6).toFixed(0)} MB with ~${(keys / 1e6).toFixed(2)}M distinct keys in ${plan.patterns.length} patterns: ${seconds.toFixed(1)} s (two passes), peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; ${plan.renames.length} renames, cross-slot commands ${plan.predicted.before.commands.toLocaleString('en-US')} -> ${plan.predicted.after.commands.toLocaleString('en-US')}, transactions ${plan.predicted.before.transactions.toLocaleString('en-US')} -> ${plan.predicted.after.transactions.toLocaleString('en-US')}`);
 }
 
 // `npm run bench` runs all; `node dist/bench/run.js slots|pipeline|plan` runs one.

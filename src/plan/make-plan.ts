@@ -88,31 +88,35 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   const { proposals, unfixable } = collector.proposer.result();
   const renamer = new Renamer(proposals.flatMap((p) => p.rules));
 
-  // Pass 2: the same inputs with the renames applied; hotspots per tag from the renamed keys.
+  // Pass 2: the same inputs with the renames applied; hotspots per tag from the renamed keys. Without
+  // renames it would only repeat pass 1.
   const hot = new Map(proposals.map((p) => [p.tag, new TopK(64)]));
   const mapped = new Set<string>(); // a key dumped from a primary and its replica is renamed once
-  const after = buildReport(
-    await analyzeInputs(specs, {
-      ...options,
-      slotOf: renamer.slotOf,
-      observer: {
-        key: (k) => {
-          if (!options.renameMap || mapped.has(k)) return;
-          const renamed = renamer.rename(k);
-          if (renamed === null) return;
-          mapped.add(k);
-          options.renameMap(k, renamed);
-        },
-        keyed: (c) => {
-          if (c.fromScript) return;
-          for (const k of new Set(c.keys)) {
-            const renamed = renamer.apply(k);
-            if (renamed) hot.get(renamed.rule.tag)!.add(renamed.to.slice(1, renamed.to.indexOf('}')));
-          }
-        },
-      },
-    }),
-  );
+  const after =
+    renamer.rules.length === 0
+      ? before
+      : buildReport(
+          await analyzeInputs(specs, {
+            ...options,
+            slotOf: renamer.slotOf,
+            observer: {
+              key: (k) => {
+                if (!options.renameMap || mapped.has(k)) return;
+                const renamed = renamer.rename(k);
+                if (renamed === null) return;
+                mapped.add(k);
+                options.renameMap(k, renamed);
+              },
+              keyed: (c) => {
+                if (c.fromScript) return;
+                for (const k of new Set(c.keys)) {
+                  const renamed = renamer.apply(k);
+                  if (renamed) hot.get(renamed.rule.tag)!.add(renamed.to.slice(1, renamed.to.indexOf('}')));
+                }
+              },
+            },
+          }),
+        );
   const layout = planLayout(options.shards, after.slots.ops, after.slots.keys, after.slots.bytes, options.maxSkew);
   const totalOps = after.slots.ops.reduce((t, v) => t + v, 0);
   const nodeOf = (entity: string): number => {

@@ -53,8 +53,12 @@ export class Renamer {
   private readonly byPattern = new Map<string, RenameRule>();
   private readonly cache = new Map<string, { to: string; rule: RenameRule } | null>();
 
+  /** Every rule's pattern starts with a literal word; a key starting with none of them needs no tokenizing. */
+  private readonly leads: string[];
+
   constructor(readonly rules: RenameRule[]) {
     for (const r of rules) this.byPattern.set(r.from, r);
+    this.leads = [...new Set(rules.map((r) => /^[^<]*/.exec(r.from)![0]))];
   }
 
   /** The new name of a key (latin1 string), or null when no rule applies. */
@@ -67,7 +71,7 @@ export class Renamer {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     let out: { to: string; rule: RenameRule } | null = null;
-    if (!hasHashTag(key)) {
+    if (this.leads.some((lead) => key.startsWith(lead)) && !hasHashTag(key)) {
       const t = tokenize(key);
       const rule = this.byPattern.get(t.pattern.join(''));
       if (rule) out = { to: `{${t.raw.slice(0, rule.tagTokens).join('')}}${t.raw.slice(rule.tagTokens).join('')}`, rule };
