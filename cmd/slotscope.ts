@@ -233,6 +233,7 @@ Example:
     await captureEach(urls, opts.out, 'scan', opts.passwordFile, async (ep, topology) => {
       const primaries = topology.nodes.filter((n) => n.role === 'primary');
       progress.input(address(ep), 0, 1);
+      const started = Date.now();
       const nodes = await captureScan(ep, primaries, (n) => join(opts.out, captureFileName(n, 'csv')), {
         type: opts.type,
         memory: Boolean(opts.memory),
@@ -240,7 +241,7 @@ Example:
         sample: opts.sample,
         rate: opts.rate,
         count: opts.count,
-        onProgress: (keys, done) => progress.status(`${keys.toLocaleString('en-US')} keys, ${done}/${primaries.length} nodes done`),
+        onProgress: (keys, done) => progress.status(`${keys.toLocaleString('en-US')} keys, ${Math.round(keys / Math.max(0.001, (Date.now() - started) / 1000)).toLocaleString('en-US')} keys/s, ${done}/${primaries.length} nodes done`),
       });
       progress.done();
       return nodes;
