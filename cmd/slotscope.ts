@@ -10,7 +10,7 @@ import { INPUT_FORMATS, type InputFormat } from '../src/ingest/input-stats.js';
 import { LineSplitter } from '../src/ingest/line-splitter.js';
 import { type InputSpec, parseInputArg } from '../src/ingest/read-input.js';
 import { createProgress } from '../src/report/progress.js';
-import { buildReport } from '../src/report/report.js';
+import { buildReport, type Report } from '../src/report/report.js';
 import { renderTable } from '../src/report/table-report.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
 import { PlanSummary } from '../src/plan/plan-summary.js';
@@ -49,6 +49,10 @@ function warn(message: string): void {
 /** RFC 4180: quoted, quotes doubled; keys keep their exact bytes (latin1 strings). */
 function csvField(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
+}
+
+function emitReport(report: Report, opts: { format: string; output?: string }): void {
+  emit(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderTable(report), opts.output);
 }
 
 function emit(text: string, output?: string): void {
@@ -107,8 +111,7 @@ Examples:
         onTopology: (t) => process.stderr.write(monitorWarning(t.nodes.length, opts.duration)),
       });
       for (const n of live.nodes) if (n.error) warn(n.error);
-      const report = buildReport(live, summary.result(), { mode: live.topology.mode, primaries: live.topology.nodes.filter((n) => n.role === 'primary').map((n) => ({ address: address(n), slots: n.slots })) });
-      emit(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderTable(report), opts.output);
+      emitReport(buildReport(live, summary.result(), live.known), opts);
       return;
     }
     const specs = inputSpecs(inputs, opts);
@@ -124,7 +127,7 @@ Examples:
     progress.done();
     const manifest = manifestBeside(specs[0].path);
     const report = buildReport(result, summary.result(), (manifest && manifestPrimaries(manifest, specs.map((x) => x.path))) ?? undefined);
-    emit(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderTable(report), opts.output);
+    emitReport(report, opts);
     for (const input of result.inputs) {
       if (input.format === 'empty') process.stderr.write(`slotscope: ${input.path}: empty input\n`);
       for (const s of input.firstSkipped.slice(0, 3)) process.stderr.write(`slotscope: ${input.path}:${s.line}: ${s.reason}\n`);

@@ -17,7 +17,13 @@ export interface LiveOptions extends AnalyzerOptions {
   onTopology?: (t: Topology) => void;
 }
 
-export async function analyzeLive(ep: RedisEndpoint, options: LiveOptions): Promise<AnalysisResult & { nodes: NodeManifest[]; topology: Topology }> {
+/** What the report needs to know of the deployment: its primaries and their slot ranges. */
+export interface KnownPrimaries {
+  mode: Topology['mode'];
+  primaries: { address: string; slots: [number, number][] }[];
+}
+
+export async function analyzeLive(ep: RedisEndpoint, options: LiveOptions): Promise<AnalysisResult & { nodes: NodeManifest[]; known: KnownPrimaries }> {
   const topology = await discover(ep);
   options.onTopology?.(topology);
   const analyzer = new Analyzer(options);
@@ -52,5 +58,6 @@ export async function analyzeLive(ep: RedisEndpoint, options: LiveOptions): Prom
     },
   });
   analyzer.finish();
-  return { analyzer, inputs, nodes, topology };
+  const known = { mode: topology.mode, primaries: topology.nodes.filter((n) => n.role === 'primary').map((n) => ({ address: address(n), slots: n.slots })) };
+  return { analyzer, inputs, nodes, known };
 }
