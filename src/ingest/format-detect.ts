@@ -1,23 +1,36 @@
-// Tells the input format from its first non-empty line.
+// Tells the input format from its first lines: a CSV header on the first line decides at once; otherwise
+// the lines vote, so one damaged line at the top does not turn a MONITOR capture into a key dump.
 import type { InputFormat } from './input-stats.js';
 
 const CSV_HEADER = Buffer.from('database,type,key,size_in_bytes');
 
+const VOTERS = 50;
+
 export function detectFormat(head: Buffer): InputFormat {
+  const votes = new Map<InputFormat, number>();
+  let voters = 0;
+  let first: InputFormat | null = null;
   let start = 0;
-  for (;;) {
+  while (start < head.length && voters < VOTERS) {
     let end = head.indexOf(10, start);
     if (end < 0) end = head.length;
     let e = end;
     if (e > start && head[e - 1] === 13) e--;
-    if (e > start) {
-      const line = head.subarray(start, e);
-      const isOk = line.equals(OK) || line.equals(PLUS_OK);
-      if (!isOk) return classify(line);
-    }
-    if (end >= head.length) return 'monitor'; // nothing but OK: a MONITOR that saw no traffic
+    const line = head.subarray(start, e);
     start = end + 1;
+    if (line.length === 0 || line.equals(OK) || line.equals(PLUS_OK)) continue;
+    const format = classify(line);
+    if (first === null) {
+      if (format === 'memory-csv') return format;
+      first = format;
+    }
+    votes.set(format, (votes.get(format) ?? 0) + 1);
+    voters++;
   }
+  if (first === null) return 'monitor'; // nothing but OK: a MONITOR that saw no traffic
+  // Any well-formed MONITOR line among them wins: raw keys almost never look like one.
+  if ((votes.get('monitor') ?? 0) * 2 >= voters || (votes.get('monitor') ?? 0) >= 3) return 'monitor';
+  return (votes.get('scan-quoted') ?? 0) * 2 > voters ? 'scan-quoted' : 'scan';
 }
 
 const OK = Buffer.from('OK');

@@ -98,6 +98,14 @@ describe('bad input', () => {
     expect(slotscope(['analyze', '--strict', p]).status).toBe(2);
   });
 
+  it('still reads a capture as MONITOR when its first line is damaged', () => {
+    const p = file('damaged-top.monitor', ['\x00\x01garbage', good, good, good].join('\n'));
+    const r = json([p]);
+    expect(r.inputs[0].format).toBe('monitor');
+    expect(r.totals.commands).toBe(3);
+    expect(r.inputs[0].skipped.first).toEqual([{ line: 1, reason: 'not a MONITOR line: expected <seconds>.<micros> timestamp' }]);
+  });
+
   it('reports an empty file and a missing file in one line each', () => {
     const empty = file('empty.monitor', '');
     const r = slotscope(['analyze', '-f', 'json', empty]);
