@@ -153,12 +153,15 @@ Examples:
   slotscope plan --shards 6 -f json -o plan.json a.monitor b.monitor`)
   .action(async (inputs: string[], opts) => {
     const specs = inputSpecs(inputs, opts);
+    const manifest = manifestBeside(specs[0].path);
+    const known = manifest ? manifestPrimaries(manifest, specs.map((x) => x.path)) : null;
     const map = opts.renameMap ? createWriteStream(opts.renameMap) : null;
     map?.write('old_key,new_key\n');
     const plan = await makePlan(specs, {
       ...DEFAULT_PLAN_OPTIONS,
       shards: opts.shards,
       ownWriteWindowMs: opts.ownWriteWindow,
+      primaries: known?.mode === 'cluster' ? known.primaries : undefined,
       renameMap: map ? (from, to) => map.write(Buffer.from(`${csvField(from)},${csvField(to)}\n`, 'latin1')) : undefined,
     });
     if (map) await new Promise<void>((resolve, reject) => map.end((err?: Error | null) => (err ? reject(err) : resolve())));

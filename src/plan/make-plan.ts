@@ -6,7 +6,7 @@ import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
 import { buildReport, type Report } from '../report/report.js';
 import { slotOfRange } from '../slot/key-slot.js';
 import { distinctKeys, PlanCollector } from './collect.js';
-import { type Layout, planLayout } from './layout.js';
+import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from './layout.js';
 import type { Unfixable } from './propose.js';
 import { Renamer, type RenameRule } from './renames.js';
 import { CLIENT_SETTINGS, type ReplicaReadCandidate, replicaReads } from './replica-reads.js';
@@ -54,6 +54,8 @@ export interface Plan {
   unfixable: PlanUnfixable[];
   replicaReads: { clientSettings: string; candidates: ReplicaReadCandidate[]; excluded: ReplicaReadCandidate[] };
   layout: Layout;
+  /** When the inputs came from a real cluster: its primaries, with their own slots, under the renamed load. */
+  today?: PrimaryLoad[];
   predicted: { before: CrossSlotCounts; after: CrossSlotCounts };
   /** Other blockers and what to do about them. */
   otherChanges: { finding: string; count: number; change: string }[];
@@ -65,6 +67,8 @@ export interface PlanOptions extends ReadOptions {
   maxSkew: number;
   /** Called once per distinct key of a SCAN dump or memory report that a rename applies to. */
   renameMap?: (oldKey: string, newKey: string) => void;
+  /** The cluster the inputs came from, if known (a capture's manifest). */
+  primaries?: { address: string; slots: [number, number][] }[];
 }
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = { shards: 3, ownWriteWindowMs: 100, maxSkew: 1.2 };
@@ -160,6 +164,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
     unfixable: unfixable.map((u) => ({ ...u, alternatives: alternatives(u, after) })),
     replicaReads: { clientSettings: CLIENT_SETTINGS, ...reads },
     layout,
+    ...(options.primaries?.length ? { today: primaryLoads(options.primaries, after.slots.ops, after.slots.keys, after.slots.bytes) } : {}),
     predicted: { before: counts(before), after: counts(after) },
     otherChanges: before.findings.filter((f) => OTHER_CHANGES[f.id]).map((f) => ({ finding: f.id, count: f.count, change: OTHER_CHANGES[f.id] })),
   };

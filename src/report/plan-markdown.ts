@@ -54,6 +54,12 @@ export function renderPlanMarkdown(p: Plan): string {
     out.push('');
   }
 
+  if (p.today) {
+    out.push("## Today's primaries under the renamed load", '', '| primary | slots | ops | share | keys |', '|---|---|---:|---:|---:|');
+    for (const t of p.today) out.push(`| ${t.address} | ${t.slots.map(([f, e]) => (f === e ? `${f}` : `${f}-${e}`)).join(' ')} | ${t.ops} | ${pct(t.opsShare)} | ${t.keys} |`);
+    out.push('');
+  }
+
   out.push('## Key patterns', '', '| pattern | keys | reads | writes | share of ops |', '|---|---:|---:|---:|---:|');
   for (const pt of p.patterns.slice(0, 30)) out.push(`| ${code(pt.pattern)} | ${pt.distinctKeys} | ${pt.reads} | ${pt.writes} | ${pct(pt.opsShare)} |`);
   return out.join('\n') + '\n';

@@ -179,6 +179,10 @@ describe('capture on a 3-primary cluster with replicas', () => {
     for (const [i, n] of nodes.filter((x) => x.role === 'primary').entries()) {
       expect(perPrimary[i]).toBe(keys.filter((k) => n.slots.some(([f, t]) => slotOfString(k) >= f && slotOfString(k) <= t)).length);
     }
+    // The plan, too, sets today's primaries beside its proposed layout.
+    const plan = JSON.parse(slotscope(['plan', '-f', 'json', ...primaryFiles]).stdout) as { today: { ops: number }[]; layout: { nodes: unknown[] } };
+    expect(plan.today.map((t) => t.ops)).toEqual(perPrimary);
+    expect(plan.layout.nodes).toHaveLength(3);
   });
 
   it('scans exactly the keys redis-cli --cluster call KEYS finds, with sizes and expiry', async () => {
