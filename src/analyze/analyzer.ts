@@ -152,6 +152,8 @@ export class Analyzer implements RecordSink {
   private readonly redactKeys: boolean;
   private readonly observer: AnalysisObserver;
   private readonly slotOf: (buf: Uint8Array, start: number, end: number) => number;
+  private lastNodeName: string | null = null;
+  private lastNode: NodeAggregate | null = null;
 
   constructor(options: AnalyzerOptions = {}) {
     this.table = options.table ?? new CommandTable();
@@ -171,11 +173,15 @@ export class Analyzer implements RecordSink {
   }
 
   node(name: string): NodeAggregate {
+    // Records of one input arrive in a row, with the same name.
+    if (name === this.lastNodeName) return this.lastNode!;
     let agg = this.nodes.get(name);
     if (!agg) {
       agg = new NodeAggregate(this.nodes.size, this.keys, this.distinctOptions);
       this.nodes.set(name, agg);
     }
+    this.lastNodeName = name;
+    this.lastNode = agg;
     return agg;
   }
 
@@ -229,7 +235,23 @@ export class Analyzer implements RecordSink {
         node.ops[this.slots[j]]++;
       }
     }
-    const example = (): CommandExample => ({ node: nodeName, line: rec.lineNo, command: this.render(rec, cmd, n) });
+    const kind = this.kinds[cmd.id];
+    // Built only for lines that can raise a finding: most lines raise none.
+    const example = crossSlot || rec.db !== 0 || kind !== Kind.Plain ? (): CommandExample => ({ node: nodeName, line: rec.lineNo, command: this.render(rec, cmd, n) }) : null;
+    if (example) this.findingsFor(rec, cmd, n, kind, crossSlot, nodeName, node, distinctSlots, example);
+    this.observer.command?.(nodeName, rec.lineNo, crossSlot);
+
+    const role = this.roles[cmd.id];
+    if (this.transactions.needsState(role)) {
+      const wantRender = !this.findings.tallies.get('cross-slot-transaction')?.example;
+      const end = this.transactions.onCommand(nodeName, rec.clientAddress(), role, rec.lineNo, cmd.id, this.slots, distinctSlots, wantRender ? () => this.render(rec, cmd, n) : null, () => this.keyStrings(rec, n));
+      if (end === 'partial') this.findings.add('partial-transaction');
+      else if (end) this.transactionEnded(end);
+    }
+  }
+
+  /** Counts what a line means for readiness: cross-slot, db other than 0, single-node, pub/sub, scripts. */
+  private findingsFor(rec: MonitorRecord, cmd: CommandInfo, n: number, kind: Kind, crossSlot: boolean, nodeName: string, node: NodeAggregate, distinctSlots: number, example: () => CommandExample): void {
     if (crossSlot) {
       this.crossSlotCommands++;
       node.crossSlotCommands++;
@@ -237,12 +259,10 @@ export class Analyzer implements RecordSink {
       if (!this.crossSlotExample[cmd.id]) this.crossSlotExample[cmd.id] = example();
       this.finding('cross-slot-command', rec, n, example);
       if (this.blocking[cmd.id]) this.finding('blocking-cross-slot', rec, n, example);
-      if (this.kinds[cmd.id] === Kind.DataMove) this.finding('cross-slot-move', rec, n, example);
+      if (kind === Kind.DataMove) this.finding('cross-slot-move', rec, n, example);
     }
-    this.observer.command?.(nodeName, rec.lineNo, crossSlot);
-
     if (rec.db !== 0) this.onNonzeroDb(rec, n, example);
-    switch (this.kinds[cmd.id]) {
+    switch (kind) {
       case Kind.SingleNode:
         this.findings.add('single-node-keyspace', example);
         break;
@@ -257,14 +277,6 @@ export class Analyzer implements RecordSink {
         if (ended) this.scriptEnded(ended);
         break;
       }
-    }
-
-    const role = this.roles[cmd.id];
-    if (this.transactions.needsState(role)) {
-      const wantRender = !this.findings.tallies.get('cross-slot-transaction')?.example;
-      const end = this.transactions.onCommand(nodeName, rec.clientAddress(), role, rec.lineNo, cmd.id, this.slots, distinctSlots, wantRender ? () => this.render(rec, cmd, n) : null, () => this.keyStrings(rec, n));
-      if (end === 'partial') this.findings.add('partial-transaction');
-      else if (end) this.transactionEnded(end);
     }
   }
 

@@ -121,6 +121,7 @@ export class ScriptTracker {
 
   /** Ends the node's open call, if any, at its next client line or at the end of its input. */
   end(node: string): ScriptCallEnd | null {
+    if (this.open.size === 0) return null; // the common case, on every client line
     const call = this.open.get(node);
     if (!call) return null;
     this.open.delete(node);
