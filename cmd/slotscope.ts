@@ -12,6 +12,7 @@ import { type InputSpec, parseInputArg } from '../src/ingest/read-input.js';
 import { createProgress } from '../src/report/progress.js';
 import { buildReport, type Report } from '../src/report/report.js';
 import { renderTable } from '../src/report/table-report.js';
+import { checkGates, renderGates } from '../src/report/gates.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
 import { PlanSummary } from '../src/plan/plan-summary.js';
 import { renderPlanMarkdown } from '../src/report/plan-markdown.js';
@@ -134,6 +135,41 @@ Examples:
       if (input.skippedCount > 3) process.stderr.write(`slotscope: ${input.path}: ${input.skippedCount} lines skipped in all\n`);
     }
     if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;
+  });
+
+const nonNegativeInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+};
+
+program
+  .command('check')
+  .description('gate a CI build on a capture: exit 1 when a threshold is passed, printing each gate')
+  .argument('[inputs...]', 'input files; NAME=PATH tags an input with a node name')
+  .option('-n, --node <NAME=PATH>', 'an input from node NAME (repeatable)', collect, [])
+  .option('--max-cross-slot <n>', 'cross-slot commands allowed', nonNegativeInt, 0)
+  .option('--max-cross-slot-transactions <n>', 'cross-slot MULTI/EXEC blocks allowed', nonNegativeInt, 0)
+  .option('--max-cross-slot-scripts <n>', 'cross-slot script calls allowed', nonNegativeInt, 0)
+  .option('--max-skipped <n>', 'unreadable input lines allowed', nonNegativeInt)
+  .addOption(new Option('--fail-on <verdict>', 'fail when the verdict is blocked, or already when changes are needed').choices(['blocked', 'changes']).default('blocked'))
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
+  .addHelpText('after', `
+Examples:
+  slotscope check staging.monitor
+  slotscope check --max-cross-slot 10 --fail-on changes capture/*.monitor`)
+  .action(async (inputs: string[], opts) => {
+    const report = buildReport(await analyzeInputs(inputSpecs(inputs, opts)));
+    const gates = checkGates(report, {
+      maxCrossSlotCommands: opts.maxCrossSlot,
+      maxCrossSlotTransactions: opts.maxCrossSlotTransactions,
+      maxCrossSlotScripts: opts.maxCrossSlotScripts,
+      maxSkippedLines: opts.maxSkipped,
+      failOn: opts.failOn,
+    });
+    process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', passed: gates.every((g) => g.passed), gates }, null, 2) + '\n' : renderGates(gates));
+    if (!gates.every((g) => g.passed)) process.exitCode = EXIT_GATE;
   });
 
 program

@@ -183,3 +183,20 @@ describe('keyslot', () => {
     expect(slotscope(['keyslot']).status).toBe(2);
   });
 });
+
+describe('check', () => {
+  it('passes a clean capture and fails a cross-slot one with exit 1, saying which gate moved', () => {
+    const clean = file('clean.monitor', ['1795370304.000001 [0 1.1.1.1:1] "mset" "{u:1}:a" "1" "{u:1}:b" "2"', '1795370304.000002 [0 1.1.1.1:1] "get" "x"'].join('\n'));
+    const ok = slotscope(['check', clean]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^PASS  verdict: ready \(limit not blocked\)$/m);
+    const r = slotscope(['check', 'samples/app.monitor']);
+    expect(r.status).toBe(1);
+    const crossSlot = (JSON.parse(slotscope(['analyze', '-f', 'json', 'samples/app.monitor']).stdout) as Report).totals.crossSlotCommands;
+    expect(r.stdout).toContain(`FAIL  cross-slot commands: ${crossSlot} (limit 0)`);
+    expect(r.stdout).toMatch(/^FAIL  verdict: blocked/m);
+    const loose = slotscope(['check', '-f', 'json', '--max-cross-slot', String(crossSlot), 'samples/app.monitor']);
+    expect(JSON.parse(loose.stdout).gates.find((g: { gate: string }) => g.gate === 'cross-slot commands').passed).toBe(true);
+    expect(slotscope(['check', '--fail-on', 'changes', '--max-cross-slot', '-1', clean]).status).toBe(2);
+  });
+});
