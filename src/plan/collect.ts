@@ -5,7 +5,7 @@ import { HllBank } from '../analyze/hyperloglog.js';
 import { keyPattern } from '../analyze/key-pattern.js';
 import type { KeyMeta } from '../ingest/records.js';
 import { hashString } from '../analyze/key-hash.js';
-import { Proposer } from './propose.js';
+import { Proposer, scriptGroup } from './propose.js';
 
 export interface PatternStat {
   pattern: string;
@@ -64,7 +64,7 @@ export class PlanCollector {
         if (t.crossSlot) this.proposer.add({ kind: 'transaction', keys: t.keys });
       },
       scriptCall: (s) => {
-        if (s.crossSlot) this.proposer.add({ kind: 'script', keys: [...new Set([...s.declaredKeys, ...s.touchedKeys])], buildsKeys: s.undeclaredKeys.length > 0 });
+        if (s.crossSlot) this.proposer.add(scriptGroup(s));
       },
     };
   }

@@ -1,7 +1,7 @@
 // A short plan for `analyze`: hash-tag proposals from a sample of the cross-slot traffic, found in the
 // same pass, without the planner's second pass. `slotscope plan` gives the full, predicted plan.
 import type { AnalysisObserver } from '../analyze/analyzer.js';
-import { type Proposals, Proposer } from './propose.js';
+import { type Proposals, Proposer, scriptGroup } from './propose.js';
 
 /** Cross-slot occurrences looked at, per kind. */
 export const SUMMARY_SAMPLE = 10_000;
@@ -21,7 +21,7 @@ export class PlanSummary {
         if (t.crossSlot && this.seen.transaction++ < SUMMARY_SAMPLE) this.proposer.add({ kind: 'transaction', keys: t.keys });
       },
       scriptCall: (s) => {
-        if (s.crossSlot && this.seen.script++ < SUMMARY_SAMPLE) this.proposer.add({ kind: 'script', keys: [...new Set([...s.declaredKeys, ...s.touchedKeys])], buildsKeys: s.undeclaredKeys.length > 0 });
+        if (s.crossSlot && this.seen.script++ < SUMMARY_SAMPLE) this.proposer.add(scriptGroup(s));
       },
     };
   }

@@ -1,9 +1,15 @@
 // Hash-tag proposals from co-access groups: each cross-slot command, transaction or script whose keys
 // share an entity prefix votes for tagging that entity (`{user:<id>}`); groups with no shared entity are
 // unfixable by renames and get the honest alternatives instead.
+import type { ScriptCallEnd } from '../analyze/scripts.js';
 import type { CoAccess, GroupKind } from './collect.js';
 import { entityPrefix } from './entity.js';
 import { hasHashTag, makeRule, type RenameRule } from './renames.js';
+
+/** The keys a cross-slot script call used together: those it was given and those it touched. */
+export function scriptGroup(s: ScriptCallEnd): CoAccess {
+  return { kind: 'script', keys: [...new Set([...s.declaredKeys, ...s.touchedKeys])], buildsKeys: s.undeclaredKeys.length > 0 };
+}
 
 export interface Proposal {
   tag: string;

@@ -128,7 +128,8 @@ export async function replayCapture(spec: InputSpec, topology: ClusterTopology, 
   const keyIdx = new Int32Array(1024);
   const view = new ArgList();
 
-  const lookup = (args: Buffer[]): { cmd: CommandInfo | undefined; firstSlot: number } => {
+  /** The command args name and how many keys it has; their indexes land in keyIdx, the bytes in view. */
+  const keysOf = (args: Buffer[]): { cmd: CommandInfo | undefined; n: number } => {
     view.buf = Buffer.concat(args);
     view.argc = 0;
     let off = 0;
@@ -137,7 +138,10 @@ export async function replayCapture(spec: InputSpec, topology: ClusterTopology, 
       off += a.length;
     }
     const cmd = table.lookup(view);
-    const n = cmd ? cmd.getKeys(view, keyIdx) : 0;
+    return { cmd, n: cmd ? cmd.getKeys(view, keyIdx) : 0 };
+  };
+  const lookup = (args: Buffer[]): { cmd: CommandInfo | undefined; firstSlot: number } => {
+    const { cmd, n } = keysOf(args);
     return { cmd, firstSlot: n > 0 ? slotOfRange(view.buf, view.start[keyIdx[0]], view.end[keyIdx[0]]) : -1 };
   };
   /** A queued command refused for its slot dooms the transaction (EXECABORT). */
@@ -163,9 +167,7 @@ export async function replayCapture(spec: InputSpec, topology: ClusterTopology, 
   /** The command with its key arguments renamed. */
   const renamed = (args: Buffer[]): Buffer[] => {
     if (!options.renameKey) return args;
-    lookup(args);
-    const cmd = table.lookup(view);
-    const n = cmd ? cmd.getKeys(view, keyIdx) : 0;
+    const { n } = keysOf(args);
     if (n === 0) return args;
     const out = [...args];
     for (let k = 0; k < n; k++) {
