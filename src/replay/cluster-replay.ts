@@ -11,6 +11,7 @@ import { type InputSpec, readInput } from '../ingest/read-input.js';
 import type { RecordSink } from '../ingest/records.js';
 import { slotOfRange } from '../slot/key-slot.js';
 import type { ClusterTopology } from './cluster-topology.js';
+import { clientOptions } from '../live/redis-url.js';
 
 /** What the cluster answered: ok, or the first word of its error (CROSSSLOT, MOVED, EXECABORT, ...). */
 export type ReplyKind = string;
@@ -57,8 +58,8 @@ class ClientConnections {
   get(primary: number): Redis {
     let c = this.conns.get(primary);
     if (!c) {
-      const { host, port } = this.topology.primaries[primary];
-      c = new Redis({ host, port, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: true });
+      // Connects at once and queues until ready: the replay awaits each reply anyway.
+      c = new Redis({ ...clientOptions(this.topology.endpoint, this.topology.primaries[primary]), lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: 0 });
       c.on('error', () => {});
       this.conns.set(primary, c);
     }

@@ -1,5 +1,6 @@
 // Which node serves each slot, from CLUSTER SLOTS of a seed node.
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
+import { clientOptions, type RedisEndpoint } from '../live/redis-url.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 
 export interface ClusterNode {
@@ -8,6 +9,8 @@ export interface ClusterNode {
 }
 
 export interface ClusterTopology {
+  /** The seed's credentials and TLS setting, for every connection to the cluster's nodes. */
+  endpoint: RedisEndpoint;
   primaries: ClusterNode[];
   /** Index into primaries for each of the 16384 slots; -1 where no node serves the slot. */
   owner: Int16Array;
@@ -15,8 +18,9 @@ export interface ClusterTopology {
 
 type SlotsReply = [number, number, [string, number, ...unknown[]], ...unknown[]][];
 
-export async function readTopology(seed: ClusterNode, options: RedisOptions = {}): Promise<ClusterTopology> {
-  const redis = new Redis({ ...options, host: seed.host, port: seed.port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+export async function readTopology(seed: ClusterNode & Partial<RedisEndpoint>): Promise<ClusterTopology> {
+  const endpoint: RedisEndpoint = { tls: false, ...seed };
+  const redis = new Redis(clientOptions(endpoint));
   redis.on('error', () => {}); // surfaced by the commands below
   try {
     await redis.connect();
@@ -28,7 +32,7 @@ export async function readTopology(seed: ClusterNode, options: RedisOptions = {}
       if (i < 0) i = primaries.push({ host: host || seed.host, port }) - 1;
       owner.fill(i, from, to + 1);
     }
-    return { primaries, owner };
+    return { endpoint, primaries, owner };
   } finally {
     redis.disconnect();
   }

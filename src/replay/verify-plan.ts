@@ -2,14 +2,14 @@
 // cluster refuses with what the plan predicted. It writes only to the cluster it is given, and refuses
 // a node that is not in cluster mode, or a cluster that holds data, unless forced.
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { InputError } from '../ingest/input-error.js';
 import type { InputSpec } from '../ingest/read-input.js';
 import { PLAN_SCHEMA, type CrossSlotCounts, type Plan } from '../plan/make-plan.js';
 import { Renamer } from '../plan/renames.js';
 import { replayCapture } from './cluster-replay.js';
 import { readTopology } from './cluster-topology.js';
-import type { RedisEndpoint } from '../live/redis-url.js';
+import { connect } from '../live/discover.js';
+import { address, type RedisEndpoint } from '../live/redis-url.js';
 
 export type ClusterTarget = RedisEndpoint;
 
@@ -34,27 +34,19 @@ export function readPlan(path: string): Plan {
 }
 
 async function checkTarget(target: ClusterTarget, force: boolean): Promise<void> {
-  const redis = new Redis({ host: target.host, port: target.port, username: target.username, password: target.password, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on('error', () => {});
+  const redis = await connect(target);
   try {
-    await redis.connect();
-    const info = await redis.info('cluster');
-    if (!/cluster_enabled:1/.test(info)) throw new InputError(`${target.host}:${target.port} is not in cluster mode; refusing to replay into it`);
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    // The message names the address only: never the password.
-    throw new InputError(`cannot reach ${target.host}:${target.port}: ${(err as Error).message.replace(target.password ?? '\u0000', '***')}`);
+    if (!/cluster_enabled:1/.test(await redis.info('cluster'))) throw new InputError(`${address(target)} is not in cluster mode; refusing to replay into it`);
   } finally {
     redis.disconnect();
   }
   if (force) return;
-  const topology = await readTopology(target, { username: target.username, password: target.password });
+  const topology = await readTopology(target);
   for (const node of topology.primaries) {
-    const r = new Redis({ host: node.host, port: node.port, username: target.username, password: target.password, maxRetriesPerRequest: 1, retryStrategy: () => null });
-    r.on('error', () => {});
+    const r = await connect(target, node);
     try {
       const size = await r.dbsize();
-      if (size > 0) throw new InputError(`${node.host}:${node.port} holds ${size} keys; verify writes the capture's commands, so give it an empty cluster or pass --force`);
+      if (size > 0) throw new InputError(`${address(node)} holds ${size} keys; verify writes the capture's commands, so give it an empty cluster or pass --force`);
     } finally {
       r.disconnect();
     }
@@ -63,7 +55,7 @@ async function checkTarget(target: ClusterTarget, force: boolean): Promise<void>
 
 export async function verifyPlan(specs: InputSpec[], plan: Plan, target: ClusterTarget, options: { force: boolean }): Promise<VerifyResult> {
   await checkTarget(target, options.force);
-  const topology = await readTopology(target, { username: target.username, password: target.password });
+  const topology = await readTopology(target);
   const renamer = new Renamer(plan.renames.flatMap((r) => r.rules));
   const observed: CrossSlotCounts = { commands: 0, transactions: 0, scripts: 0 };
   let replayed = 0;

@@ -103,16 +103,17 @@ export interface RedisCluster {
 }
 
 /** A real cluster made by `redis-cli --cluster create`: 3 primaries get 0-5460, 5461-10922, 10923-16383. */
-export async function startCluster(primaries = 3, replicas = 0): Promise<RedisCluster> {
+export async function startCluster(primaries = 3, replicas = 0, options: { password?: string } = {}): Promise<RedisCluster> {
   const count = primaries * (1 + replicas);
+  const auth = options.password ? ['--requirepass', options.password, '--masterauth', options.password] : [];
   const nodes = await Promise.all(
-    Array.from({ length: count }, () => startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '3000'])),
+    Array.from({ length: count }, () => startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '3000', ...auth], options)),
   );
   const stop = async (): Promise<void> => {
     await Promise.all(nodes.map((n) => n.stop()));
   };
   try {
-    await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30000 });
+    await run('redis-cli', [...(options.password ? ['-a', options.password, '--no-auth-warning'] : []), '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30000 });
     for (const n of nodes) {
       await waitFor(`cluster_state:ok on ${n.port}`, async () => {
         const c = n.client();

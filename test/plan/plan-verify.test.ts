@@ -119,6 +119,20 @@ describe('verify against a real 3-primary cluster', () => {
     expect(again.stderr).toMatch(/^slotscope: 127\.0\.0\.1:\d+ holds \d+ keys; .*--force\n$/);
   });
 
+  it('replays with the URL\'s credentials into a password-protected cluster', async () => {
+    const locked = await startCluster(3, 0, { password: 'verify-secret-7' });
+    try {
+      const r = slotscope(['verify', '--plan', planFile, '--cluster', `redis://:verify-secret-7@127.0.0.1:${locked.primaries[0].port}`, CAPTURE]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).not.toContain('verify-secret-7');
+      const result = JSON.parse(r.stdout) as VerifyResult;
+      expect(result.observed.commands).toBe(plan.predicted.after.commands);
+      expect(result.matchesPrediction).toBe(true);
+    } finally {
+      await locked.stop();
+    }
+  });
+
   it('refuses a server that is not in cluster mode', () => {
     const r = slotscope(['verify', '--plan', planFile, '--cluster', `redis://127.0.0.1:${standalone.port}`, CAPTURE]);
     expect(r.status).toBe(2);
