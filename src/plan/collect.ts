@@ -5,6 +5,7 @@ import { HllBank } from '../analyze/hyperloglog.js';
 import { keyPattern } from '../analyze/key-pattern.js';
 import type { KeyMeta } from '../ingest/records.js';
 import { hashString } from '../analyze/key-hash.js';
+import { memoize } from './memoize.js';
 import { Proposer, scriptGroup } from './propose.js';
 
 export interface PatternStat {
@@ -49,7 +50,7 @@ export class PlanCollector {
   readonly patterns = new Map<string, PatternStat>();
   readonly proposer = new Proposer();
   private readonly lastWrite = new Map<string, number>();
-  private readonly patternOf = new Map<string, string>();
+  private readonly patternOf = memoize(500_000, keyPattern);
   firstMicros = Infinity;
   lastMicros = 0;
 
@@ -69,13 +70,9 @@ export class PlanCollector {
     };
   }
 
-  pattern(key: string): PatternStat {
-    let p = this.patternOf.get(key);
-    if (p === undefined) {
-      p = keyPattern(key);
-      if (this.patternOf.size > 500_000) this.patternOf.clear(); // a memo, bounded
-      this.patternOf.set(key, p);
-    }
+  /** The stats of a key's pattern, with the key counted among its distinct keys. */
+  private statFor(key: string): PatternStat {
+    let p = this.patternOf(key);
     if (!this.patterns.has(p) && this.patterns.size >= this.options.maxPatterns) p = OTHER;
     let stat = this.patterns.get(p);
     if (!stat) {
@@ -97,7 +94,7 @@ export class PlanCollector {
     if (c.timeMicros < this.firstMicros) this.firstMicros = c.timeMicros;
     if (c.timeMicros > this.lastMicros) this.lastMicros = c.timeMicros;
     for (const key of c.keys) {
-      const stat = this.pattern(key);
+      const stat = this.statFor(key);
       stat.nodes.add(c.node);
       stat.dbs.add(c.db);
       if (c.write) stat.writes++;
@@ -123,7 +120,7 @@ export class PlanCollector {
   }
 
   private key(key: string, node: string, meta: KeyMeta | null): void {
-    const stat = this.pattern(key);
+    const stat = this.statFor(key);
     stat.nodes.add(node);
     if (!meta) return;
     stat.dbs.add(meta.db);

@@ -3,6 +3,7 @@
 // token (`product`, `user`, or a bare id) is a namespace, not an entity: tagging it would put every key
 // of the namespace in one slot.
 import { type Tokens, tokenize } from '../analyze/key-pattern.js';
+import { memoize } from './memoize.js';
 
 const SEPARATOR = /^[:/|#.{}]$/;
 const isSeparator = (t: string | undefined): boolean => t !== undefined && SEPARATOR.test(t);
@@ -19,18 +20,8 @@ export interface EntityPrefix {
   value: string;
 }
 
-const memo = new Map<string, Tokens>();
-
-/** tokenize(), memoised: the same keys recur in co-access groups. Bounded. */
-function tokensOf(key: string): Tokens {
-  let t = memo.get(key);
-  if (!t) {
-    if (memo.size > 200_000) memo.clear();
-    t = tokenize(key);
-    memo.set(key, t);
-  }
-  return t;
-}
+/** tokenize(), remembered: the same keys recur in co-access groups. */
+const tokensOf = memoize(200_000, tokenize);
 
 export function entityPrefix(keys: string[]): EntityPrefix {
   const tokens = keys.map(tokensOf);

@@ -3,6 +3,7 @@
 // tag are left alone.
 import { tokenize } from '../analyze/key-pattern.js';
 import { slotOfRange } from '../slot/key-slot.js';
+import { memoize } from './memoize.js';
 
 export interface RenameRule {
   /** The tag's pattern, e.g. `user:<id>`. */
@@ -51,7 +52,6 @@ export function hasHashTag(key: string): boolean {
 
 export class Renamer {
   private readonly byPattern = new Map<string, RenameRule>();
-  private readonly cache = new Map<string, { to: string; rule: RenameRule } | null>();
 
   /** Every rule's pattern starts with a literal word; a key starting with none of them needs no tokenizing. */
   private readonly leads: string[];
@@ -67,20 +67,12 @@ export class Renamer {
   }
 
   /** The new name and the rule that made it, or null when no rule applies. */
-  apply(key: string): { to: string; rule: RenameRule } | null {
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached;
-    let out: { to: string; rule: RenameRule } | null = null;
-    if (this.leads.some((lead) => key.startsWith(lead)) && !hasHashTag(key)) {
-      const t = tokenize(key);
-      const rule = this.byPattern.get(t.pattern.join(''));
-      if (rule) out = { to: `{${t.raw.slice(0, rule.tagTokens).join('')}}${t.raw.slice(rule.tagTokens).join('')}`, rule };
-    }
-    // Bounded memo: the same keys recur across a capture.
-    if (this.cache.size > 500_000) this.cache.clear();
-    this.cache.set(key, out);
-    return out;
-  }
+  readonly apply = memoize(500_000, (key: string): { to: string; rule: RenameRule } | null => {
+    if (!this.leads.some((lead) => key.startsWith(lead)) || hasHashTag(key)) return null;
+    const t = tokenize(key);
+    const rule = this.byPattern.get(t.pattern.join(''));
+    return rule ? { to: `{${t.raw.slice(0, rule.tagTokens).join('')}}${t.raw.slice(rule.tagTokens).join('')}`, rule } : null;
+  });
 
   /** The slot a key will have after the renames. */
   readonly slotOf = (buf: Uint8Array, start: number, end: number): number => {
