@@ -8,7 +8,7 @@ import type { KeyMeta, RecordSink } from '../ingest/records.js';
 import { SLOT_COUNT, slotOfRange } from '../slot/key-slot.js';
 import { type CommandExample, renderCommand } from './command-example.js';
 import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions, MASK_NODES } from './distinct-keys.js';
-import { type FindingId, Findings } from './findings.js';
+import { countPattern, type FindingId, Findings } from './findings.js';
 import { keyPattern } from './key-pattern.js';
 import { type ScriptCallEnd, ScriptTracker } from './scripts.js';
 import { type TransactionEnd, TransactionTracker, type TxRole } from './transactions.js';
@@ -252,16 +252,19 @@ export class Analyzer implements RecordSink {
 
   /** Counts what a line means for readiness: cross-slot, db other than 0, single-node, pub/sub, scripts. */
   private findingsFor(rec: MonitorRecord, cmd: CommandInfo, n: number, kind: Kind, crossSlot: boolean, nodeName: string, node: NodeAggregate, distinctSlots: number, example: () => CommandExample): void {
+    // The line's key patterns, made once for however many findings want them.
+    let linePatterns: string[] | undefined;
+    const patterns = (): string[] => (linePatterns ??= this.keyStrings(rec, n).map(keyPattern));
     if (crossSlot) {
       this.crossSlotCommands++;
       node.crossSlotCommands++;
       this.crossSlot[cmd.id]++;
       if (!this.crossSlotExample[cmd.id]) this.crossSlotExample[cmd.id] = example();
-      this.finding('cross-slot-command', rec, n, example);
-      if (this.blocking[cmd.id]) this.finding('blocking-cross-slot', rec, n, example);
-      if (kind === Kind.DataMove) this.finding('cross-slot-move', rec, n, example);
+      this.finding('cross-slot-command', patterns, example);
+      if (this.blocking[cmd.id]) this.finding('blocking-cross-slot', patterns, example);
+      if (kind === Kind.DataMove) this.finding('cross-slot-move', patterns, example);
     }
-    if (rec.db !== 0) this.onNonzeroDb(rec, n, example);
+    if (rec.db !== 0) this.onNonzeroDb(rec.db, patterns, example);
     switch (kind) {
       case Kind.SingleNode:
         this.findings.add('single-node-keyspace', example);
@@ -349,25 +352,20 @@ export class Analyzer implements RecordSink {
     return renderCommand(rec, this.keyIdx, n, cmd.name.includes('|'), this.redactKeys);
   }
 
-  private finding(id: FindingId, rec: MonitorRecord, n: number, example: () => CommandExample): void {
+  private finding(id: FindingId, patterns: () => string[], example: () => CommandExample): void {
     const tally = this.findings.add(id, example);
-    if (tally.count <= PATTERN_SAMPLE) for (const k of this.keyStrings(rec, n)) this.findings.addPattern(id, keyPattern(k));
+    if (tally.count <= PATTERN_SAMPLE) for (const p of patterns()) this.findings.addPattern(id, p);
   }
 
-  private onNonzeroDb(rec: MonitorRecord, n: number, example: () => CommandExample): void {
-    let db = this.dbs.get(rec.db);
+  private onNonzeroDb(dbIndex: number, patterns: () => string[], example: () => CommandExample): void {
+    let db = this.dbs.get(dbIndex);
     if (!db) {
       db = { commands: 0, patterns: new Map() };
-      this.dbs.set(rec.db, db);
+      this.dbs.set(dbIndex, db);
     }
     db.commands++;
-    this.finding('nonzero-db', rec, n, example);
-    if (db.commands <= PATTERN_SAMPLE) {
-      for (const k of this.keyStrings(rec, n)) {
-        const p = keyPattern(k);
-        if (db.patterns.has(p) || db.patterns.size < 50) db.patterns.set(p, (db.patterns.get(p) ?? 0) + 1);
-      }
-    }
+    this.finding('nonzero-db', patterns, example);
+    if (db.commands <= PATTERN_SAMPLE) for (const p of patterns()) countPattern(db.patterns, p);
   }
 
   private transactionEnded(end: TransactionEnd): void {

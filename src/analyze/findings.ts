@@ -40,6 +40,13 @@ export interface FindingTally {
 
 const MAX_PATTERNS = 50;
 
+/** Counts a pattern in a map that keeps at most MAX_PATTERNS of them (the first ones seen). */
+export function countPattern(counts: Map<string, number>, pattern: string, n = 1): void {
+  const c = counts.get(pattern);
+  if (c !== undefined) counts.set(pattern, c + n);
+  else if (counts.size < MAX_PATTERNS) counts.set(pattern, n);
+}
+
 export class Findings {
   readonly tallies = new Map<FindingId, FindingTally>();
 
@@ -57,9 +64,6 @@ export class Findings {
 
   addPattern(id: FindingId, pattern: string, n = 1): void {
     const t = this.tallies.get(id);
-    if (!t) return;
-    const c = t.patterns.get(pattern);
-    if (c !== undefined) t.patterns.set(pattern, c + n);
-    else if (t.patterns.size < MAX_PATTERNS) t.patterns.set(pattern, n);
+    if (t) countPattern(t.patterns, pattern, n);
   }
 }
