@@ -10,8 +10,9 @@ import { type CommandExample, renderCommand } from './command-example.js';
 import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions, MASK_NODES } from './distinct-keys.js';
 import { countPattern, type FindingId, Findings } from './findings.js';
 import { keyPattern } from './key-pattern.js';
-import { type ScriptCallEnd, ScriptTracker } from './scripts.js';
-import { type TransactionEnd, TransactionTracker, type TxRole } from './transactions.js';
+import { ScriptCall, type ScriptCallEnd, ScriptTracker } from './scripts.js';
+import { Fingerprint, hashBytes64 } from './key-hash.js';
+import { type TransactionEnd, TransactionTracker, type TxLine, type TxRole } from './transactions.js';
 
 export class NodeAggregate {
   /** Node number in the shared key set's bitmask; past MASK_NODES the node keeps a set of its own. */
@@ -97,17 +98,22 @@ const enum Kind {
   PubSub = 3,
   Script = 4,
   DataMove = 5,
+  ScriptLoad = 6,
 }
 
 const KIND_BY_NAME: Record<string, Kind> = {
   keys: Kind.SingleNode, scan: Kind.SingleNode, dbsize: Kind.SingleNode, randomkey: Kind.SingleNode, flushdb: Kind.SingleNode, flushall: Kind.SingleNode,
   move: Kind.MoveSwapdb, swapdb: Kind.MoveSwapdb,
   publish: Kind.PubSub, subscribe: Kind.PubSub, psubscribe: Kind.PubSub,
-  eval: Kind.Script, evalsha: Kind.Script, eval_ro: Kind.Script, evalsha_ro: Kind.Script, fcall: Kind.Script, fcall_ro: Kind.Script,
+  eval: Kind.Script, evalsha: Kind.Script, eval_ro: Kind.Script, evalsha_ro: Kind.Script, fcall: Kind.Script, fcall_ro: Kind.Script, 'script|load': Kind.ScriptLoad,
   rename: Kind.DataMove, renamenx: Kind.DataMove, smove: Kind.DataMove, lmove: Kind.DataMove, blmove: Kind.DataMove, rpoplpush: Kind.DataMove,
   brpoplpush: Kind.DataMove, copy: Kind.DataMove, sort: Kind.DataMove, bitop: Kind.DataMove, sunionstore: Kind.DataMove, sinterstore: Kind.DataMove,
   sdiffstore: Kind.DataMove, zunionstore: Kind.DataMove, zinterstore: Kind.DataMove, zdiffstore: Kind.DataMove, zrangestore: Kind.DataMove,
   georadius: Kind.DataMove, georadiusbymember: Kind.DataMove, geosearchstore: Kind.DataMove, pfmerge: Kind.DataMove,
+};
+
+const SCRIPT_CALL: Record<string, ScriptCall> = {
+  eval: ScriptCall.Eval, eval_ro: ScriptCall.Eval, evalsha: ScriptCall.EvalSha, evalsha_ro: ScriptCall.EvalSha, fcall: ScriptCall.Function, fcall_ro: ScriptCall.Function,
 };
 
 const TX_ROLE: Record<string, TxRole> = { multi: 'multi', exec: 'exec', discard: 'discard', watch: 'watch', unwatch: 'unwatch' };
@@ -152,6 +158,8 @@ export class Analyzer implements RecordSink {
   private readonly redactKeys: boolean;
   private readonly observer: AnalysisObserver;
   private readonly slotOf: (buf: Uint8Array, start: number, end: number) => number;
+  /** The line the transaction tracker is fed, one object reused (no closures per line). */
+  private readonly txLine = new AnalyzerTxLine(this);
   private lastNodeName: string | null = null;
   private lastNode: NodeAggregate | null = null;
 
@@ -213,7 +221,7 @@ export class Analyzer implements RecordSink {
       this.slots = new Int32Array(rec.argc * 2);
     }
     const n = cmd.getKeys(rec, this.keyIdx);
-    const distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : this.scripts.declaredKeys(nodeName)) : 0;
+    const distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : nodeName) : 0;
     if (n > 0 && (this.observer.keyed || (this.observer.crossSlot && client && distinctSlots > 1))) {
       let event: KeyedCommand | undefined;
       const get = (): KeyedCommand => (event ??= { command: cmd.name, node: nodeName, line: rec.lineNo, timeMicros: rec.timeMicros, client: client ? rec.clientAddress() : '', fromScript: !client, db: rec.db, write: cmd.write, keys: this.keyStrings(rec, n), crossSlot: distinctSlots > 1 });
@@ -243,8 +251,11 @@ export class Analyzer implements RecordSink {
 
     const role = this.roles[cmd.id];
     if (this.transactions.needsState(role)) {
-      const wantRender = !this.findings.tallies.get('cross-slot-transaction')?.example;
-      const end = this.transactions.onCommand(nodeName, rec.clientAddress(), role, rec.lineNo, cmd.id, this.slots, distinctSlots, wantRender ? () => this.render(rec, cmd, n) : null, () => this.keyStrings(rec, n));
+      const line = this.txLine;
+      line.rec = rec;
+      line.cmd = cmd;
+      line.n = n;
+      const end = this.transactions.onCommand(nodeName, clientKey(rec, node.index), role, rec.lineNo, cmd.id, this.slots, distinctSlots, line);
       if (end === 'partial') this.findings.add('partial-transaction');
       else if (end) this.transactionEnded(end);
     }
@@ -276,10 +287,13 @@ export class Analyzer implements RecordSink {
         this.findings.add('pubsub-broadcast', example);
         break;
       case Kind.Script: {
-        const ended = this.scripts.begin(nodeName, rec.lineNo, rec, cmd.name, this.keyStrings(rec, n), Array.from(this.slots.subarray(0, distinctSlots)), example);
+        const ended = this.scripts.begin(nodeName, rec.lineNo, rec, SCRIPT_CALL[cmd.name], this.keyStrings(rec, n), this.slots, distinctSlots, example);
         if (ended) this.scriptEnded(ended);
         break;
       }
+      case Kind.ScriptLoad:
+        if (rec.argc > 2) this.scripts.load(rec, 2);
+        break;
     }
   }
 
@@ -287,8 +301,8 @@ export class Analyzer implements RecordSink {
     const node = this.node(nodeName);
     this.keyRecords++;
     const slot = this.slotOf(buf, start, end);
-    this.keys.add(buf, start, end, slot, node.maskIndex);
-    node.ownKeys?.add(buf, start, end, slot, -1);
+    this.keys.queue(buf, start, end, slot, node.maskIndex);
+    node.ownKeys?.queue(buf, start, end, slot, -1);
     this.observer.key?.(buf.toString('latin1', start, end), nodeName, meta);
     if (meta && meta.bytes !== null) {
       node.bytes[slot] += meta.bytes;
@@ -314,9 +328,9 @@ export class Analyzer implements RecordSink {
 
   /**
    * Slots of the n keys whose indexes are in keyIdx, counted as keys; distinct slots go to this.slots.
-   * For a script's command, `given` holds the keys the script was called with.
+   * For a script's command, `scriptNode` names the node whose open call was given the keys it declared.
    */
-  private keySlots(rec: MonitorRecord, n: number, node: NodeAggregate, given: Set<string> | null): number {
+  private keySlots(rec: MonitorRecord, n: number, node: NodeAggregate, scriptNode: string | null): number {
     const buf = rec.buf;
     const keyIdx = this.keyIdx;
     const slots = this.slots;
@@ -325,10 +339,10 @@ export class Analyzer implements RecordSink {
       const a = keyIdx[k];
       const s = rec.start[a];
       const e = rec.end[a];
-      const renamed = this.slotOf !== slotOfRange && (given === null || given.has(buf.toString('latin1', s, e)));
+      const renamed = this.slotOf !== slotOfRange && (scriptNode === null || this.scripts.declares(scriptNode, buf.toString('latin1', s, e)) !== false);
       const slot = renamed ? this.slotOf(buf, s, e) : slotOfRange(buf, s, e);
-      this.keys.add(buf, s, e, slot, node.maskIndex);
-      node.ownKeys?.add(buf, s, e, slot, -1);
+      this.keys.queue(buf, s, e, slot, node.maskIndex);
+      node.ownKeys?.queue(buf, s, e, slot, -1);
       // n is small, so a linear scan beats any set.
       let seen = false;
       for (let j = 0; j < distinct; j++) {
@@ -342,13 +356,13 @@ export class Analyzer implements RecordSink {
     return distinct;
   }
 
-  private keyStrings(rec: MonitorRecord, n: number): string[] {
+  keyStrings(rec: MonitorRecord, n: number): string[] {
     const out: string[] = [];
     for (let k = 0; k < n; k++) out.push(rec.buf.toString('latin1', rec.start[this.keyIdx[k]], rec.end[this.keyIdx[k]]));
     return out;
   }
 
-  private render(rec: MonitorRecord, cmd: CommandInfo, n: number): string {
+  render(rec: MonitorRecord, cmd: CommandInfo, n: number): string {
     return renderCommand(rec, this.keyIdx, n, cmd.name.includes('|'), this.redactKeys);
   }
 
@@ -381,7 +395,7 @@ export class Analyzer implements RecordSink {
     this.observer.scriptCall?.(end);
     if (end.crossSlot) {
       const t = this.findings.add('cross-slot-script', () => end.stats.example!);
-      if (t.count <= PATTERN_SAMPLE) for (const k of end.touchedKeys) this.findings.addPattern('cross-slot-script', keyPattern(k));
+      if (t.count <= PATTERN_SAMPLE) for (const k of new Set([...end.declaredKeys, ...end.touchedKeys])) this.findings.addPattern('cross-slot-script', keyPattern(k));
     }
     if (end.undeclaredKeys.length > 0) {
       const t = this.findings.add('script-undeclared-keys', () => end.stats.example!);
@@ -395,5 +409,36 @@ export class Analyzer implements RecordSink {
     if (count !== undefined) this.unknownCommands.set(name, count + 1);
     else if (this.unknownCommands.size < MAX_UNKNOWN_NAMES) this.unknownCommands.set(name, 1);
     else this.unknownOther++;
+  }
+}
+
+/**
+ * A number naming the line's client connection on its node, without building the address string:
+ * 53 bits of the address's 64-bit fingerprint, the node's number folded in.
+ */
+function clientKey(rec: MonitorRecord, nodeIndex: number): number {
+  const high = hashBytes64(rec.buf, rec.clientStart, rec.clientEnd);
+  return high * 0x200000 + ((Fingerprint.low ^ Math.imul(nodeIndex, 0x9e3779b1)) & 0x1fffff);
+}
+
+class AnalyzerTxLine implements TxLine {
+  rec!: MonitorRecord;
+  cmd!: CommandInfo;
+  n = 0;
+
+  constructor(private readonly analyzer: Analyzer) {}
+
+  client(): string {
+    return this.rec.clientAddress();
+  }
+
+  render(): string | null {
+    // Examples are wanted until the first cross-slot transaction has one.
+    if (this.analyzer.findings.tallies.get('cross-slot-transaction')?.example) return null;
+    return this.analyzer.render(this.rec, this.cmd, this.n);
+  }
+
+  keys(): string[] {
+    return this.analyzer.keyStrings(this.rec, this.n);
   }
 }

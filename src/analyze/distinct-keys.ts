@@ -6,6 +6,11 @@
 // two million keys, far below a sketch's error). One open-addressing table of 4-int entries
 // [fingerprint high, fingerprint low, slot + 1, node bitmask]: a probe reads one cache line and
 // nothing else.
+//
+// That one cache line is still a miss once the table outgrows the CPU's caches, and a miss per key
+// dominated the pipeline. So keys are queued and counted in batches: a first loop loads every queued
+// key's home entry, loads that do not depend on each other, so the CPU has many misses in flight at
+// once instead of one after another; the second loop then probes lines already in cache.
 import { SLOT_COUNT } from '../slot/key-slot.js';
 import { HllBank } from './hyperloglog.js';
 import { Fingerprint, hashBytes64 } from './key-hash.js';
@@ -23,6 +28,8 @@ export const DEFAULT_DISTINCT_OPTIONS: DistinctKeysOptions = { maxExactKeys: 2_0
 export const MASK_NODES = 32;
 
 const STRIDE = 4;
+/** Keys per batch: enough to keep the CPU's outstanding misses busy, small enough to stay in L1. */
+const BATCH = 256;
 
 export class DistinctKeys {
   private readonly perSlot = new Float64Array(SLOT_COUNT);
@@ -32,20 +39,59 @@ export class DistinctKeys {
   private table: Int32Array = new Int32Array(STRIDE * 4096);
   private sketch: HllBank | null = null;
   private readonly nodeSketches: HllBank[] = [];
+  /** Keys waiting to be counted, 4 ints each: fingerprint high, low, slot, node. */
+  private readonly pending = new Int32Array(BATCH * 4);
+  private queued = 0;
+  /** Where the warm-up loads go, so the compiler cannot drop them. */
+  private warmed = 0;
 
   constructor(private readonly options: DistinctKeysOptions = DEFAULT_DISTINCT_OPTIONS) {}
 
   get exact(): boolean {
+    this.flush();
     return this.sketch === null;
   }
 
   /**
-   * Adds the key buf[start, end) with slot `slot`, seen by node number `node` (< MASK_NODES, or -1 for
-   * none). Returns false when the key was already counted (exact mode only).
+   * Counts the key buf[start, end) with slot `slot`, seen by node number `node` (< MASK_NODES, or -1
+   * for none), in the next batch. Reads (inSlot, exact) count what is queued first.
    */
+  queue(buf: Uint8Array, start: number, end: number, slot: number, node: number): void {
+    const q = this.pending;
+    const at = this.queued * 4;
+    q[at] = hashBytes64(buf, start, end);
+    q[at + 1] = Fingerprint.low;
+    q[at + 2] = slot;
+    q[at + 3] = node;
+    if (++this.queued === BATCH) this.flush();
+  }
+
+  /** As queue(), at once; returns false when the key was already counted (exact mode only). */
   add(buf: Uint8Array, start: number, end: number, slot: number, node: number): boolean {
+    this.flush();
     const high = hashBytes64(buf, start, end) | 0;
-    const low = Fingerprint.low | 0;
+    return this.insert(high, Fingerprint.low | 0, slot, node);
+  }
+
+  private flush(): void {
+    const n = this.queued;
+    if (n === 0) return;
+    this.queued = 0;
+    const q = this.pending;
+    let warm = 0;
+    if (this.sketch) {
+      const { registers } = this.sketch;
+      for (let i = 0; i < n * 4; i += 4) warm |= registers[this.sketch.registerOf(q[i + 2], q[i])];
+    } else {
+      const table = this.table;
+      const mask = table.length / STRIDE - 1;
+      for (let i = 0; i < n * 4; i += 4) warm |= table[(q[i + 1] & mask) * STRIDE + 2];
+    }
+    this.warmed = warm;
+    for (let i = 0; i < n * 4; i += 4) this.insert(q[i], q[i + 1], q[i + 2], q[i + 3]);
+  }
+
+  private insert(high: number, low: number, slot: number, node: number): boolean {
     if (this.sketch) {
       this.sketch.add(slot, high);
       if (node >= 0) this.nodeSketch(node).add(slot, high);
@@ -68,7 +114,7 @@ export class DistinctKeys {
     }
     if (this.count >= this.options.maxExactKeys) {
       this.switchToSketch();
-      return this.add(buf, start, end, slot, node);
+      return this.insert(high, low, slot, node);
     }
     table[at] = high;
     table[at + 1] = low;
@@ -83,6 +129,7 @@ export class DistinctKeys {
 
   /** Distinct keys in a slot, overall or as seen by one node. */
   inSlot(slot: number, node = -1): number {
+    this.flush();
     if (node < 0) return this.sketch ? Math.round(this.sketch.estimate(slot)) : this.perSlot[slot];
     if (this.sketch) return this.nodeSketches[node] ? Math.round(this.nodeSketches[node].estimate(slot)) : 0;
     return this.nodePerSlot[node]?.[slot] ?? 0;

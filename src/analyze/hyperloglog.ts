@@ -15,12 +15,16 @@ export class HllBank {
     this.registers = new Uint8Array(sketches * this.m);
   }
 
+  /** The register of sketch i that a 32-bit hash updates. */
+  registerOf(i: number, hash: number): number {
+    return i * this.m + (hash >>> this.shift);
+  }
+
   /** Adds a 32-bit hash to sketch i. */
   add(i: number, hash: number): void {
-    const idx = (hash >>> this.shift) & (this.m - 1);
     const rest = (hash << this.precision) | (1 << (this.precision - 1)); // guard bit bounds the rank
     const rank = Math.clz32(rest) + 1;
-    const at = i * this.m + idx;
+    const at = this.registerOf(i, hash);
     if (this.registers[at] < rank) this.registers[at] = rank;
   }
 

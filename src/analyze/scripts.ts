@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { ArgView } from '../commands/args.js';
 import type { CommandExample } from './command-example.js';
+import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
 
 export interface ScriptStats {
@@ -48,54 +49,97 @@ interface OpenCall {
   strict: boolean;
   node: string;
   line: number;
-  declared: Set<string>;
+  declared: string[];
+  /** The declared keys as a set, made on the first lookup of a call with many keys. */
+  declaredSet: Set<string> | null;
   declaredSlots: number[];
   slots: number[];
   undeclared: string[];
   touched: string[];
 }
 
+/** A script as a call names it, known by a fingerprint of the naming bytes so a call builds no string. */
+interface KnownScript {
+  stats: ScriptStats;
+  /** EVAL: strictness read off the body. EVALSHA: undefined, looked up by sha each call (its body may come later). */
+  strict: boolean | undefined;
+}
+
 const KEY_SAMPLES = 16;
+/** Distinct scripts kept apart; past this (bodies built per call, say) the rest share one entry. */
+export const MAX_SCRIPTS = 10_000;
+const OTHER_SCRIPTS = '(other scripts)';
+/** Declared keys past which membership tests go through a set. */
+const SET_FROM = 16;
+
+/** How a call names its script: the kind of argument 1. */
+export const enum ScriptCall {
+  Eval = 0,
+  EvalSha = 1,
+  Function = 2,
+}
 
 export class ScriptTracker {
   readonly scripts = new Map<string, ScriptStats>();
   private readonly open = new Map<string, OpenCall>();
   /** First lines of EVAL bodies by sha, so an EVALSHA of a `#!` script is known as one. */
   private readonly shebangs = new Map<string, string>();
+  private readonly known = new Map<number, KnownScript>();
   calls = 0;
   crossSlot = 0;
   undeclared = 0;
 
   /** The id a script call is grouped under. */
-  static scriptId(args: ArgView, commandName: string): { id: string; kind: ScriptStats['kind'] } {
-    if (commandName.startsWith('fcall')) return { id: `function:${args.buf.toString('latin1', args.start[1], args.end[1])}`, kind: 'function' };
-    if (commandName.startsWith('evalsha')) return { id: args.buf.toString('latin1', args.start[1], args.end[1]).toLowerCase(), kind: 'eval' };
+  static scriptId(args: ArgView, call: ScriptCall): { id: string; kind: ScriptStats['kind'] } {
+    if (call === ScriptCall.Function) return { id: `function:${args.buf.toString('latin1', args.start[1], args.end[1])}`, kind: 'function' };
+    if (call === ScriptCall.EvalSha) return { id: args.buf.toString('latin1', args.start[1], args.end[1]).toLowerCase(), kind: 'eval' };
     return { id: createHash('sha1').update(args.buf.subarray(args.start[1], args.end[1])).digest('hex'), kind: 'eval' };
   }
 
-  /** Whether a second slot fails the script even on one node (evalGenericCommand's shebang flags). */
-  private strictness(args: ArgView, commandName: string, id: string): boolean {
-    if (commandName.startsWith('fcall')) return true; // a function's flags are set at FUNCTION LOAD, unseen here
-    const body = commandName.startsWith('evalsha') ? this.shebangs.get(id) : firstLine(args);
-    if (body === undefined || !body.startsWith('#!')) return false;
-    return !/\bflags=[^\s]*allow-cross-slot-keys/.test(body);
+  /** A client's script call; ends whatever call was still open on the node. */
+  begin(node: string, line: number, args: ArgView, call: ScriptCall, keys: string[], slots: ArrayLike<number>, slotCount: number, example: () => CommandExample): ScriptCallEnd | null {
+    const ended = this.end(node);
+    const script = this.script(args, call);
+    const { stats } = script;
+    stats.calls++;
+    stats.example ??= example();
+    const strict = script.strict ?? isStrict(this.shebangs.get(stats.id));
+    const declaredSlots = Array.from({ length: slotCount }, (_, i) => slots[i]);
+    this.open.set(node, { stats, strict, node, line, declared: keys, declaredSet: null, declaredSlots, slots: declaredSlots.slice(), undeclared: [], touched: [] });
+    return ended;
   }
 
-  /** A client's script call; ends whatever call was still open on the node. */
-  begin(node: string, line: number, args: ArgView, commandName: string, keys: string[], slots: number[], example: () => CommandExample): ScriptCallEnd | null {
-    const ended = this.end(node);
-    const { id, kind } = ScriptTracker.scriptId(args, commandName);
+  /** SCRIPT LOAD: an EVALSHA of this body may now be told to be a `#!` script. */
+  load(body: ArgView, arg: number): void {
+    const first = firstLine(body, arg);
+    if (!first.startsWith('#!')) return;
+    const sha = createHash('sha1').update(body.buf.subarray(body.start[arg], body.end[arg])).digest('hex');
+    if (this.shebangs.size < MAX_SCRIPTS) this.shebangs.set(sha, first);
+  }
+
+  /** The script argument 1 names, found by fingerprint; made (id, sha1, strictness) on first sight. */
+  private script(args: ArgView, call: ScriptCall): KnownScript {
+    const high = hashBytes64(args.buf, args.start[1], args.end[1]);
+    const key = high * 4 + call + (Fingerprint.low & 0x7ffff) * 2 ** 34;
+    let script = this.known.get(key);
+    if (script) return script;
+    let { id, kind } = ScriptTracker.scriptId(args, call);
+    if (!this.scripts.has(id) && this.scripts.size >= MAX_SCRIPTS) id = OTHER_SCRIPTS;
     let stats = this.scripts.get(id);
     if (!stats) {
       stats = { id, kind, calls: 0, declaredCrossSlot: 0, crossSlot: 0, undeclared: 0 };
       this.scripts.set(id, stats);
     }
-    stats.calls++;
-    stats.example ??= example();
-    if (!commandName.startsWith('evalsha') && kind === 'eval' && !this.shebangs.has(id)) this.shebangs.set(id, firstLine(args));
-    const strict = this.strictness(args, commandName, id);
-    this.open.set(node, { stats, strict, node, line, declared: new Set(keys), declaredSlots: [...slots], slots: [...slots], undeclared: [], touched: [] });
-    return ended;
+    let strict: boolean | undefined;
+    if (call === ScriptCall.Function) strict = true; // a function's flags are set at FUNCTION LOAD, unseen here
+    else if (call === ScriptCall.Eval) {
+      const first = firstLine(args, 1);
+      strict = isStrict(first);
+      if (first.startsWith('#!') && this.shebangs.size < MAX_SCRIPTS) this.shebangs.set(id, first);
+    }
+    script = { stats, strict };
+    if (this.known.size < MAX_SCRIPTS) this.known.set(key, script);
+    return script;
   }
 
   /** A command the running script issued (a `lua` line). */
@@ -105,13 +149,14 @@ export class ScriptTracker {
     for (let i = 0; i < slotCount; i++) if (!call.slots.includes(slots[i])) call.slots.push(slots[i]);
     for (const k of keys) {
       if (call.touched.length < KEY_SAMPLES) call.touched.push(k);
-      if (!call.declared.has(k) && call.undeclared.length < KEY_SAMPLES && !call.undeclared.includes(k)) call.undeclared.push(k);
+      if (!declares(call, k) && call.undeclared.length < KEY_SAMPLES && !call.undeclared.includes(k)) call.undeclared.push(k);
     }
   }
 
-  /** The keys the node's open script call was given, if one is open. */
-  declaredKeys(node: string): Set<string> | null {
-    return this.open.get(node)?.declared ?? null;
+  /** Whether the node's open script call was given this key; null when no call is open. */
+  declares(node: string, key: string): boolean | null {
+    const call = this.open.get(node);
+    return call ? declares(call, key) : null;
   }
 
   /** Whether a script call is open on the node (lua lines need their keys as strings only then). */
@@ -139,14 +184,26 @@ export class ScriptTracker {
       this.undeclared++;
       stats.undeclaredExample ??= { node: call.node, line: call.line, pattern: keyPattern(call.undeclared[0]) };
     }
-    return { stats, node: call.node, line: call.line, crossSlot, declaredCrossSlot, strict: call.strict, declaredSlots: call.declaredSlots, slots: call.slots, undeclaredKeys: call.undeclared, touchedKeys: call.touched, declaredKeys: [...call.declared] };
+    return { stats, node: call.node, line: call.line, crossSlot, declaredCrossSlot, strict: call.strict, declaredSlots: call.declaredSlots, slots: call.slots, undeclaredKeys: call.undeclared, touchedKeys: call.touched, declaredKeys: call.declared };
   }
 }
 
-/** The first line of an EVAL body, where a `#!lua flags=...` shebang would be. */
-function firstLine(args: ArgView): string {
-  const start = args.start[1];
-  const end = Math.min(args.end[1], start + 200);
+function declares(call: OpenCall, key: string): boolean {
+  if (call.declared.length <= SET_FROM) return call.declared.includes(key);
+  call.declaredSet ??= new Set(call.declared);
+  return call.declaredSet.has(key);
+}
+
+/** Whether a second slot fails a script with this first line even on one node (evalGenericCommand's shebang flags). */
+function isStrict(firstLine: string | undefined): boolean {
+  if (firstLine === undefined || !firstLine.startsWith('#!')) return false;
+  return !/\bflags=[^\s]*allow-cross-slot-keys/.test(firstLine);
+}
+
+/** The first line of a script body (argument i), where a `#!lua flags=...` shebang would be. */
+function firstLine(args: ArgView, i: number): string {
+  const start = args.start[i];
+  const end = Math.min(args.end[i], start + 200);
   const nl = args.buf.indexOf(10, start);
   return args.buf.toString('latin1', start, nl >= 0 && nl < end ? nl : end);
 }

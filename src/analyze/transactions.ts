@@ -19,7 +19,17 @@ export interface TransactionEnd {
   keys: string[];
 }
 
+/** What the tracker may ask of the line it is fed, built only when asked. */
+export interface TxLine {
+  /** The client's address. */
+  client(): string;
+  /** A keys-only rendering of the command, or null when no example is wanted any more. */
+  render(): string | null;
+  keys(): string[];
+}
+
 interface ClientState {
+  client: string;
   inMulti: boolean;
   multiLine: number;
   slots: number[];
@@ -34,7 +44,8 @@ const KEY_SAMPLES = 16;
 export type TxRole = 'multi' | 'exec' | 'discard' | 'watch' | 'unwatch' | null;
 
 export class TransactionTracker {
-  private readonly clients = new Map<string, ClientState>();
+  /** By client key: a number naming one connection of one node (see Analyzer.clientKey). */
+  private readonly clients = new Map<number, ClientState>();
   /** Clients inside MULTI or holding WATCHed keys: while 0, ordinary lines need no lookup. */
   private open = 0;
   total = 0;
@@ -47,16 +58,15 @@ export class TransactionTracker {
   }
 
   /**
-   * Feeds one client command. Returns the finished block on EXEC of a block whose MULTI was seen,
-   * 'partial' for an EXEC without one, else null.
+   * Feeds one client command of connection `clientKey`. Returns the finished block on EXEC of a block
+   * whose MULTI was seen, 'partial' for an EXEC without one, else null.
    */
-  onCommand(node: string, client: string, role: TxRole, line: number, commandId: number, slots: ArrayLike<number>, slotCount: number, render: (() => string) | null, keys: () => string[]): TransactionEnd | 'partial' | null {
-    const id = `${node}\u0000${client}`;
-    let st = this.clients.get(id);
+  onCommand(node: string, clientKey: number, role: TxRole, line: number, commandId: number, slots: ArrayLike<number>, slotCount: number, tx: TxLine): TransactionEnd | 'partial' | null {
+    let st = this.clients.get(clientKey);
     if (!st) {
       if (role === null) return null;
-      st = { inMulti: false, multiLine: 0, slots: [], watchSlots: [], commands: [], rendered: [], keys: [] };
-      this.clients.set(id, st);
+      st = { client: tx.client(), inMulti: false, multiLine: 0, slots: [], watchSlots: [], commands: [], rendered: [], keys: [] };
+      this.clients.set(clientKey, st);
     }
     const wasOpen = st.inMulti || st.watchSlots.length > 0;
     let result: TransactionEnd | 'partial' | null = null;
@@ -78,7 +88,7 @@ export class TransactionTracker {
           const crossSlot = st.slots.length > 1;
           if (crossSlot) this.crossSlot++;
           const watchElsewhere = !crossSlot && st.watchSlots.some((s) => !st!.slots.includes(s));
-          result = { node, client, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands, rendered: st.rendered, keys: st.keys };
+          result = { node, client: st.client, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands, rendered: st.rendered, keys: st.keys };
         }
         st.inMulti = false;
         st.watchSlots = [];
@@ -97,12 +107,13 @@ export class TransactionTracker {
         if (!st.inMulti) break;
         for (let i = 0; i < slotCount; i++) if (!st.slots.includes(slots[i])) st.slots.push(slots[i]);
         st.commands.push(commandId);
-        if (render) st.rendered.push(render());
-        if (slotCount > 0 && st.keys.length < KEY_SAMPLES) st.keys.push(...keys().slice(0, KEY_SAMPLES - st.keys.length));
+        const rendered = tx.render();
+        if (rendered !== null) st.rendered.push(rendered);
+        if (slotCount > 0 && st.keys.length < KEY_SAMPLES) st.keys.push(...tx.keys().slice(0, KEY_SAMPLES - st.keys.length));
     }
     const isOpen = st.inMulti || st.watchSlots.length > 0;
     if (isOpen !== wasOpen) this.open += isOpen ? 1 : -1;
-    if (!isOpen) this.clients.delete(id);
+    if (!isOpen) this.clients.delete(clientKey);
     return result;
   }
 

@@ -4,7 +4,7 @@
 import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
 import { buildReport, type Report } from '../report/report.js';
-import { slotOfRange } from '../slot/key-slot.js';
+import { keySlot } from '../slot/key-slot.js';
 import { distinctKeys, PlanCollector } from './collect.js';
 import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from './layout.js';
 import type { Unfixable } from './propose.js';
@@ -124,8 +124,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   const layout = planLayout(options.shards, after.slots.ops, after.slots.keys, after.slots.bytes, options.maxSkew);
   const totalOps = after.slots.ops.reduce((t, v) => t + v, 0);
   const nodeOf = (entity: string): number => {
-    const bytes = Buffer.from(entity, 'latin1');
-    const slot = slotOfRange(bytes, 0, bytes.length);
+    const slot = keySlot(Buffer.from(entity, 'latin1'));
     return layout.nodes.findIndex((n) => slot >= n.from && slot <= n.to);
   };
 

@@ -2,7 +2,7 @@
 // one entity share a slot: `user:<id>:balance` -> `{user:<id>}:balance`. Keys that already carry a hash
 // tag are left alone.
 import { tokenize } from '../analyze/key-pattern.js';
-import { slotOfRange } from '../slot/key-slot.js';
+import { keySlot, slotOfRange } from '../slot/key-slot.js';
 import { memoize } from './memoize.js';
 
 export interface RenameRule {
@@ -79,7 +79,6 @@ export class Renamer {
     if (this.rules.length === 0) return slotOfRange(buf, start, end);
     const renamed = this.rename(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
     if (renamed === null) return slotOfRange(buf, start, end);
-    const bytes = Buffer.from(renamed, 'latin1');
-    return slotOfRange(bytes, 0, bytes.length);
+    return keySlot(Buffer.from(renamed, 'latin1'));
   };
 }

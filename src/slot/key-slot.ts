@@ -35,12 +35,10 @@ function slotOfBytes(bytes: Uint8Array, start: number, end: number): number {
   let crc = 0;
   let i = start;
   for (; i + 3 < end; i += 4) {
-    const b0 = bytes[i];
-    const b1 = bytes[i + 1];
-    const b2 = bytes[i + 2];
-    const b3 = bytes[i + 3];
-    if (b0 === OPEN || b1 === OPEN || b2 === OPEN || b3 === OPEN) return slotWithBrace(bytes, start, end);
-    crc = crc16Step4(crc, (b0 << 24) | (b1 << 16) | (b2 << 8) | b3);
+    const w = (bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3];
+    const x = w ^ BRACES;
+    if (((x - 0x01010101) & ~x & 0x80808080) !== 0) return slotWithBrace(bytes, start, end);
+    crc = crc16Step4(crc, w);
   }
   for (; i < end; i++) {
     const b = bytes[i];
@@ -105,5 +103,6 @@ function slotOfStringWithBrace(key: string, open: number): number {
 
 /** Slot of a key given as a string (UTF-8) or as raw bytes. */
 export function keySlot(key: string | Uint8Array): number {
-  return typeof key === 'string' ? slotOfString(key) : slotOfRange(key, 0, key.length);
+  // A lone key goes straight to the byte loop: a DataView would not pay for itself on one key.
+  return typeof key === 'string' ? slotOfString(key) : slotOfBytes(key, 0, key.length);
 }
