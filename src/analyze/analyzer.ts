@@ -209,10 +209,7 @@ export class Analyzer implements RecordSink {
     }
     const cmd = this.table.lookup(rec);
     if (!cmd) {
-      if (client) {
-        this.countUnknown(rec);
-        this.findings.add('unknown-command', () => ({ node: nodeName, line: rec.lineNo, command: renderCommand(rec, this.keyIdx, 0, false, this.redactKeys) }));
-      }
+      if (client) this.unknownCommand(rec, nodeName);
       return;
     }
     if (client) this.calls[cmd.id]++;
@@ -222,12 +219,7 @@ export class Analyzer implements RecordSink {
     }
     const n = cmd.getKeys(rec, this.keyIdx);
     const distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : nodeName) : 0;
-    if (n > 0 && (this.observer.keyed || (this.observer.crossSlot && client && distinctSlots > 1))) {
-      let event: KeyedCommand | undefined;
-      const get = (): KeyedCommand => (event ??= { command: cmd.name, node: nodeName, line: rec.lineNo, timeMicros: rec.timeMicros, client: client ? rec.clientAddress() : '', fromScript: !client, db: rec.db, write: cmd.write, keys: this.keyStrings(rec, n), crossSlot: distinctSlots > 1 });
-      if (this.observer.keyed) this.observer.keyed(get());
-      if (client && distinctSlots > 1) this.observer.crossSlot?.(get);
-    }
+    if (n > 0 && (this.observer.keyed || (this.observer.crossSlot && client && distinctSlots > 1))) this.notifyKeyed(rec, nodeName, cmd, n, client, distinctSlots);
     if (!client) {
       if (n > 0 && this.scripts.isOpen(nodeName)) this.scripts.touch(nodeName, this.keyStrings(rec, n), this.slots, distinctSlots);
       return;
@@ -244,9 +236,8 @@ export class Analyzer implements RecordSink {
       }
     }
     const kind = this.kinds[cmd.id];
-    // Built only for lines that can raise a finding: most lines raise none.
-    const example = crossSlot || rec.db !== 0 || kind !== Kind.Plain ? (): CommandExample => ({ node: nodeName, line: rec.lineNo, command: this.render(rec, cmd, n) }) : null;
-    if (example) this.findingsFor(rec, cmd, n, kind, crossSlot, nodeName, node, distinctSlots, example);
+    // Most lines raise no finding.
+    if (crossSlot || rec.db !== 0 || kind !== Kind.Plain) this.findingsFor(rec, cmd, n, kind, crossSlot, nodeName, node, distinctSlots);
     this.observer.command?.(nodeName, rec.lineNo, crossSlot);
 
     const role = this.roles[cmd.id];
@@ -261,8 +252,24 @@ export class Analyzer implements RecordSink {
     }
   }
 
+  // command() runs for every line and creates no closure: a closure's captured variables would cost it a
+  // heap-allocated context on every call, taken or not. Lines that need closures go through these.
+
+  private unknownCommand(rec: MonitorRecord, nodeName: string): void {
+    this.countUnknown(rec);
+    this.findings.add('unknown-command', () => ({ node: nodeName, line: rec.lineNo, command: renderCommand(rec, this.keyIdx, 0, false, this.redactKeys) }));
+  }
+
+  private notifyKeyed(rec: MonitorRecord, nodeName: string, cmd: CommandInfo, n: number, client: boolean, distinctSlots: number): void {
+    let event: KeyedCommand | undefined;
+    const get = (): KeyedCommand => (event ??= { command: cmd.name, node: nodeName, line: rec.lineNo, timeMicros: rec.timeMicros, client: client ? rec.clientAddress() : '', fromScript: !client, db: rec.db, write: cmd.write, keys: this.keyStrings(rec, n), crossSlot: distinctSlots > 1 });
+    if (this.observer.keyed) this.observer.keyed(get());
+    if (client && distinctSlots > 1) this.observer.crossSlot?.(get);
+  }
+
   /** Counts what a line means for readiness: cross-slot, db other than 0, single-node, pub/sub, scripts. */
-  private findingsFor(rec: MonitorRecord, cmd: CommandInfo, n: number, kind: Kind, crossSlot: boolean, nodeName: string, node: NodeAggregate, distinctSlots: number, example: () => CommandExample): void {
+  private findingsFor(rec: MonitorRecord, cmd: CommandInfo, n: number, kind: Kind, crossSlot: boolean, nodeName: string, node: NodeAggregate, distinctSlots: number): void {
+    const example = (): CommandExample => ({ node: nodeName, line: rec.lineNo, command: this.render(rec, cmd, n) });
     // The line's key patterns, made once for however many findings want them.
     let linePatterns: string[] | undefined;
     const patterns = (): string[] => (linePatterns ??= this.keyStrings(rec, n).map(keyPattern));
@@ -356,6 +363,11 @@ export class Analyzer implements RecordSink {
     return distinct;
   }
 
+  /** Whether a transaction's key samples have a use: an observer, or patterns still being sampled. */
+  wantsTransactionKeys(): boolean {
+    return this.observer.transaction !== undefined || (this.findings.tallies.get('cross-slot-transaction')?.count ?? 0) < PATTERN_SAMPLE;
+  }
+
   keyStrings(rec: MonitorRecord, n: number): string[] {
     const out: string[] = [];
     for (let k = 0; k < n; k++) out.push(rec.buf.toString('latin1', rec.start[this.keyIdx[k]], rec.end[this.keyIdx[k]]));
@@ -417,7 +429,7 @@ export class Analyzer implements RecordSink {
  * 53 bits of the address's 64-bit fingerprint, the node's number folded in.
  */
 function clientKey(rec: MonitorRecord, nodeIndex: number): number {
-  const high = hashBytes64(rec.buf, rec.clientStart, rec.clientEnd);
+  const high = hashBytes64(rec.buf, rec.clientStart, rec.clientEnd) >>> 0;
   return high * 0x200000 + ((Fingerprint.low ^ Math.imul(nodeIndex, 0x9e3779b1)) & 0x1fffff);
 }
 
@@ -438,7 +450,7 @@ class AnalyzerTxLine implements TxLine {
     return this.analyzer.render(this.rec, this.cmd, this.n);
   }
 
-  keys(): string[] {
-    return this.analyzer.keyStrings(this.rec, this.n);
+  keys(max: number): string[] {
+    return this.analyzer.wantsTransactionKeys() ? this.analyzer.keyStrings(this.rec, Math.min(this.n, max)) : [];
   }
 }

@@ -69,8 +69,8 @@ export class DistinctKeys {
   /** As queue(), at once; returns false when the key was already counted (exact mode only). */
   add(buf: Uint8Array, start: number, end: number, slot: number, node: number): boolean {
     this.flush();
-    const high = hashBytes64(buf, start, end) | 0;
-    return this.insert(high, Fingerprint.low | 0, slot, node);
+    const high = hashBytes64(buf, start, end);
+    return this.insert(high, Fingerprint.low, slot, node);
   }
 
   private flush(): void {

@@ -29,12 +29,12 @@ export function hashString(s: string): number {
   return fmix32(h);
 }
 
-/** The low half of the last hashBytes64() fingerprint (returning two numbers would allocate). */
+/** The low half of the last hashBytes64() fingerprint (returning two numbers would allocate). Signed. */
 export const Fingerprint = { low: 0 };
 
 /**
- * A 64-bit fingerprint of a key in one pass: MurmurHash3 as the high half (returned; also what the
- * sketches use), a second lane with another seed and multipliers as the low half (Fingerprint.low).
+ * A 64-bit fingerprint of a key in one pass: MurmurHash3 as the high half (returned, signed; also what
+ * the sketches use), a second lane with another seed and multipliers as the low half (Fingerprint.low).
  */
 export function hashBytes64(bytes: Uint8Array, start: number, end: number): number {
   const dv = viewFor(bytes);
@@ -58,6 +58,7 @@ export function hashBytes64(bytes: Uint8Array, start: number, end: number): numb
     h ^= m;
     g ^= Math.imul(m, 0x27d4eb2d);
   }
-  Fingerprint.low = fmix32(g ^ 0x85ebca6b);
-  return fmix32(h);
+  // Signed 32-bit results: a small integer to V8, where an unsigned one past 2^31 is a boxed double.
+  Fingerprint.low = fmix32(g ^ 0x85ebca6b) | 0;
+  return fmix32(h) | 0;
 }

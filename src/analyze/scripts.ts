@@ -45,6 +45,8 @@ export interface ScriptCallEnd {
 }
 
 interface OpenCall {
+  /** Whether the call is still running; the node's last call stays in the map when it is not. */
+  active: boolean;
   stats: ScriptStats;
   strict: boolean;
   node: string;
@@ -81,7 +83,9 @@ export const enum ScriptCall {
 
 export class ScriptTracker {
   readonly scripts = new Map<string, ScriptStats>();
+  /** Each node's current or last call. */
   private readonly open = new Map<string, OpenCall>();
+  private running = 0;
   /** First lines of EVAL bodies by sha, so an EVALSHA of a `#!` script is known as one. */
   private readonly shebangs = new Map<string, string>();
   private readonly known = new Map<number, KnownScript>();
@@ -104,8 +108,11 @@ export class ScriptTracker {
     stats.calls++;
     stats.example ??= example();
     const strict = script.strict ?? isStrict(this.shebangs.get(stats.id));
-    const declaredSlots = Array.from({ length: slotCount }, (_, i) => slots[i]);
-    this.open.set(node, { stats, strict, node, line, declared: keys, declaredSet: null, declaredSlots, slots: declaredSlots.slice(), undeclared: [], touched: [] });
+    const declaredSlots: number[] = [];
+    for (let i = 0; i < slotCount; i++) declaredSlots.push(slots[i]);
+    // Set over the node's last call: the map keeps its size (a delete per call made it shrink and regrow).
+    this.open.set(node, { active: true, stats, strict, node, line, declared: keys, declaredSet: null, declaredSlots, slots: declaredSlots.slice(), undeclared: [], touched: [] });
+    this.running++;
     return ended;
   }
 
@@ -119,7 +126,7 @@ export class ScriptTracker {
 
   /** The script argument 1 names, found by fingerprint; made (id, sha1, strictness) on first sight. */
   private script(args: ArgView, call: ScriptCall): KnownScript {
-    const high = hashBytes64(args.buf, args.start[1], args.end[1]);
+    const high = hashBytes64(args.buf, args.start[1], args.end[1]) >>> 0;
     const key = high * 4 + call + (Fingerprint.low & 0x7ffff) * 2 ** 34;
     let script = this.known.get(key);
     if (script) return script;
@@ -144,7 +151,7 @@ export class ScriptTracker {
 
   /** A command the running script issued (a `lua` line). */
   touch(node: string, keys: string[], slots: ArrayLike<number>, slotCount: number): void {
-    const call = this.open.get(node);
+    const call = this.current(node);
     if (!call) return;
     for (let i = 0; i < slotCount; i++) if (!call.slots.includes(slots[i])) call.slots.push(slots[i]);
     for (const k of keys) {
@@ -155,21 +162,27 @@ export class ScriptTracker {
 
   /** Whether the node's open script call was given this key; null when no call is open. */
   declares(node: string, key: string): boolean | null {
-    const call = this.open.get(node);
+    const call = this.current(node);
     return call ? declares(call, key) : null;
   }
 
   /** Whether a script call is open on the node (lua lines need their keys as strings only then). */
   isOpen(node: string): boolean {
-    return this.open.has(node);
+    return this.current(node) !== null;
+  }
+
+  private current(node: string): OpenCall | null {
+    if (this.running === 0) return null; // the common case, on every client line
+    const call = this.open.get(node);
+    return call?.active ? call : null;
   }
 
   /** Ends the node's open call, if any, at its next client line or at the end of its input. */
   end(node: string): ScriptCallEnd | null {
-    if (this.open.size === 0) return null; // the common case, on every client line
-    const call = this.open.get(node);
+    const call = this.current(node);
     if (!call) return null;
-    this.open.delete(node);
+    call.active = false;
+    this.running--;
     const { stats } = call;
     const declaredCrossSlot = call.declaredSlots.length > 1;
     const crossSlot = call.slots.length > 1;

@@ -25,7 +25,8 @@ export interface TxLine {
   client(): string;
   /** A keys-only rendering of the command, or null when no example is wanted any more. */
   render(): string | null;
-  keys(): string[];
+  /** Up to `max` of the command's keys, or none when no one wants key samples any more. */
+  keys(max: number): string[];
 }
 
 interface ClientState {
@@ -40,6 +41,8 @@ interface ClientState {
 }
 
 const KEY_SAMPLES = 16;
+/** Connections kept after their last block; past this the closed ones are dropped in one sweep. */
+const KEEP_CLOSED = 64;
 
 export type TxRole = 'multi' | 'exec' | 'discard' | 'watch' | 'unwatch' | null;
 
@@ -74,7 +77,7 @@ export class TransactionTracker {
       case 'multi':
         st.inMulti = true;
         st.multiLine = line;
-        st.slots = [];
+        st.slots.length = 0;
         st.commands = [];
         st.rendered = [];
         st.keys = [];
@@ -91,17 +94,17 @@ export class TransactionTracker {
           result = { node, client: st.client, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands, rendered: st.rendered, keys: st.keys };
         }
         st.inMulti = false;
-        st.watchSlots = [];
+        st.watchSlots.length = 0;
         break;
       case 'discard':
         st.inMulti = false;
-        st.watchSlots = [];
+        st.watchSlots.length = 0;
         break;
       case 'watch':
         for (let i = 0; i < slotCount; i++) if (!st.watchSlots.includes(slots[i])) st.watchSlots.push(slots[i]);
         break;
       case 'unwatch':
-        st.watchSlots = [];
+        st.watchSlots.length = 0;
         break;
       default:
         if (!st.inMulti) break;
@@ -109,12 +112,17 @@ export class TransactionTracker {
         st.commands.push(commandId);
         const rendered = tx.render();
         if (rendered !== null) st.rendered.push(rendered);
-        if (slotCount > 0 && st.keys.length < KEY_SAMPLES) st.keys.push(...tx.keys().slice(0, KEY_SAMPLES - st.keys.length));
+        if (slotCount > 0 && st.keys.length < KEY_SAMPLES) for (const k of tx.keys(KEY_SAMPLES - st.keys.length)) st.keys.push(k);
     }
     const isOpen = st.inMulti || st.watchSlots.length > 0;
     if (isOpen !== wasOpen) this.open += isOpen ? 1 : -1;
-    if (!isOpen) this.clients.delete(clientKey);
+    // Closed connections stay (a block a line would otherwise cost a map insert and delete) up to a bound.
+    if (!isOpen && this.clients.size > KEEP_CLOSED + this.open) this.dropClosed();
     return result;
+  }
+
+  private dropClosed(): void {
+    for (const [key, st] of this.clients) if (!st.inMulti && st.watchSlots.length === 0) this.clients.delete(key);
   }
 
   /** Blocks still open when the capture ended. */

@@ -24,25 +24,36 @@ export class LineSplitter {
   }
 
   push(chunk: Buffer): void {
-    let pos = 0;
-    const len = chunk.length;
-    if (this.carryLength > 0 || this.overlong) {
-      const nl = chunk.indexOf(10);
-      if (nl < 0) {
-        this.keep(chunk, 0, len);
-        return;
-      }
-      this.keep(chunk, 0, nl);
-      this.flushCarry();
-      pos = nl + 1;
+    const pos = this.carryLength > 0 || this.overlong ? this.endCarry(chunk) : 0;
+    if (pos < 0) return;
+    const rest = this.emitLines(chunk, pos);
+    if (rest < chunk.length) this.keep(chunk, rest, chunk.length);
+  }
+
+  /**
+   * Completes the line carried over from earlier chunks; returns where the chunk's own lines start, or
+   * -1 when the whole chunk belongs to the carried line. (Apart from the line loop so that the loop's
+   * compiled code never meets a branch it has no feedback for: that cost a deopt per chunk.)
+   */
+  private endCarry(chunk: Buffer): number {
+    const nl = chunk.indexOf(10);
+    if (nl < 0) {
+      this.keep(chunk, 0, chunk.length);
+      return -1;
     }
+    this.keep(chunk, 0, nl);
+    this.flushCarry();
+    return nl + 1;
+  }
+
+  /** Emits every complete line from pos on; returns where the unfinished tail starts. */
+  private emitLines(chunk: Buffer, pos: number): number {
     for (;;) {
       const nl = chunk.indexOf(10, pos);
-      if (nl < 0) break;
+      if (nl < 0) return pos;
       this.emit(chunk, pos, nl);
       pos = nl + 1;
     }
-    if (pos < len) this.keep(chunk, pos, len);
   }
 
   /** Ends the stream: a last line without '\n' is still a line. */

@@ -1,4 +1,5 @@
 import { viewFor } from '../bytes/byte-view.js';
+import { hasByte } from '../bytes/swar.js';
 
 // The inverse of sdscatrepr() in Redis's sds.c, which writes every MONITOR argument and every
 // `redis-cli --no-raw` key: "..." with \\ \" \n \r \t \a \b escaped and other non-printable bytes as \xhh.
@@ -28,9 +29,7 @@ export function unescapeInPlace(buf: Uint8Array, open: number, end: number, cur:
   if (dv !== null) {
     while (r + 3 < end) {
       const w = dv.getUint32(r);
-      const q = w ^ 0x22222222;
-      const b = w ^ 0x5c5c5c5c;
-      if ((((q - 0x01010101) & ~q) | ((b - 0x01010101) & ~b)) & 0x80808080) break;
+      if (hasByte(w, 0x22222222) || hasByte(w, 0x5c5c5c5c)) break;
       r += 4;
     }
   }

@@ -2,6 +2,7 @@
 // '}' with at least one byte between the FIRST '{' and the first '}' after it, only those bytes are
 // hashed; otherwise the whole key is.
 import { viewFor } from '../bytes/byte-view.js';
+import { hasByte } from '../bytes/swar.js';
 import { crc16, crc16Step, crc16Step4, crc16Utf8 } from './crc16.js';
 
 export const SLOT_COUNT = 16384;
@@ -19,8 +20,7 @@ export function slotOfRange(bytes: Uint8Array, start: number, end: number): numb
   let i = start;
   for (; i + 3 < end; i += 4) {
     const w = dv.getUint32(i);
-    const x = w ^ BRACES; // SWAR: a zero byte in x is a '{' in w
-    if (((x - 0x01010101) & ~x & 0x80808080) !== 0) return slotWithBrace(bytes, start, end);
+    if (hasByte(w, BRACES)) return slotWithBrace(bytes, start, end);
     crc = crc16Step4(crc, w);
   }
   for (; i < end; i++) {
@@ -36,8 +36,7 @@ function slotOfBytes(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
   for (; i + 3 < end; i += 4) {
     const w = (bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3];
-    const x = w ^ BRACES;
-    if (((x - 0x01010101) & ~x & 0x80808080) !== 0) return slotWithBrace(bytes, start, end);
+    if (hasByte(w, BRACES)) return slotWithBrace(bytes, start, end);
     crc = crc16Step4(crc, w);
   }
   for (; i < end; i++) {

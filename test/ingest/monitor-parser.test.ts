@@ -27,6 +27,31 @@ describe('MONITOR line parser', () => {
     expect(r.time).toBe(1795370304301218);
   });
 
+  it('reads any timestamp the same on the four-bytes-a-load path as byte by byte', () => {
+    const parser = new MonitorParser();
+    // The first parse of a buffer goes byte by byte; from the second on, a DataView serves four bytes a load.
+    const twice = (line: string) => {
+      const buf = Buffer.from(line, 'latin1');
+      return [0, 1].map(() => [parser.parse(buf, 0, buf.length, 1), parser.record.timeMicros] as const);
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999_999 }), fc.integer({ min: 0, max: 999_999 }), fc.constantFrom('', 'x', '.', ' '), (secs, micros, noise) => {
+        const stamp = `${secs}.${String(micros).padStart(6, '0')}`;
+        const [slow, fast] = twice(`${stamp} [0 10.0.0.1:5000] "get" "k"`);
+        expect(fast).toEqual(slow);
+        expect(slow).toEqual(['record', secs * 1e6 + micros]);
+        // A stray byte anywhere in the stamp makes both paths refuse the line.
+        const at = stamp.length - 1 - (secs % stamp.length);
+        if (noise) {
+          const [bad, badFast] = twice(`${stamp.slice(0, at)}${noise}${stamp.slice(at + 1)} [0 10.0.0.1:5000] "get" "k"`);
+          expect(badFast[0]).toBe(bad[0]);
+          expect(bad[0]).toBe(noise === '.' && stamp[at] === '.' ? 'record' : 'error');
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('handles IPv6, unix-socket, lua and telnet (+) forms', () => {
     const v6 = parseLine('1795370304.000001 [3 [::1]:6379] "get" "a] \\"b"');
     expect(v6.client).toBe('[::1]:6379');
