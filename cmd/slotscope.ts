@@ -11,6 +11,8 @@ import { LineSplitter } from '../src/ingest/line-splitter.js';
 import { type InputSpec, parseInputArg } from '../src/ingest/read-input.js';
 import { createProgress } from '../src/report/progress.js';
 import { buildReport, type Report } from '../src/report/report.js';
+import { renderHtml } from '../src/report/html-report.js';
+import { renderMarkdown } from '../src/report/markdown-report.js';
 import { renderTable } from '../src/report/table-report.js';
 import { checkGates, renderGates } from '../src/report/gates.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
@@ -52,8 +54,15 @@ function csvField(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
+const REPORT_FORMATS: Record<string, (r: Report) => string> = {
+  table: renderTable,
+  json: (r) => JSON.stringify(r, null, 2) + '\n',
+  markdown: renderMarkdown,
+  html: renderHtml,
+};
+
 function emitReport(report: Report, opts: { format: string; output?: string }): void {
-  emit(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderTable(report), opts.output);
+  emit(REPORT_FORMATS[opts.format](report), opts.output);
 }
 
 function emit(text: string, output?: string): void {
@@ -82,7 +91,7 @@ program
   .description('analyse MONITOR captures, SCAN key dumps and rdbtools memory CSVs (files, gzip or - for stdin)')
   .argument('[inputs...]', 'input files; NAME=PATH tags an input with a node name (default: the file name)')
   .option('-n, --node <NAME=PATH>', 'an input from node NAME (repeatable)', collect, [])
-  .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .addOption(new Option('-f, --format <format>', 'output format (html: one self-contained page with slot charts)').choices(Object.keys(REPORT_FORMATS)).default('table'))
   .option('-o, --output <file>', 'write the report to a file instead of stdout')
   .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
   .option('--strict', 'exit 2 when any input line had to be skipped')

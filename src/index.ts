@@ -15,3 +15,5 @@ export { Analyzer } from './analyze/analyzer.js';
 export { analyzeInputs, type AnalyzeOptions, type AnalysisResult } from './analyze/analyze-inputs.js';
 export { buildReport, REPORT_SCHEMA, type Report } from './report/report.js';
 export { renderTable } from './report/table-report.js';
+export { renderMarkdown } from './report/markdown-report.js';
+export { renderHtml } from './report/html-report.js';

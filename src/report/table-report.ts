@@ -1,122 +1,21 @@
-// The report for a person at a terminal: the essentials of the JSON report as tables.
+// The report for a person at a terminal: its sections as cli-table3 tables.
 import Table from 'cli-table3';
 import type { Report } from './report.js';
+import { reportSections, type SectionTable } from './report-sections.js';
 
-const TOP_COMMANDS = 15;
-
-function table(head: string[], rows: (string | number)[][], align?: ('left' | 'right')[]): string {
-  const t = new Table({ head, style: { head: [], border: [] }, colAligns: align ?? head.map((_, i) => (i === 0 ? 'left' : 'right')) });
-  for (const r of rows) t.push(r.map(String));
-  return t.toString();
+function render(t: SectionTable): string {
+  const table = new Table({ head: t.head.some(Boolean) ? t.head : [], style: { head: [], border: [] }, colAligns: t.align });
+  for (const r of t.rows) table.push(r);
+  return table.toString();
 }
-
-export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const share = (s: number): string => `${(100 * s).toFixed(s > 0 && s < 0.001 ? 3 : 1)}%`;
-export const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(part > 0 && part / whole < 0.001 ? 3 : 1)}%` : '-');
 
 export function renderTable(r: Report): string {
   const out: string[] = [];
-  const t = r.totals;
-
-  out.push(`Verdict: ${r.verdict.status.toUpperCase()}${r.verdict.decidedBy.length ? ` (decided by ${r.verdict.decidedBy.join(', ')})` : ''}`);
-  if (r.findings.length > 0) {
-    out.push('');
-    out.push(table(['severity', 'finding', 'count', 'share', 'fix', 'example (node:line)'], r.findings.map((f) => [f.severity, f.id, fmt(f.count), `${share(f.share)} of ${f.of}`, f.fix, f.example ? `${f.example.node}:${f.example.line}  ${truncate(f.example.command, 80)}` : '']), ['left', 'left', 'right', 'right', 'left', 'left']));
-    for (const f of r.findings.filter((x) => x.severity !== 'info')) {
-      const patterns = Object.keys(f.patterns).slice(0, 5);
-      out.push(`  ${f.id}: ${f.message}${patterns.length ? `\n    patterns: ${patterns.join(', ')}` : ''}`);
-    }
-  }
-  if (r.planSummary && (r.planSummary.renames.length || r.planSummary.unfixable.length)) {
-    out.push('', 'Plan summary (from a sample of the cross-slot traffic; `slotscope plan` predicts it in full)');
-    for (const x of r.planSummary.renames.slice(0, 8)) {
-      const f = x.fixes;
-      out.push(`  tag ${x.tag}: ${x.from.slice(0, 4).join(', ')}${x.from.length > 4 ? ` and ${x.from.length - 4} more` : ''} (fixes ${f.commands} commands, ${f.transactions} transactions, ${f.scripts} script calls seen)`);
-    }
-    for (const u of r.planSummary.unfixable.slice(0, 5)) out.push(`  not fixable by renames: ${u.kind}${u.command ? ` ${u.command}` : ''} over ${u.patterns.join(', ')} (${fmt(u.count)})`);
-  }
-  out.push('');
-
-  out.push('Inputs');
-  out.push(table(['input', 'node', 'format', 'lines', 'records', 'skipped'], r.inputs.map((i) => [i.path, i.node, i.format, fmt(i.lines), fmt(i.records), fmt(i.skipped.count)]), ['left', 'left', 'left', 'right', 'right', 'right']));
-
-  out.push('', 'Totals');
-  const totals: [string, string][] = [
-    ['client commands', fmt(t.commands)],
-    ['commands run by scripts', fmt(t.scriptCommands)],
-    ['commands with keys', fmt(t.keyedCommands)],
-    ['cross-slot commands', `${fmt(t.crossSlotCommands)} (${pct(t.crossSlotCommands, t.keyedCommands)} of keyed)`],
-    ['transactions (MULTI/EXEC)', `${fmt(t.transactions)}, ${fmt(t.crossSlotTransactions)} cross-slot`],
-    ['script calls', `${fmt(t.scriptCalls)}, ${fmt(t.crossSlotScripts)} cross-slot`],
-    ['distinct keys', `${fmt(t.distinctKeys)}${t.distinctKeysExact ? '' : ' (estimated)'}`],
-  ];
-  if (t.keyRecords > 0) totals.push(['keys from SCAN/memory inputs', fmt(t.keyRecords)]);
-  if (t.bytes > 0) totals.push(['bytes (memory report)', fmt(t.bytes)]);
-  if (t.skippedLines > 0) totals.push(['skipped lines', fmt(t.skippedLines)]);
-  out.push(table([], totals, ['left', 'right']));
-
-  const cmds = Object.entries(r.commands);
-  if (cmds.length > 0) {
-    out.push('', `Top commands (${Math.min(TOP_COMMANDS, cmds.length)} of ${cmds.length})`);
-    out.push(table(['command', 'calls', 'share', 'keyed', 'cross-slot'], cmds.slice(0, TOP_COMMANDS).map(([name, c]) => [name, fmt(c.calls), pct(c.calls, t.commands), fmt(c.keyed), c.crossSlot ? `${fmt(c.crossSlot)} (${pct(c.crossSlot, c.calls)})` : '0'])));
-  }
-
-  const cross = cmds.filter(([, c]) => c.crossSlot > 0).sort((x, y) => y[1].crossSlot - x[1].crossSlot);
-  if (cross.length > 0) {
-    out.push('', 'Cross-slot commands (a cluster answers CROSSSLOT)');
-    out.push(table(['command', 'cross-slot', 'example (node:line)'], cross.map(([name, c]) => [name, fmt(c.crossSlot), c.example ? `${c.example.node}:${c.example.line}  ${truncate(c.example.command, 100)}` : '']), ['left', 'right', 'left']));
-  }
-
-  if (r.skew.activeSlots > 0) {
-    const s = r.skew;
-    out.push('', `Slot skew: ${fmt(s.activeSlots)} of 16384 slots carry ops; busiest slot ${fmt(s.maxOps)} ops vs mean ${s.meanOps.toFixed(2)} (${s.meanOps > 0 ? (s.maxOps / s.meanOps).toFixed(1) : '-'}x)`);
-    out.push(table(['hot slot', 'ops', 'share of ops'], s.hotSlots.map((h) => [h.slot, fmt(h.ops), pct(h.ops, s.meanOps * 16384)])));
-  }
-
-  const nodes = Object.entries(r.nodes);
-  if (nodes.length > 1) {
-    out.push('', 'Nodes');
-    out.push(table(['node', 'commands', 'keyed', 'cross-slot', 'keys', 'ops', 'bytes'], nodes.map(([name, n]) => [name, fmt(n.commands), fmt(n.keyedCommands), fmt(n.crossSlotCommands), fmt(n.keys), fmt(n.ops), fmt(n.bytes)])));
-  }
-
-  if (r.scripts.length > 0) {
-    out.push('', 'Scripts');
-    out.push(table(['script', 'calls', 'cross-slot', 'undeclared keys', 'example (node:line)'], r.scripts.slice(0, 10).map((sc) => [sc.id.slice(0, 24), fmt(sc.calls), fmt(sc.crossSlot), sc.undeclared ? `${fmt(sc.undeclared)} (${sc.undeclaredExample?.pattern})` : '0', sc.example ? `${sc.example.node}:${sc.example.line}  ${truncate(sc.example.command, 60)}` : '']), ['left', 'right', 'right', 'left', 'left']));
-  }
-
-  const dbs = Object.entries(r.dbs);
-  if (dbs.length > 0) {
-    out.push('', 'Commands on dbs other than 0 (a cluster has only db 0)');
-    out.push(table(['db', 'commands', 'key patterns'], dbs.map(([db, d]) => [db, fmt(d.commands), truncate(Object.keys(d.patterns).join(', '), 80)]), ['right', 'right', 'left']));
-  }
-
-  if (r.topology) {
-    out.push('', "Today's primaries and their load, against redis-cli's even split");
-    out.push(table(['primary (today)', 'slots', 'ops share', 'even split', 'ops share'], r.topology.primaries.map((p, i) => {
-      const even = r.topology!.evenSplit[i];
-      return [p.address, p.slots.map(([f, t]) => (f === t ? `${f}` : `${f}-${t}`)).join(' '), share(p.opsShare), even ? `${even.from}-${even.to}` : '', even ? share(even.opsShare) : ''];
-    }), ['left', 'left', 'right', 'left', 'right']));
-  }
-
-  const unknown = Object.entries(r.unknownCommands);
-  if (unknown.length > 0) {
-    out.push('', 'Commands the key-spec table does not know (modules?): keys not analysed');
-    out.push(table(['command', 'calls'], unknown.slice(0, 20).map(([n, c]) => [n, fmt(c)])));
-  }
-
-  const skipped = r.inputs.filter((i) => i.skipped.count > 0);
-  if (skipped.length > 0) {
-    out.push('', 'Skipped lines');
-    const rows: string[][] = [];
-    for (const i of skipped) {
-      for (const [reason, count] of Object.entries(i.skipped.byReason)) rows.push([i.path, reason, fmt(count)]);
-    }
-    out.push(table(['input', 'reason', 'lines'], rows, ['left', 'left', 'right']));
-    for (const i of skipped) for (const s of i.skipped.first.slice(0, 5)) out.push(`  ${i.path}:${s.line}: ${s.reason}`);
+  for (const s of reportSections(r)) {
+    if (s.title) out.push('', s.lines.length === 1 && !s.table?.rows.length ? `${s.title}: ${s.lines[0]}` : s.title);
+    if (!(s.title && s.lines.length === 1 && !s.table?.rows.length)) out.push(...s.lines.map((l) => (s.title ? `  ${l}` : l)));
+    if (s.table && s.table.rows.length > 0) out.push(render(s.table));
+    if (s.after) out.push(...s.after.map((l) => `  ${l}`));
   }
   return out.join('\n') + '\n';
-}
-
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : s.slice(0, n - 1) + '…';
 }

@@ -1,0 +1,31 @@
+// The readiness report as Markdown, for a migration ticket or a pull request: the same sections as the
+// terminal table.
+import type { Report } from './report.js';
+import { reportSections, type SectionTable } from './report-sections.js';
+
+/** A cell or line of text that stays text: keys may hold `|`, `<` or backticks. */
+function escape(s: string): string {
+  return s.replace(/([\\`*_[\]|])/g, '\\$1').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function table(t: SectionTable): string[] {
+  const head = t.head.some(Boolean) ? t.head : t.head.map(() => ' ');
+  return [
+    `| ${head.map(escape).join(' | ')} |`,
+    `|${t.align.map((a) => (a === 'right' ? '---:' : '---')).join('|')}|`,
+    ...t.rows.map((r) => `| ${r.map(escape).join(' | ')} |`),
+  ];
+}
+
+export function renderMarkdown(r: Report): string {
+  const out: string[] = ['# slotscope readiness report', ''];
+  for (const s of reportSections(r)) {
+    if (s.title) out.push(`## ${escape(s.title)}`, '');
+    else out.push(...s.lines.slice(0, 1).map((l) => `**${escape(l)}**`), '');
+    const lines = s.title ? s.lines : s.lines.slice(1);
+    if (lines.length) out.push(...lines.map((l) => `- ${escape(l)}`), '');
+    if (s.table && s.table.rows.length > 0) out.push(...table(s.table), '');
+    if (s.after?.length) out.push(...s.after.map((l) => `- ${escape(l)}`), '');
+  }
+  return out.join('\n');
+}
