@@ -4,8 +4,10 @@
 // again only when that reveals a variable part (`order-123` -> `order-<id>`, `daily_report` stays).
 // Braces are kept, so an existing hash tag stays visible: `{user:42}:cart` -> `{user:<id>}:cart`.
 
-const SEPARATORS = /([:/|#{}])/;
+import { memoize } from './memoize.js';
+
 const DOT = /(\.)/;
+const NON_PRINTABLE = /[\x00-\x1f\x7f-\xff]/;
 const INTEGER = /^-?\d+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Hex that mixes digits and letters: a short one (`3fa`, `c01d9`) is an id like any other, a long one a hash.
@@ -20,6 +22,25 @@ export type TokenClass = 'id' | 'uuid' | 'hex' | 'date' | 'email' | 'str';
 
 export function classifyToken(token: string): TokenClass | null {
   if (token === '') return null;
+  if (isInteger(token)) return 'id'; // the usual id, without a regex
+  return classifyRecurring(token);
+}
+
+/** Whether a token is an optional '-' and digits (the INTEGER regex, by char codes). */
+function isInteger(token: string): boolean {
+  let i = token.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (i === token.length) return false;
+  for (; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+// Words (`user`, `balance`) recur on every key of their entity: their class is looked up, not re-tested.
+const classifyRecurring = memoize(50_000, classifyByRegex);
+
+function classifyByRegex(token: string): TokenClass | null {
   if (INTEGER.test(token) || HEX_ID.test(token)) return 'id';
   if (UUID.test(token)) return 'uuid';
   if (DATE.test(token)) return 'date';
@@ -38,8 +59,8 @@ export interface Tokens {
   pattern: string[];
 }
 
-function pushPart(part: string, out: Tokens): void {
-  const whole = classifyToken(part);
+/** One part between separators; `whole` is its class, already known. */
+function pushPart(part: string, whole: TokenClass | null, out: Tokens): void {
   if (whole) {
     out.raw.push(part);
     out.pattern.push(`<${whole}>`);
@@ -65,35 +86,45 @@ function pushPart(part: string, out: Tokens): void {
   }
 }
 
+/** Whether a char code is one of the separators `: / | # { }`. */
+const isSeparator = (c: number): boolean => c === 0x3a || c === 0x2f || c === 0x7c || c === 0x23 || c === 0x7b || c === 0x7d;
+
 /** Tokens of a key given as a string (binary keys: latin1, one char per byte). */
 export function tokenize(key: string): Tokens {
   const out: Tokens = { raw: [], pattern: [] };
-  const parts = key.split(SEPARATORS);
-  for (let i = 0; i < parts.length; i++) {
-    if (i % 2 === 1) {
-      out.raw.push(parts[i]);
-      out.pattern.push(parts[i]);
-      continue;
+  let from = 0;
+  for (let i = 0; i <= key.length; i++) {
+    const c = i < key.length ? key.charCodeAt(i) : -1;
+    if (c !== -1 && !isSeparator(c)) continue;
+    if (i > from) addPart(key.slice(from, i), out);
+    if (c !== -1) {
+      out.raw.push(key[i]);
+      out.pattern.push(key[i]);
     }
-    if (parts[i] === '') continue;
-    if (classifyToken(parts[i])) {
-      pushPart(parts[i], out);
-      continue;
-    }
-    // '.' splits only after the whole part was not recognised, so an email or a dotted id stays whole.
-    const dotted = parts[i].split(DOT);
-    for (let j = 0; j < dotted.length; j++) {
-      if (j % 2 === 1) {
-        out.raw.push(dotted[j]);
-        out.pattern.push(dotted[j]);
-      } else if (dotted[j] !== '') pushPart(dotted[j], out);
-    }
+    from = i + 1;
   }
   return out;
 }
 
+function addPart(part: string, out: Tokens): void {
+  const whole = classifyToken(part);
+  if (whole || !part.includes('.')) {
+    pushPart(part, whole, out);
+    return;
+  }
+  // '.' splits only after the whole part was not recognised, so an email or a dotted id stays whole.
+  const dotted = part.split(DOT);
+  for (let j = 0; j < dotted.length; j++) {
+    if (j % 2 === 1) {
+      out.raw.push(dotted[j]);
+      out.pattern.push(dotted[j]);
+    } else if (dotted[j] !== '') pushPart(dotted[j], classifyToken(dotted[j]), out);
+  }
+}
+
 /** Non-printable bytes as \xhh, so a pattern prints on one line. */
 export function printable(s: string): string {
+  if (!NON_PRINTABLE.test(s)) return s;
   return s.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

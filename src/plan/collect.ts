@@ -5,7 +5,7 @@ import { HllBank } from '../analyze/hyperloglog.js';
 import { keyPattern } from '../analyze/key-pattern.js';
 import type { KeyMeta } from '../ingest/records.js';
 import { hashString } from '../analyze/key-hash.js';
-import { memoize } from './memoize.js';
+import { memoize } from '../analyze/memoize.js';
 import { Proposer, scriptGroup } from './propose.js';
 
 export interface PatternStat {

@@ -3,7 +3,7 @@
 // token (`product`, `user`, or a bare id) is a namespace, not an entity: tagging it would put every key
 // of the namespace in one slot.
 import { type Tokens, tokenize } from '../analyze/key-pattern.js';
-import { memoize } from './memoize.js';
+import { memoize } from '../analyze/memoize.js';
 
 const SEPARATOR = /^[:/|#.{}]$/;
 const isSeparator = (t: string | undefined): boolean => t !== undefined && SEPARATOR.test(t);

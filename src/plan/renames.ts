@@ -3,7 +3,7 @@
 // tag are left alone.
 import { tokenize } from '../analyze/key-pattern.js';
 import { keySlot, slotOfRange } from '../slot/key-slot.js';
-import { memoize } from './memoize.js';
+import { memoize } from '../analyze/memoize.js';
 
 export interface RenameRule {
   /** The tag's pattern, e.g. `user:<id>`. */
