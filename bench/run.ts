@@ -1,6 +1,7 @@
 // npm run bench: our slot core side by side with cluster-key-slot (the peer ioredis and node-redis use),
 // on the same keys, then the whole analyze pipeline on a generated MONITOR capture of >= 200 MB.
 import clusterKeySlot from 'cluster-key-slot';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
@@ -87,19 +88,29 @@ async function pipeline(): Promise<void> {
       process.stderr.write(`writing ${path}...\n`);
       await writeMonitorCorpus(path, size, keys);
     }
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    let peakRss = rssBefore;
-    const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
-    const started = process.hrtime.bigint();
-    const result = await analyzeInputs([{ path, node: 'bench' }], { distinct: { maxExactKeys: exact, precision: 9 }, onProgress: () => { peakRss = Math.max(peakRss, process.memoryUsage().rss); } });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    clearInterval(sampler);
-    const report = buildReport(result);
-    const bytes = statSync(path).size;
-    const lines = result.inputs[0].lines;
-    console.log(`pipeline on ${(bytes / 1e6).toFixed(0)} MB, ${keys} key space (exact keys up to ${exact.toLocaleString('en-US')}), ${(lines / 1e6).toFixed(2)}M lines: ${(bytes / 1e6 / seconds).toFixed(0)} MB/s, ${(lines / 1e6 / seconds).toFixed(2)}M lines/s, ${seconds.toFixed(2)} s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (start ${(rssBefore / 2 ** 20).toFixed(0)} MiB); ${report.totals.distinctKeys.toLocaleString('en-US')} distinct keys${report.totals.distinctKeysExact ? '' : ' (estimated)'}, ${report.totals.crossSlotCommands.toLocaleString('en-US')} cross-slot`);
+    // A process of its own per run, so one run's heap does not colour the next one's memory figures.
+    const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), 'pipeline-run', path, String(exact), keys], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (child.status !== 0) throw new Error(`pipeline run on ${path} failed`);
   }
+}
+
+/** One pipeline run: throughput, and RSS at each quarter of the file (flat = memory does not grow with it). */
+async function pipelineRun(path: string, exact: number, keys: string): Promise<void> {
+  const bytes = statSync(path).size;
+  const rssAt: number[] = [];
+  let peakRss = process.memoryUsage().rss;
+  const onProgress = (read: number): void => {
+    const rss = process.memoryUsage().rss;
+    peakRss = Math.max(peakRss, rss);
+    while (rssAt.length < 4 && read >= ((rssAt.length + 1) / 4) * bytes) rssAt.push(rss);
+  };
+  const started = process.hrtime.bigint();
+  const result = await analyzeInputs([{ path, node: 'bench' }], { distinct: { maxExactKeys: exact, precision: 9 }, onProgress });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const report = buildReport(result);
+  const lines = result.inputs[0].lines;
+  const mib = (n: number): string => (n / 2 ** 20).toFixed(0);
+  console.log(`pipeline on ${(bytes / 1e6).toFixed(0)} MB, ${keys} key space (exact keys up to ${exact.toLocaleString('en-US')}), ${(lines / 1e6).toFixed(2)}M lines: ${(bytes / 1e6 / seconds).toFixed(0)} MB/s, ${(lines / 1e6 / seconds).toFixed(2)}M lines/s, ${seconds.toFixed(2)} s; RSS at 1/4, 1/2, 3/4, all of the file: ${rssAt.map(mib).join(', ')} MiB (peak ${mib(peakRss)}); ${report.totals.distinctKeys.toLocaleString('en-US')} distinct keys${report.totals.distinctKeysExact ? '' : ' (estimated)'}, ${report.totals.crossSlotCommands.toLocaleString('en-US')} cross-slot`);
 }
 
 /** The planner (two passes, patterns, proposals, layout) on a capture with over a million distinct keys. */
@@ -125,6 +136,7 @@ async function planner(): Promise<void> {
 
 // `npm run bench` runs all; `node dist/bench/run.js slots|pipeline|plan` runs one.
 const only = process.argv[2];
+if (only === 'pipeline-run') await pipelineRun(process.argv[3], Number(process.argv[4]), process.argv[5]);
 if (!only || only === 'slots') await slotCore();
 if (!only || only === 'pipeline') await pipeline();
 if (!only || only === 'plan') await planner();

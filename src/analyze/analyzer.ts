@@ -440,10 +440,6 @@ class AnalyzerTxLine implements TxLine {
 
   constructor(private readonly analyzer: Analyzer) {}
 
-  client(): string {
-    return this.rec.clientAddress();
-  }
-
   render(): string | null {
     // Examples are wanted until the first cross-slot transaction has one.
     if (this.analyzer.findings.tallies.get('cross-slot-transaction')?.example) return null;

@@ -5,7 +5,6 @@
 
 export interface TransactionEnd {
   node: string;
-  client: string;
   multiLine: number;
   execLine: number;
   crossSlot: boolean;
@@ -21,8 +20,6 @@ export interface TransactionEnd {
 
 /** What the tracker may ask of the line it is fed, built only when asked. */
 export interface TxLine {
-  /** The client's address. */
-  client(): string;
   /** A keys-only rendering of the command, or null when no example is wanted any more. */
   render(): string | null;
   /** Up to `max` of the command's keys, or none when no one wants key samples any more. */
@@ -30,7 +27,6 @@ export interface TxLine {
 }
 
 interface ClientState {
-  client: string;
   inMulti: boolean;
   multiLine: number;
   slots: number[];
@@ -68,7 +64,7 @@ export class TransactionTracker {
     let st = this.clients.get(clientKey);
     if (!st) {
       if (role === null) return null;
-      st = { client: tx.client(), inMulti: false, multiLine: 0, slots: [], watchSlots: [], commands: [], rendered: [], keys: [] };
+      st = { inMulti: false, multiLine: 0, slots: [], watchSlots: [], commands: [], rendered: [], keys: [] };
       this.clients.set(clientKey, st);
     }
     const wasOpen = st.inMulti || st.watchSlots.length > 0;
@@ -91,7 +87,7 @@ export class TransactionTracker {
           const crossSlot = st.slots.length > 1;
           if (crossSlot) this.crossSlot++;
           const watchElsewhere = !crossSlot && st.watchSlots.some((s) => !st!.slots.includes(s));
-          result = { node, client: st.client, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands, rendered: st.rendered, keys: st.keys };
+          result = { node, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands, rendered: st.rendered, keys: st.keys };
         }
         st.inMulti = false;
         st.watchSlots.length = 0;
