@@ -158,8 +158,8 @@ export class Analyzer implements RecordSink {
   private readonly redactKeys: boolean;
   private readonly observer: AnalysisObserver;
   private readonly slotOf: (buf: Uint8Array, start: number, end: number) => number;
-  /** The line the transaction tracker is fed, one object reused (no closures per line). */
-  private readonly txLine = new AnalyzerTxLine(this);
+  /** The line being judged, for whatever needs more of it (examples, patterns): one object, no closures. */
+  private readonly line = new CurrentLine(this);
   private lastNodeName: string | null = null;
   private lastNode: NodeAggregate | null = null;
 
@@ -242,11 +242,7 @@ export class Analyzer implements RecordSink {
 
     const role = this.roles[cmd.id];
     if (this.transactions.needsState(role)) {
-      const line = this.txLine;
-      line.rec = rec;
-      line.cmd = cmd;
-      line.n = n;
-      const end = this.transactions.onCommand(nodeName, clientKey(rec, node.index), role, rec.lineNo, cmd.id, this.slots, distinctSlots, line);
+      const end = this.transactions.onCommand(nodeName, clientKey(rec, node.index), role, rec.lineNo, cmd.id, this.slots, distinctSlots, this.line.set(rec, cmd, n, nodeName));
       if (end === 'partial') this.findings.add('partial-transaction');
       else if (end) this.transactionEnded(end);
     }
@@ -269,32 +265,29 @@ export class Analyzer implements RecordSink {
 
   /** Counts what a line means for readiness: cross-slot, db other than 0, single-node, pub/sub, scripts. */
   private findingsFor(rec: MonitorRecord, cmd: CommandInfo, n: number, kind: Kind, crossSlot: boolean, nodeName: string, node: NodeAggregate, distinctSlots: number): void {
-    const example = (): CommandExample => ({ node: nodeName, line: rec.lineNo, command: this.render(rec, cmd, n) });
-    // The line's key patterns, made once for however many findings want them.
-    let linePatterns: string[] | undefined;
-    const patterns = (): string[] => (linePatterns ??= this.keyStrings(rec, n).map(keyPattern));
+    const line = this.line.set(rec, cmd, n, nodeName);
     if (crossSlot) {
       this.crossSlotCommands++;
       node.crossSlotCommands++;
       this.crossSlot[cmd.id]++;
-      if (!this.crossSlotExample[cmd.id]) this.crossSlotExample[cmd.id] = example();
-      this.finding('cross-slot-command', patterns, example);
-      if (this.blocking[cmd.id]) this.finding('blocking-cross-slot', patterns, example);
-      if (kind === Kind.DataMove) this.finding('cross-slot-move', patterns, example);
+      this.crossSlotExample[cmd.id] ??= line.example();
+      this.finding('cross-slot-command');
+      if (this.blocking[cmd.id]) this.finding('blocking-cross-slot');
+      if (kind === Kind.DataMove) this.finding('cross-slot-move');
     }
-    if (rec.db !== 0) this.onNonzeroDb(rec.db, patterns, example);
+    if (rec.db !== 0) this.onNonzeroDb(rec.db);
     switch (kind) {
       case Kind.SingleNode:
-        this.findings.add('single-node-keyspace', example);
+        this.findings.count('single-node-keyspace').example ??= line.example();
         break;
       case Kind.MoveSwapdb:
-        this.findings.add('move-swapdb', example);
+        this.findings.count('move-swapdb').example ??= line.example();
         break;
       case Kind.PubSub:
-        this.findings.add('pubsub-broadcast', example);
+        this.findings.count('pubsub-broadcast').example ??= line.example();
         break;
       case Kind.Script: {
-        const ended = this.scripts.begin(nodeName, rec.lineNo, rec, SCRIPT_CALL[cmd.name], this.keyStrings(rec, n), this.slots, distinctSlots, example);
+        const ended = this.scripts.begin(nodeName, rec.lineNo, rec, SCRIPT_CALL[cmd.name], this.keyStrings(rec, n), this.slots, distinctSlots, line);
         if (ended) this.scriptEnded(ended);
         break;
       }
@@ -378,20 +371,22 @@ export class Analyzer implements RecordSink {
     return renderCommand(rec, this.keyIdx, n, cmd.name.includes('|'), this.redactKeys);
   }
 
-  private finding(id: FindingId, patterns: () => string[], example: () => CommandExample): void {
-    const tally = this.findings.add(id, example);
-    if (tally.count <= PATTERN_SAMPLE) for (const p of patterns()) this.findings.addPattern(id, p);
+  /** Counts a finding of the current line, with its example and (sampled) key patterns. */
+  private finding(id: FindingId): void {
+    const tally = this.findings.count(id);
+    tally.example ??= this.line.example();
+    if (tally.count <= PATTERN_SAMPLE) for (const p of this.line.patterns()) this.findings.addPattern(id, p);
   }
 
-  private onNonzeroDb(dbIndex: number, patterns: () => string[], example: () => CommandExample): void {
+  private onNonzeroDb(dbIndex: number): void {
     let db = this.dbs.get(dbIndex);
     if (!db) {
       db = { commands: 0, patterns: new Map() };
       this.dbs.set(dbIndex, db);
     }
     db.commands++;
-    this.finding('nonzero-db', patterns, example);
-    if (db.commands <= PATTERN_SAMPLE) for (const p of patterns()) countPattern(db.patterns, p);
+    this.finding('nonzero-db');
+    if (db.commands <= PATTERN_SAMPLE) for (const p of this.line.patterns()) countPattern(db.patterns, p);
   }
 
   private transactionEnded(end: TransactionEnd): void {
@@ -399,18 +394,21 @@ export class Analyzer implements RecordSink {
     if (end.watchElsewhere) this.findings.add('watch-cross-slot', () => ({ node: end.node, line: end.execLine, command: `watch … multi … exec (lines ${end.multiLine}-${end.execLine})` }));
     if (!end.crossSlot) return;
     for (const id of end.commands) this.inCrossSlotTx[id]++;
-    const tally = this.findings.add('cross-slot-transaction', () => ({ node: end.node, line: end.multiLine, command: ['multi', ...end.rendered, 'exec'].join('; ') }));
+    const tally = this.findings.count('cross-slot-transaction');
+    tally.example ??= { node: end.node, line: end.multiLine, command: ['multi', ...end.rendered, 'exec'].join('; ') };
     if (tally.count <= PATTERN_SAMPLE) for (const k of end.keys) this.findings.addPattern('cross-slot-transaction', keyPattern(k));
   }
 
   private scriptEnded(end: ScriptCallEnd): void {
     this.observer.scriptCall?.(end);
     if (end.crossSlot) {
-      const t = this.findings.add('cross-slot-script', () => end.stats.example!);
+      const t = this.findings.count('cross-slot-script');
+      t.example ??= end.stats.example;
       if (t.count <= PATTERN_SAMPLE) for (const k of new Set([...end.declaredKeys, ...end.touchedKeys])) this.findings.addPattern('cross-slot-script', keyPattern(k));
     }
     if (end.undeclaredKeys.length > 0) {
-      const t = this.findings.add('script-undeclared-keys', () => end.stats.example!);
+      const t = this.findings.count('script-undeclared-keys');
+      t.example ??= end.stats.example;
       if (t.count <= PATTERN_SAMPLE) for (const k of end.undeclaredKeys) this.findings.addPattern('script-undeclared-keys', keyPattern(k));
     }
   }
@@ -433,12 +431,32 @@ function clientKey(rec: MonitorRecord, nodeIndex: number): number {
   return high * 0x200000 + ((Fingerprint.low ^ Math.imul(nodeIndex, 0x9e3779b1)) & 0x1fffff);
 }
 
-class AnalyzerTxLine implements TxLine {
+class CurrentLine implements TxLine {
   rec!: MonitorRecord;
   cmd!: CommandInfo;
   n = 0;
+  node = '';
+  private linePatterns: string[] | null = null;
 
   constructor(private readonly analyzer: Analyzer) {}
+
+  set(rec: MonitorRecord, cmd: CommandInfo, n: number, node: string): this {
+    this.rec = rec;
+    this.cmd = cmd;
+    this.n = n;
+    this.node = node;
+    this.linePatterns = null;
+    return this;
+  }
+
+  example(): CommandExample {
+    return { node: this.node, line: this.rec.lineNo, command: this.analyzer.render(this.rec, this.cmd, this.n) };
+  }
+
+  /** The line's key patterns, made once for however many findings want them. */
+  patterns(): string[] {
+    return (this.linePatterns ??= this.analyzer.keyStrings(this.rec, this.n).map(keyPattern));
+  }
 
   render(): string | null {
     // Examples are wanted until the first cross-slot transaction has one.

@@ -52,13 +52,19 @@ export class Findings {
 
   /** Counts one occurrence; the example is built only for the first. */
   add(id: FindingId, example?: () => CommandExample): FindingTally {
+    const t = this.count(id);
+    if (!t.example && example) t.example = example();
+    return t;
+  }
+
+  /** Counts one occurrence and returns the tally, for callers that set its example themselves (`??=`). */
+  count(id: FindingId): FindingTally {
     let t = this.tallies.get(id);
     if (!t) {
       t = { count: 0, patterns: new Map() };
       this.tallies.set(id, t);
     }
     t.count++;
-    if (!t.example && example) t.example = example();
     return t;
   }
 

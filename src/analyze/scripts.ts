@@ -101,12 +101,12 @@ export class ScriptTracker {
   }
 
   /** A client's script call; ends whatever call was still open on the node. */
-  begin(node: string, line: number, args: ArgView, call: ScriptCall, keys: string[], slots: ArrayLike<number>, slotCount: number, example: () => CommandExample): ScriptCallEnd | null {
+  begin(node: string, line: number, args: ArgView, call: ScriptCall, keys: string[], slots: ArrayLike<number>, slotCount: number, source: { example(): CommandExample }): ScriptCallEnd | null {
     const ended = this.end(node);
     const script = this.script(args, call);
     const { stats } = script;
     stats.calls++;
-    stats.example ??= example();
+    stats.example ??= source.example();
     const strict = script.strict ?? isStrict(this.shebangs.get(stats.id));
     const declaredSlots: number[] = [];
     for (let i = 0; i < slotCount; i++) declaredSlots.push(slots[i]);
