@@ -4,12 +4,38 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discover, type LiveNode, type Topology } from './discover.js';
 import { address, parseRedisUrl, type RedisEndpoint } from './redis-url.js';
+import { SLOT_COUNT } from '../slot/key-slot.js';
 
 export const CAPTURE_SCHEMA = 'slotscope.capture/1';
 
 /** A capture file's name: the node's address, which the analyzer then takes as the node name. */
 export function captureFileName(node: LiveNode, extension: string): string {
   return `${node.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${node.port}.${extension}`;
+}
+
+/** Slots whose owner differs between two looks at a cluster, or that were migrating in either. */
+export function movedSlots(before: Topology, after: Topology): number[] {
+  const owners = (t: Topology): (string | undefined)[] => {
+    const owner = new Array<string | undefined>(SLOT_COUNT);
+    for (const n of t.nodes) for (const [from, to] of n.slots) for (let s = from; s <= to; s++) owner[s] = n.id;
+    return owner;
+  };
+  const [a, b] = [owners(before), owners(after)];
+  const moved = new Set<number>();
+  for (let s = 0; s < SLOT_COUNT; s++) if (a[s] !== b[s]) moved.add(s);
+  for (const n of [...before.nodes, ...after.nodes]) for (const s of n.moving ?? []) moved.add(s);
+  return [...moved].sort((x, y) => x - y);
+}
+
+/** Sorted slots as [from, to] runs. */
+function slotRanges(slots: number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const s of slots) {
+    const last = out[out.length - 1];
+    if (last && last[1] === s - 1) last[1] = s;
+    else out.push([s, s]);
+  }
+  return out;
 }
 
 export async function captureEach<N extends { error?: string }>(
@@ -27,7 +53,11 @@ export async function captureEach<N extends { error?: string }>(
     const topology = await discover(ep);
     const nodes = await captureOne(ep, topology);
     for (const n of nodes) if (n.error) warn(n.error);
-    captures.push({ url: address(ep), mode: topology.mode, nodes });
+    // A reshard while we captured: a SCAN can miss a moving slot's keys or list them on two nodes, and
+    // a MONITOR file's node no longer owns them. Said, not hidden.
+    const slotsMoved = topology.mode === 'cluster' ? slotRanges(movedSlots(topology, await discover(ep))) : [];
+    if (slotsMoved.length > 0) warn(`${address(ep)}: slots ${slotsMoved.map(([f, t]) => (f === t ? `${f}` : `${f}-${t}`)).join(' ')} moved during the capture (a reshard?): their keys may be missing or on two nodes; capture again once the cluster is stable`);
+    captures.push({ url: address(ep), mode: topology.mode, slotsMoved, nodes });
   }
   writeFileSync(join(out, 'manifest.json'), JSON.stringify({ schema: CAPTURE_SCHEMA, kind, captures }, null, 2) + '\n');
 }

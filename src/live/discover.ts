@@ -11,6 +11,8 @@ export interface LiveNode {
   role: 'primary' | 'replica';
   /** Slot ranges a cluster primary serves. */
   slots: [number, number][];
+  /** Slots this primary is migrating away or importing (a reshard in progress). */
+  moving?: number[];
   /** For a replica, its primary's address: the client address of the replication stream in its MONITOR. */
   primary?: string;
 }
@@ -48,12 +50,16 @@ export function parseClusterNodes(text: string): LiveNode[] {
     const addr = f[1].split('@')[0];
     const colon = addr.lastIndexOf(':');
     const slots: [number, number][] = [];
+    const moving: number[] = [];
     for (const s of f.slice(8)) {
-      if (s.startsWith('[')) continue; // a slot being migrated or imported
-      const [from, to] = s.split('-').map(Number);
-      slots.push([from, to ?? from]);
+      // `[slot->-id]` (migrating) or `[slot-<-id]` (importing): a reshard in progress.
+      if (s.startsWith('[')) moving.push(Number.parseInt(s.slice(1), 10));
+      else {
+        const [from, to] = s.split('-').map(Number);
+        slots.push([from, to ?? from]);
+      }
     }
-    nodes.push({ id: f[0], host: addr.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(addr.slice(colon + 1)), role: flags.includes('master') ? 'primary' : 'replica', slots, ...(f[3] !== '-' ? { primary: f[3] } : {}) });
+    nodes.push({ id: f[0], host: addr.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(addr.slice(colon + 1)), role: flags.includes('master') ? 'primary' : 'replica', slots, ...(moving.length ? { moving } : {}), ...(f[3] !== '-' ? { primary: f[3] } : {}) });
   }
   // The primary field holds a node id: turn it into the address.
   const byId = new Map(nodes.map((n) => [n.id, n]));

@@ -203,4 +203,45 @@ describe('capture on a 3-primary cluster with replicas', () => {
     expect(report.totals.bytes).toBeGreaterThan(0);
     expect(report.inputs.every((i) => i.skipped.count === 0)).toBe(true);
   });
+
+  it('says which slots moved when a reshard runs during the scan', async () => {
+    const seedPort = cluster.primaries[0].port;
+    const client = new Cluster([{ host: '127.0.0.1', port: seedPort }]);
+    const moving = Array.from({ length: 200 }, (_, i) => `{mv}:${i}`);
+    for (const k of moving) await client.set(k, 'v');
+    await client.quit();
+    const slot = slotOfString('mv');
+    // Owner and target from the cluster itself: CLUSTER SHARDS would do too, but 7.0's NODES is enough.
+    const seed = cluster.primaries[0].client();
+    const lines = ((await seed.cluster('NODES')) as string).trim().split('\n').map((l) => l.split(' ')).filter((f) => f[2].includes('master'));
+    seed.disconnect();
+    const owns = (f: string[]) => f.slice(8).some((r) => !r.startsWith('[') && slot >= Number(r.split('-')[0]) && slot <= Number(r.split('-')[1] ?? r));
+    const [from, to] = [lines.find(owns)!, lines.find((f) => !owns(f))!];
+    const node = (f: string[]) => cluster.primaries.find((p) => f[1].startsWith(`127.0.0.1:${p.port}@`))!;
+
+    const out = fresh();
+    // A slow scan (100 keys/s per node), so the reshard lands in the middle of it.
+    const cap = slotscopeAsync(['capture', 'scan', `redis://127.0.0.1:${seedPort}`, '--count', '10', '--rate', '100', '--out', out]);
+    await new Promise((r) => setTimeout(r, 500));
+    const [src, dst] = [node(from).client(), node(to).client()];
+    await dst.cluster('SETSLOT', slot, 'IMPORTING', from[0]);
+    await src.cluster('SETSLOT', slot, 'MIGRATING', to[0]);
+    for (;;) {
+      const keys = (await src.cluster('GETKEYSINSLOT', slot, 50)) as string[];
+      if (keys.length === 0) break;
+      await src.migrate('127.0.0.1', node(to).port, '', 0, 5000, 'KEYS', ...keys);
+    }
+    for (const p of cluster.primaries) {
+      const c = p.client();
+      await c.cluster('SETSLOT', slot, 'NODE', to[0]);
+      c.disconnect();
+    }
+    src.disconnect();
+    dst.disconnect();
+    const r = await cap.done;
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`slots ${slot} moved during the capture`);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { captures: { slotsMoved: [number, number][] }[] };
+    expect(manifest.captures[0].slotsMoved).toEqual([[slot, slot]]);
+  });
 });
