@@ -26,6 +26,7 @@ export interface TxLine {
   keys(max: number): string[];
 }
 
+/** One connection's state. Its arrays are reused from block to block; what a block hands out is copied. */
 interface ClientState {
   inMulti: boolean;
   multiLine: number;
@@ -36,6 +37,8 @@ interface ClientState {
   keys: string[];
 }
 
+const newState = (): ClientState => ({ inMulti: false, multiLine: 0, slots: [], watchSlots: [], commands: [], rendered: [], keys: [] });
+
 const KEY_SAMPLES = 16;
 /** Connections kept after their last block; past this the closed ones are dropped in one sweep. */
 const KEEP_CLOSED = 64;
@@ -45,6 +48,8 @@ export type TxRole = 'multi' | 'exec' | 'discard' | 'watch' | 'unwatch' | null;
 export class TransactionTracker {
   /** By client key: a number naming one connection of one node (see Analyzer.clientKey). */
   private readonly clients = new Map<number, ClientState>();
+  /** States of dropped connections, for new ones: a capture can show a new connection for every block. */
+  private readonly spare: ClientState[] = [];
   /** Clients inside MULTI or holding WATCHed keys: while 0, ordinary lines need no lookup. */
   private open = 0;
   total = 0;
@@ -64,7 +69,7 @@ export class TransactionTracker {
     let st = this.clients.get(clientKey);
     if (!st) {
       if (role === null) return null;
-      st = { inMulti: false, multiLine: 0, slots: [], watchSlots: [], commands: [], rendered: [], keys: [] };
+      st = this.spare.pop() ?? newState();
       this.clients.set(clientKey, st);
     }
     const wasOpen = st.inMulti || st.watchSlots.length > 0;
@@ -74,9 +79,9 @@ export class TransactionTracker {
         st.inMulti = true;
         st.multiLine = line;
         st.slots.length = 0;
-        st.commands = [];
-        st.rendered = [];
-        st.keys = [];
+        st.commands.length = 0;
+        st.rendered.length = 0;
+        st.keys.length = 0;
         break;
       case 'exec':
         if (!st.inMulti) {
@@ -87,7 +92,7 @@ export class TransactionTracker {
           const crossSlot = st.slots.length > 1;
           if (crossSlot) this.crossSlot++;
           const watchElsewhere = !crossSlot && st.watchSlots.some((s) => !st!.slots.includes(s));
-          result = { node, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands, rendered: st.rendered, keys: st.keys };
+          result = { node, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands.slice(), rendered: st.rendered.slice(), keys: st.keys.slice() };
         }
         st.inMulti = false;
         st.watchSlots.length = 0;
@@ -118,7 +123,11 @@ export class TransactionTracker {
   }
 
   private dropClosed(): void {
-    for (const [key, st] of this.clients) if (!st.inMulti && st.watchSlots.length === 0) this.clients.delete(key);
+    for (const [key, st] of this.clients) {
+      if (st.inMulti || st.watchSlots.length > 0) continue;
+      this.clients.delete(key);
+      if (this.spare.length < KEEP_CLOSED) this.spare.push(st);
+    }
   }
 
   /** Blocks still open when the capture ended. */
