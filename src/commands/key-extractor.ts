@@ -282,6 +282,19 @@ export function keyExtractor(def: CommandDef): GetKeys {
   const negativeArity = def.arity < 0;
   const proc = fallbackProc(def);
   if (hasKeySpec && !hasVarFlags) {
+    const one = specs.length === 1 ? specs[0] : null;
+    if (one && !one.notKey && !one.incomplete && one.keyword === null && one.kind === 'range' && one.lastkey === 0 && one.bsIndex > 0) {
+      // One key at a fixed index (GET, SET, HGETALL, ...: most traffic): what keysFromSpecs() finds for
+      // such a spec, without walking it.
+      const at = one.bsIndex;
+      return (args, out) => {
+        if (at < args.argc) {
+          out[0] = at;
+          return 1;
+        }
+        return proc ? proc(args, out) : 0;
+      };
+    }
     return (args, out) => {
       const n = keysFromSpecs(specs, negativeArity, args, out);
       if (n >= 0) return n;
