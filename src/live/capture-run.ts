@@ -2,9 +2,9 @@
 // captured, their problems reported in one line each, and a manifest.json written beside the files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SLOT_COUNT } from '../slot/key-slot.js';
 import { discover, type LiveNode, type Topology } from './discover.js';
 import { address, parseRedisUrl, type RedisEndpoint } from './redis-url.js';
-import { SLOT_COUNT } from '../slot/key-slot.js';
 
 export const CAPTURE_SCHEMA = 'slotscope.capture/1';
 
