@@ -37,6 +37,11 @@ interface ClientState {
   keys: string[];
 }
 
+/** Empties an array kept for reuse; setting length is a call into the runtime, so only when needed. */
+function clear(a: unknown[]): void {
+  if (a.length !== 0) a.length = 0;
+}
+
 const newState = (): ClientState => ({ inMulti: false, multiLine: 0, slots: [], watchSlots: [], commands: [], rendered: [], keys: [] });
 
 const KEY_SAMPLES = 16;
@@ -78,10 +83,10 @@ export class TransactionTracker {
       case 'multi':
         st.inMulti = true;
         st.multiLine = line;
-        st.slots.length = 0;
-        st.commands.length = 0;
-        st.rendered.length = 0;
-        st.keys.length = 0;
+        clear(st.slots);
+        clear(st.commands);
+        clear(st.rendered);
+        clear(st.keys);
         break;
       case 'exec':
         if (!st.inMulti) {
@@ -95,17 +100,17 @@ export class TransactionTracker {
           result = { node, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands.slice(), rendered: st.rendered.slice(), keys: st.keys.slice() };
         }
         st.inMulti = false;
-        st.watchSlots.length = 0;
+        clear(st.watchSlots);
         break;
       case 'discard':
         st.inMulti = false;
-        st.watchSlots.length = 0;
+        clear(st.watchSlots);
         break;
       case 'watch':
         for (let i = 0; i < slotCount; i++) if (!st.watchSlots.includes(slots[i])) st.watchSlots.push(slots[i]);
         break;
       case 'unwatch':
-        st.watchSlots.length = 0;
+        clear(st.watchSlots);
         break;
       default:
         if (!st.inMulti) break;
