@@ -300,14 +300,16 @@ export class Analyzer implements RecordSink {
   key(buf: Buffer, start: number, end: number, nodeName: string, meta: KeyMeta | null): void {
     const node = this.node(nodeName);
     this.keyRecords++;
-    const slot = this.slotOf(buf, start, end);
-    this.keys.queue(buf, start, end, slot, node.maskIndex);
-    node.ownKeys?.queue(buf, start, end, slot, -1);
+    const high = hashBytes64(buf, start, end);
+    const low = Fingerprint.low;
+    const slot = Fingerprint.slot >= 0 && this.slotOf === slotOfRange ? Fingerprint.slot : this.slotOf(buf, start, end);
+    this.keys.queue(high, low, slot, node.maskIndex);
+    node.ownKeys?.queue(high, low, slot, -1);
     this.observer.key?.(buf.toString('latin1', start, end), nodeName, meta);
     if (meta && meta.bytes !== null) {
       node.bytes[slot] += meta.bytes;
       this.sizedKeys ??= new DistinctKeys(this.distinctOptions);
-      if (this.sizedKeys.add(buf, start, end, slot, -1)) this.bytes[slot] += meta.bytes;
+      if (this.sizedKeys.add(high, low, slot, -1)) this.bytes[slot] += meta.bytes;
     }
   }
 
@@ -339,10 +341,14 @@ export class Analyzer implements RecordSink {
       const a = keyIdx[k];
       const s = rec.start[a];
       const e = rec.end[a];
+      // One pass gives the key's fingerprint and, unless it has a '{', its slot.
+      const high = hashBytes64(buf, s, e);
+      const low = Fingerprint.low;
+      const plainSlot = Fingerprint.slot;
       const renamed = this.slotOf !== slotOfRange && (scriptNode === null || this.scripts.declares(scriptNode, buf.toString('latin1', s, e)) !== false);
-      const slot = renamed ? this.slotOf(buf, s, e) : slotOfRange(buf, s, e);
-      this.keys.queue(buf, s, e, slot, node.maskIndex);
-      node.ownKeys?.queue(buf, s, e, slot, -1);
+      const slot = renamed ? this.slotOf(buf, s, e) : plainSlot >= 0 ? plainSlot : slotOfRange(buf, s, e);
+      this.keys.queue(high, low, slot, node.maskIndex);
+      node.ownKeys?.queue(high, low, slot, -1);
       // n is small, so a linear scan beats any set.
       let seen = false;
       for (let j = 0; j < distinct; j++) {

@@ -1,8 +1,8 @@
 // Distinct keys per slot, overall and per node: exact up to a bound, then HyperLogLog sketches per slot,
 // so memory stays bounded however large the keyspace.
 //
-// The exact set keeps no key bytes: each key is known by a 64-bit fingerprint (two 32-bit murmur lanes
-// from one pass), so two distinct keys merge only with probability 2^-64 per pair (about 1 in 10^7 for
+// The exact set keeps no key bytes: each key is known by its 64-bit fingerprint (hashBytes64: two
+// 32-bit murmur lanes from one pass), so two distinct keys merge only with probability 2^-64 per pair (about 1 in 10^7 for
 // two million keys, far below a sketch's error). One open-addressing table of 4-int entries
 // [fingerprint high, fingerprint low, slot + 1, node bitmask]: a probe reads one cache line and
 // nothing else.
@@ -13,7 +13,6 @@
 // once instead of one after another; the second loop then probes lines already in cache.
 import { SLOT_COUNT } from '../slot/key-slot.js';
 import { HllBank } from './hyperloglog.js';
-import { Fingerprint, hashBytes64 } from './key-hash.js';
 
 export interface DistinctKeysOptions {
   /** Keys held exactly before switching to sketches. */
@@ -53,24 +52,24 @@ export class DistinctKeys {
   }
 
   /**
-   * Counts the key buf[start, end) with slot `slot`, seen by node number `node` (< MASK_NODES, or -1
-   * for none), in the next batch. Reads (inSlot, exact) count what is queued first.
+   * Counts the key whose hashBytes64() fingerprint is (high, low), with slot `slot`, seen by node number
+   * `node` (< MASK_NODES, or -1 for none), in the next batch. Reads (inSlot, exact) count what is queued
+   * first.
    */
-  queue(buf: Uint8Array, start: number, end: number, slot: number, node: number): void {
+  queue(high: number, low: number, slot: number, node: number): void {
     const q = this.pending;
     const at = this.queued * 4;
-    q[at] = hashBytes64(buf, start, end);
-    q[at + 1] = Fingerprint.low;
+    q[at] = high;
+    q[at + 1] = low;
     q[at + 2] = slot;
     q[at + 3] = node;
     if (++this.queued === BATCH) this.flush();
   }
 
   /** As queue(), at once; returns false when the key was already counted (exact mode only). */
-  add(buf: Uint8Array, start: number, end: number, slot: number, node: number): boolean {
+  add(high: number, low: number, slot: number, node: number): boolean {
     this.flush();
-    const high = hashBytes64(buf, start, end);
-    return this.insert(high, Fingerprint.low, slot, node);
+    return this.insert(high, low, slot, node);
   }
 
   private flush(): void {

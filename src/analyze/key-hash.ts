@@ -1,6 +1,9 @@
 // Hashes of keys for hash sets and sketches: MurmurHash3 (x86_32) over big-endian words, four bytes per
-// load through the shared DataView where there is one.
+// load through the shared DataView where there is one. The same pass runs the key's CRC16, so a key
+// without a '{' gets its slot for the price of two table lookups a word.
 import { viewFor } from '../bytes/byte-view.js';
+import { hasByte } from '../bytes/swar.js';
+import { crc16Step, crc16Step4 } from '../slot/crc16.js';
 
 /** MurmurHash3's finaliser: every input bit reaches every output bit. */
 function fmix32(h: number): number {
@@ -29,8 +32,12 @@ export function hashString(s: string): number {
   return fmix32(h);
 }
 
-/** The low half of the last hashBytes64() fingerprint (returning two numbers would allocate). Signed. */
-export const Fingerprint = { low: 0 };
+/**
+ * What the last hashBytes64() found besides its result (returning several numbers would allocate): the
+ * fingerprint's low half (signed), and the key's hash slot, or -1 when the key has a '{' (its hash tag
+ * is then the slot core's business).
+ */
+export const Fingerprint = { low: 0, slot: -1 };
 
 /**
  * A 64-bit fingerprint of a key in one pass: MurmurHash3 as the high half (returned, signed; also what
@@ -40,9 +47,13 @@ export function hashBytes64(bytes: Uint8Array, start: number, end: number): numb
   const dv = viewFor(bytes);
   let h = (end - start) ^ 0x9747b28c;
   let g = (end - start) ^ 0x2f6b3c41;
+  let crc = 0;
+  let brace = false;
   let i = start;
   for (; i + 3 < end; i += 4) {
     const k = dv ? dv.getUint32(i) : (bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3];
+    brace ||= hasByte(k, 0x7b7b7b7b);
+    crc = crc16Step4(crc, k);
     const m = mixK(k);
     h ^= m;
     h = (h << 13) | (h >>> 19);
@@ -52,7 +63,13 @@ export function hashBytes64(bytes: Uint8Array, start: number, end: number): numb
     g = (Math.imul(g, 9) + 0x5bd1e995) | 0;
   }
   let k = 0;
-  for (; i < end; i++) k = (k << 8) | bytes[i];
+  for (; i < end; i++) {
+    const b = bytes[i];
+    brace ||= b === 0x7b;
+    crc = crc16Step(crc, b);
+    k = (k << 8) | b;
+  }
+  Fingerprint.slot = brace ? -1 : crc & 0x3fff;
   if (k !== 0 || end > start) {
     const m = mixK(k);
     h ^= m;

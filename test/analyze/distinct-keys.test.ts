@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DistinctKeys } from '../../src/analyze/distinct-keys.js';
+import { Fingerprint, hashBytes64 } from '../../src/analyze/key-hash.js';
 import { slotOfRange } from '../../src/slot/key-slot.js';
 
 /** Counts keys through the batch queue, or at once where `now[i]` says so (add() counts the queue first). */
@@ -10,8 +11,9 @@ function feed(d: DistinctKeys, keys: Buffer[], nodes: number[], now: boolean[] =
   let off = 0;
   keys.forEach((k, i) => {
     const slot = slotOfRange(arena, off, off + k.length);
-    if (now[i]) d.add(arena, off, off + k.length, slot, nodes[i]);
-    else d.queue(arena, off, off + k.length, slot, nodes[i]);
+    const high = hashBytes64(arena, off, off + k.length);
+    if (now[i]) d.add(high, Fingerprint.low, slot, nodes[i]);
+    else d.queue(high, Fingerprint.low, slot, nodes[i]);
     off += k.length;
   });
 }
@@ -58,5 +60,28 @@ describe('DistinctKeys', () => {
     expect(Math.abs(total - 60_000) / 60_000).toBeLessThan(0.05);
     expect(Math.abs(node0 - 60_000) / 60_000).toBeLessThan(0.05);
     expect(Math.abs(node1 - 20_000) / 20_000).toBeLessThan(0.05);
+  });
+});
+
+describe('hashBytes64', () => {
+  it("gives a brace-free key's slot from the same pass, exactly as the slot core, and -1 for a key with '{'", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 40 }), { minLength: 1, maxLength: 20 }), (keys) => {
+        // Several keys in one buffer (the pipeline's form, four bytes a load) and each alone (byte by byte).
+        const arena = Buffer.concat(keys);
+        let off = 0;
+        for (const k of keys) {
+          for (const [buf, start] of [[arena, off], [Buffer.from(k), 0]] as const) {
+            const high = hashBytes64(buf, start, start + k.length);
+            const { low, slot } = Fingerprint;
+            expect(slot).toBe(k.includes(0x7b) ? -1 : slotOfRange(buf, start, start + k.length));
+            // The fingerprint depends on the bytes only, not on where they sit.
+            expect([hashBytes64(Buffer.from(k), 0, k.length), Fingerprint.low]).toEqual([high, low]);
+          }
+          off += k.length;
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
