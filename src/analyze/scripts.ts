@@ -69,7 +69,7 @@ interface KnownScript {
 
 const KEY_SAMPLES = 16;
 /** Distinct scripts kept apart; past this (bodies built per call, say) the rest share one entry. */
-export const MAX_SCRIPTS = 10_000;
+const MAX_SCRIPTS = 10_000;
 const OTHER_SCRIPTS = '(other scripts)';
 /** Declared keys past which membership tests go through a set. */
 const SET_FROM = 16;

@@ -42,6 +42,22 @@ describe('script calls by sha', () => {
     await server?.stop();
   });
 
+  it('keeps at most 10,000 scripts apart when bodies are built per call, and counts every call', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'slotscope-scripts-')), 'many.monitor');
+    const mon = await monitorToFile(server, file);
+    const c = server.client();
+    const pipe = c.pipeline();
+    // A value pasted into the body: a new script (and a new sha) per call, an anti-pattern seen in the wild.
+    for (let i = 0; i < 10_050; i++) pipe.eval(`return redis.call('GET', KEYS[1]) .. '${i}'`, 1, `k:${i}`);
+    await pipe.exec();
+    c.disconnect();
+    await mon.stop();
+    const report = buildReport(await analyzeInputs([{ path: file, node: 'n' }]));
+    expect(report.scripts).toHaveLength(10_001);
+    expect(report.scripts.find((s) => s.id === '(other scripts)')?.calls).toBe(50);
+    expect(report.scripts.reduce((t, s) => t + s.calls, 0)).toBe(10_050);
+  });
+
   it('knows a #! script loaded with SCRIPT LOAD when it is called by sha, and groups EVAL with EVALSHA', async () => {
     const calls: ScriptCallEnd[] = [];
     const result = await analyzeInputs([{ path: capture, node: 'n' }], { observer: { scriptCall: (s) => calls.push(s) } });
