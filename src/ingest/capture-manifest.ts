@@ -12,7 +12,8 @@ export interface ManifestNode {
 }
 
 export interface CaptureManifest {
-  captures: { mode: 'cluster' | 'standalone'; nodes: ManifestNode[] }[];
+  /** slotsMoved: slots that changed owner or were migrating while the capture ran. */
+  captures: { mode: 'cluster' | 'standalone'; slotsMoved?: [number, number][]; nodes: ManifestNode[] }[];
 }
 
 /** The manifest beside an input file, if there is one. */
@@ -29,11 +30,11 @@ export function manifestBeside(path: string): CaptureManifest | null {
 }
 
 /** The cluster's primaries, as far as the manifest covers the given inputs. */
-export function manifestPrimaries(m: CaptureManifest, inputs: string[]): { mode: 'cluster' | 'standalone'; primaries: { address: string; slots: [number, number][] }[] } | null {
+export function manifestPrimaries(m: CaptureManifest, inputs: string[]): { mode: 'cluster' | 'standalone'; primaries: { address: string; slots: [number, number][] }[]; slotsMoved: [number, number][] } | null {
   const wanted = new Set(inputs.map((p) => resolve(p)));
   for (const c of m.captures) {
     if (!c.nodes.some((n) => n.file && wanted.has(resolve(n.file)))) continue;
-    return { mode: c.mode, primaries: c.nodes.filter((n) => n.role === 'primary').map((n) => ({ address: n.address, slots: n.slots })) };
+    return { mode: c.mode, primaries: c.nodes.filter((n) => n.role === 'primary').map((n) => ({ address: n.address, slots: n.slots })), slotsMoved: c.slotsMoved ?? [] };
   }
   return null;
 }

@@ -22,6 +22,9 @@ export interface ScanOptions {
 export interface ScanManifest {
   id: string;
   address: string;
+  /** Every scanned node is a primary; role and slots let an analysis of the files show today's layout. */
+  role: 'primary';
+  slots: [number, number][];
   file: string;
   keys: number;
   /** Keys whose bytes are not valid UTF-8: written as latin1, so not exact in the CSV. */
@@ -46,7 +49,7 @@ function csvKey(key: Buffer): { field: string; exact: boolean } {
 async function scanNode(redis: Redis, ep: RedisEndpoint, node: LiveNode, file: string, o: ScanOptions, counted: (n: number) => void): Promise<ScanManifest> {
   const out = createWriteStream(file);
   out.write(CSV_HEADER);
-  const m: ScanManifest = { id: node.id, address: address(node), file, keys: 0, inexactKeys: 0, probeErrors: 0, partial: false };
+  const m: ScanManifest = { id: node.id, address: address(node), role: 'primary', slots: node.slots, file, keys: 0, inexactKeys: 0, probeErrors: 0, partial: false };
   const started = Date.now();
   let cursor = '0';
   try {

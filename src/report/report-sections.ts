@@ -114,7 +114,7 @@ export function reportSections(r: Report): Section[] {
     const topo = r.topology;
     out.push({
       title: "Today's primaries and their load, against redis-cli's even split",
-      lines: [],
+      lines: topo.slotsMoved ? [`slots ${topo.slotsMoved.map(([f, to]) => (f === to ? `${f}` : `${f}-${to}`)).join(' ')} moved while the inputs were captured (a reshard?): their keys may be missing or on two nodes`] : [],
       table: table(['primary (today)', 'slots', 'ops share', 'even split', 'ops share'], topo.primaries.map((p, i) => {
         const even = topo.evenSplit[i];
         return [p.address, p.slots.map(([f, to]) => (f === to ? `${f}` : `${f}-${to}`)).join(' '), share(p.opsShare), even ? `${even.from}-${even.to}` : '', even ? share(even.opsShare) : ''];

@@ -77,6 +77,8 @@ export interface TopologyReport {
   primaries: PrimaryLoad[];
   /** The same load over the even split `redis-cli --cluster create` would make for as many primaries. */
   evenSplit: Layout['nodes'];
+  /** Slots that moved while the inputs were captured (a reshard): their keys may be missing or doubled. */
+  slotsMoved?: [number, number][];
 }
 
 export interface Report {
@@ -119,6 +121,7 @@ export interface Report {
 export interface KnownTopology {
   mode: 'cluster' | 'standalone';
   primaries: { address: string; slots: [number, number][] }[];
+  slotsMoved?: [number, number][];
 }
 
 const HOT_SLOTS = 10;
@@ -211,6 +214,7 @@ function topologyReport(t: KnownTopology, ops: Float64Array, keys: number[], byt
     mode: t.mode,
     primaries: primaryLoads(t.primaries, ops, keys, bytes),
     evenSplit: planLayout(t.primaries.length, ops, keys, bytes).nodes,
+    ...(t.slotsMoved?.length ? { slotsMoved: t.slotsMoved } : {}),
   };
 }
 

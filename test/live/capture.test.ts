@@ -202,6 +202,8 @@ describe('capture on a 3-primary cluster with replicas', () => {
     expect(report.totals.distinctKeys).toBe(keys.length);
     expect(report.totals.bytes).toBeGreaterThan(0);
     expect(report.inputs.every((i) => i.skipped.count === 0)).toBe(true);
+    // Today's primaries come from the scan's manifest too, each with the keys of its own slots.
+    expect(report.topology?.primaries.map((p) => p.keys).reduce((t, v) => t + v, 0)).toBe(keys.length);
   });
 
   it('says which slots moved when a reshard runs during the scan', async () => {
@@ -243,5 +245,10 @@ describe('capture on a 3-primary cluster with replicas', () => {
     expect(r.stderr).toContain(`slots ${slot} moved during the capture`);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { captures: { slotsMoved: [number, number][] }[] };
     expect(manifest.captures[0].slotsMoved).toEqual([[slot, slot]]);
+    // The analysis of those files says so too.
+    const csvs = readdirSync(out).filter((f) => f.endsWith('.csv')).map((f) => join(out, f));
+    const report = JSON.parse(slotscope(['analyze', '-f', 'json', ...csvs]).stdout) as Report;
+    expect(report.topology?.slotsMoved).toEqual([[slot, slot]]);
+    expect(slotscope(['analyze', ...csvs]).stdout).toContain(`slots ${slot} moved while the inputs were captured`);
   });
 });
