@@ -179,6 +179,10 @@ describe('capture on a 3-primary cluster with replicas', () => {
     for (const [i, n] of nodes.filter((x) => x.role === 'primary').entries()) {
       expect(perPrimary[i]).toBe(keys.filter((k) => n.slots.some(([f, t]) => slotOfString(k) >= f && slotOfString(k) <= t)).length);
     }
+    // The HTML page shades each primary's slot ranges behind the slot charts.
+    const html = slotscope(['analyze', '-f', 'html', ...primaryFiles]).stdout;
+    const shaded = [...html.split('<figure>')[1].matchAll(/<title>(127\.0\.0\.1:\d+): slots (\d+)-(\d+)<\/title>/g)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
+    expect(shaded).toEqual(report.topology!.primaries.flatMap((p) => p.slots.map(([f, t]) => [p.address, f, t])));
     // The plan, too, sets today's primaries beside its proposed layout.
     const plan = JSON.parse(slotscope(['plan', '-f', 'json', ...primaryFiles]).stdout) as { today: { ops: number }[]; layout: { nodes: unknown[] } };
     expect(plan.today.map((t) => t.ops)).toEqual(perPrimary);
