@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 import { discover, type LiveNode, type Topology } from './discover.js';
-import { address, parseRedisUrl, type RedisEndpoint } from './redis-url.js';
+import { address, parseRedisUrl, type RedisEndpoint, safeMessage } from './redis-url.js';
 
 export const CAPTURE_SCHEMA = 'slotscope.capture/1';
 
@@ -55,9 +55,18 @@ export async function captureEach<N extends { error?: string }>(
     for (const n of nodes) if (n.error) warn(n.error);
     // A reshard while we captured: a SCAN can miss a moving slot's keys or list them on two nodes, and
     // a MONITOR file's node no longer owns them. Said, not hidden.
-    const slotsMoved = topology.mode === 'cluster' ? slotRanges(movedSlots(topology, await discover(ep))) : [];
-    if (slotsMoved.length > 0) warn(`${address(ep)}: slots ${slotsMoved.map(([f, t]) => (f === t ? `${f}` : `${f}-${t}`)).join(' ')} moved during the capture (a reshard?): their keys may be missing or on two nodes; capture again once the cluster is stable`);
-    captures.push({ url: address(ep), mode: topology.mode, slotsMoved, nodes });
+    let slotsMoved: [number, number][] | undefined = [];
+    if (topology.mode === 'cluster') {
+      try {
+        slotsMoved = slotRanges(movedSlots(topology, await discover(ep)));
+      } catch (err) {
+        // The seed may be the node that went away: the files stand, only this check is lost.
+        slotsMoved = undefined;
+        warn(`${address(ep)}: could not read the cluster's slots again after the capture (${safeMessage(err, ep)}); whether slots moved meanwhile is unknown`);
+      }
+    }
+    if (slotsMoved?.length) warn(`${address(ep)}: slots ${slotsMoved.map(([f, t]) => (f === t ? `${f}` : `${f}-${t}`)).join(' ')} moved during the capture (a reshard?): their keys may be missing or on two nodes; capture again once the cluster is stable`);
+    captures.push({ url: address(ep), mode: topology.mode, ...(slotsMoved ? { slotsMoved } : {}), nodes });
   }
   writeFileSync(join(out, 'manifest.json'), JSON.stringify({ schema: CAPTURE_SCHEMA, kind, captures }, null, 2) + '\n');
 }

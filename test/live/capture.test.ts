@@ -255,4 +255,19 @@ describe('capture on a 3-primary cluster with replicas', () => {
     expect(report.topology?.slotsMoved).toEqual([[slot, slot]]);
     expect(slotscope(['analyze', ...csvs]).stdout).toContain(`slots ${slot} moved while the inputs were captured`);
   });
+
+  it('keeps the files and the manifest when the seed node dies mid-capture', async () => {
+    const victim = cluster.primaries[0];
+    const out = fresh();
+    const cap = slotscopeAsync(['capture', 'monitor', `redis://127.0.0.1:${victim.port}`, '--duration', '3s', '--out', out]);
+    await waitFor('all six captures to start', async () => (readdirSync(out).filter((f) => f.endsWith('.monitor') && startsWithOk(join(out, f))).length === 6 ? true : undefined));
+    process.kill(victim.pid, 'SIGKILL');
+    const r = await cap.done;
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`127.0.0.1:${victim.port}: connection lost`);
+    expect(r.stderr).toContain("could not read the cluster's slots again after the capture");
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { captures: { slotsMoved?: unknown; nodes: { address: string; partial: boolean }[] }[] };
+    expect(manifest.captures[0].slotsMoved).toBeUndefined(); // unknown, not "none"
+    expect(manifest.captures[0].nodes.find((n) => n.address === `127.0.0.1:${victim.port}`)?.partial).toBe(true);
+  });
 });
