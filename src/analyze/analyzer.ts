@@ -218,7 +218,13 @@ export class Analyzer implements RecordSink {
       this.slots = new Int32Array(rec.argc * 2);
     }
     const n = cmd.getKeys(rec, this.keyIdx);
-    const distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : nodeName) : 0;
+    let distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : nodeName) : 0;
+    // Sharded pub/sub has no keys but is routed by its channels: `routed` arguments are in keyIdx.
+    let routed = n;
+    if (cmd.getChannels !== null) {
+      routed = cmd.getChannels(rec, this.keyIdx);
+      if (routed > 0) distinctSlots = this.channelSlots(rec, routed);
+    }
     if (n > 0 && (this.observer.keyed || (this.observer.crossSlot && client && distinctSlots > 1))) this.notifyKeyed(rec, nodeName, cmd, n, client, distinctSlots);
     if (!client) {
       if (n > 0 && this.scripts.isOpen(nodeName)) this.scripts.touch(nodeName, this.keyStrings(rec, n), this.slots, distinctSlots);
@@ -230,19 +236,19 @@ export class Analyzer implements RecordSink {
       this.keyedCommands++;
       node.keyedCommands++;
       this.keyed[cmd.id]++;
-      for (let j = 0; j < distinctSlots; j++) {
-        this.ops[this.slots[j]]++;
-        node.ops[this.slots[j]]++;
-      }
+    }
+    for (let j = 0; j < distinctSlots; j++) {
+      this.ops[this.slots[j]]++;
+      node.ops[this.slots[j]]++;
     }
     const kind = this.kinds[cmd.id];
     // Most lines raise no finding.
-    if (crossSlot || rec.db !== 0 || kind !== Kind.Plain) this.findingsFor(rec, cmd, n, kind, crossSlot, nodeName, node, distinctSlots);
+    if (crossSlot || rec.db !== 0 || kind !== Kind.Plain) this.findingsFor(rec, cmd, routed, kind, crossSlot, nodeName, node, distinctSlots);
     this.observer.command?.(nodeName, rec.lineNo, crossSlot);
 
     const role = this.roles[cmd.id];
     if (this.transactions.needsState(role)) {
-      const end = this.transactions.onCommand(nodeName, clientKey(rec, node.index), role, rec.lineNo, cmd.id, this.slots, distinctSlots, this.line.set(rec, cmd, n, nodeName));
+      const end = this.transactions.onCommand(nodeName, clientKey(rec, node.index), role, rec.lineNo, cmd.id, this.slots, distinctSlots, this.line.set(rec, cmd, routed, nodeName));
       if (end === 'partial') this.findings.add('partial-transaction');
       else if (end) this.transactionEnded(end);
     }
@@ -365,6 +371,16 @@ export class Analyzer implements RecordSink {
   /** Whether a transaction's key samples have a use: an observer, or patterns still being sampled. */
   wantsTransactionKeys(): boolean {
     return this.observer.transaction !== undefined || (this.findings.tallies.get('cross-slot-transaction')?.count ?? 0) < PATTERN_SAMPLE;
+  }
+
+  /** Distinct slots of the n channels in keyIdx, into this.slots; channels are not counted as keys. */
+  private channelSlots(rec: MonitorRecord, n: number): number {
+    let distinct = 0;
+    for (let k = 0; k < n; k++) {
+      const slot = slotOfRange(rec.buf, rec.start[this.keyIdx[k]], rec.end[this.keyIdx[k]]);
+      if (!this.slots.subarray(0, distinct).includes(slot)) this.slots[distinct++] = slot;
+    }
+    return distinct;
   }
 
   keyStrings(rec: MonitorRecord, n: number): string[] {

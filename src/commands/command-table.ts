@@ -1,7 +1,7 @@
 // The command table: name bytes -> what we know of the command (key extractor, read/write, categories).
 import type { ArgView } from './args.js';
 import type { CommandDef } from './command-def.js';
-import { type GetKeys, keyExtractor } from './key-extractor.js';
+import { channelExtractor, type GetKeys, keyExtractor } from './key-extractor.js';
 import { COMMAND_DEFS } from './key-specs.generated.js';
 import { NameTable } from './name-table.js';
 
@@ -12,6 +12,8 @@ export interface CommandInfo {
   readonly name: string;
   readonly def: CommandDef;
   readonly getKeys: GetKeys;
+  /** Shard channels, which a cluster routes like keys (sharded pub/sub only). */
+  readonly getChannels: GetKeys | null;
   readonly write: boolean;
   readonly readonly: boolean;
   readonly subcommands: NameTable<CommandInfo> | null;
@@ -34,6 +36,7 @@ export class CommandTable {
       name: def.name,
       def,
       getKeys: keyExtractor(def),
+      getChannels: channelExtractor(def),
       write: def.flags.includes('write'),
       readonly: def.flags.includes('readonly'),
       subcommands: subs,

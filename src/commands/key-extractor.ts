@@ -274,6 +274,19 @@ function fallbackProc(def: CommandDef): GetKeys | undefined {
   return genericGetKeys(storeOfs, begin + keynumidx, begin + firstkey, step);
 }
 
+/**
+ * The shard channels of SPUBLISH, SSUBSCRIBE and SUNSUBSCRIBE (their `not_key` specs), or null for other
+ * commands. Not keys: COMMAND GETKEYS leaves them out. But a cluster routes these commands by them (its
+ * getKeysFromCommand() walks the legacy key range, which covers them), so channels in two slots get
+ * CROSSSLOT, as a real 7.0 cluster answers `SSUBSCRIBE a b`.
+ */
+export function channelExtractor(def: CommandDef): GetKeys | null {
+  const specs = def.keySpecs.filter((s) => s.flags.includes('not_key')).map((s) => ({ ...compile(s), notKey: false }));
+  if (specs.length === 0) return null;
+  const negativeArity = def.arity < 0;
+  return (args, out) => Math.max(0, keysFromSpecs(specs, negativeArity, args, out));
+}
+
 /** Builds the key extractor of one command, the way getKeysFromCommandWithSpecs() chooses. */
 export function keyExtractor(def: CommandDef): GetKeys {
   const specs = def.keySpecs.map(compile);
