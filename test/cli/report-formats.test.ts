@@ -1,12 +1,9 @@
 // Markdown and HTML reports: the same figures as the JSON report, keys that stay text (a key is user data:
 // `<script>`, `|` and backticks in one must not become markup), and charts that add up.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { slotscope } from '../helpers/cli.js';
-import { monitorToFile, type RedisServer, startRedis } from '../helpers/redis.js';
+import { captureTraffic, type RedisServer, startRedis } from '../helpers/redis.js';
 
 const HOSTILE = '<script>alert(1)</script>|`x`';
 
@@ -17,13 +14,12 @@ describe('markdown and html reports', () => {
 
   beforeAll(async () => {
     server = await startRedis();
-    capture = join(mkdtempSync(join(tmpdir(), 'slotscope-formats-')), 'app.monitor');
-    const mon = await monitorToFile(server, capture);
-    const c = server.client();
-    for (let i = 0; i < 40; i++) await c.set(`user:${i}:name`, 'n');
-    await c.mset(HOSTILE, '1', 'other', '2'); // cross-slot, so it is the example
-    c.disconnect();
-    await mon.stop();
+    capture = await captureTraffic(server, async () => {
+      const c = server.client();
+      for (let i = 0; i < 40; i++) await c.set(`user:${i}:name`, 'n');
+      await c.mset(HOSTILE, '1', 'other', '2'); // cross-slot, so it is the example
+      c.disconnect();
+    });
     const r = slotscope(['analyze', '-f', 'json', capture]);
     expect(r.status).toBe(0);
     report = JSON.parse(r.stdout) as Report;

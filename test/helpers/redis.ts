@@ -175,3 +175,12 @@ export async function monitorToFile(server: RedisServer, file: string): Promise<
     },
   };
 }
+
+/** Captures, with a real `redis-cli MONITOR`, what `traffic` sends to the server; returns the file. */
+export async function captureTraffic(server: RedisServer, traffic: () => Promise<void>): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'slotscope-capture-')), 'app.monitor');
+  const mon = await monitorToFile(server, file);
+  await traffic();
+  await mon.stop();
+  return file;
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeInputs } from '../../src/analyze/analyze-inputs.js';
 import type { ScriptCallEnd } from '../../src/analyze/scripts.js';
 import { buildReport } from '../../src/report/report.js';
-import { monitorToFile, type RedisServer, startRedis } from '../helpers/redis.js';
+import { captureTraffic, monitorToFile, type RedisServer, startRedis } from '../helpers/redis.js';
 
 // Declares one key, touches a second one in another slot: a `#!` script fails on that even on one node.
 const STRICT = "#!lua\nredis.call('INCR', 'audit:counter'); return redis.call('GET', KEYS[1])";
@@ -43,15 +43,14 @@ describe('script calls by sha', () => {
   });
 
   it('keeps at most 10,000 scripts apart when bodies are built per call, and counts every call', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'slotscope-scripts-')), 'many.monitor');
-    const mon = await monitorToFile(server, file);
-    const c = server.client();
-    const pipe = c.pipeline();
-    // A value pasted into the body: a new script (and a new sha) per call, an anti-pattern seen in the wild.
-    for (let i = 0; i < 10_050; i++) pipe.eval(`return redis.call('GET', KEYS[1]) .. '${i}'`, 1, `k:${i}`);
-    await pipe.exec();
-    c.disconnect();
-    await mon.stop();
+    const file = await captureTraffic(server, async () => {
+      const c = server.client();
+      const pipe = c.pipeline();
+      // A value pasted into the body: a new script (and a new sha) per call, an anti-pattern seen in the wild.
+      for (let i = 0; i < 10_050; i++) pipe.eval(`return redis.call('GET', KEYS[1]) .. '${i}'`, 1, `k:${i}`);
+      await pipe.exec();
+      c.disconnect();
+    });
     const report = buildReport(await analyzeInputs([{ path: file, node: 'n' }]));
     expect(report.scripts).toHaveLength(10_001);
     expect(report.scripts.find((s) => s.id === '(other scripts)')?.calls).toBe(50);

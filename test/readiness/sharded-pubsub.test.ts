@@ -1,16 +1,14 @@
 // Sharded pub/sub: SSUBSCRIBE/SUNSUBSCRIBE/SPUBLISH have no keys (COMMAND GETKEYS says so) yet a cluster
 // routes them by their channels, so channels in two slots get CROSSSLOT. Verdicts checked against a real
 // 3-primary cluster, each command sent to the node that owns its first channel.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeInputs } from '../../src/analyze/analyze-inputs.js';
 import { readTopology } from '../../src/replay/cluster-topology.js';
 import { buildReport } from '../../src/report/report.js';
 import { keySlot } from '../../src/slot/key-slot.js';
-import { monitorToFile, type RedisCluster, type RedisServer, startCluster, startRedis } from '../helpers/redis.js';
+import { captureTraffic, type RedisCluster, type RedisServer, startCluster, startRedis } from '../helpers/redis.js';
 
 const SUBSCRIPTIONS = [['a', 'b'], ['{t}1', '{t}2'], ['solo']];
 const PUBLISHES = ['news:1', '{t}1'];
@@ -22,17 +20,16 @@ describe('sharded pub/sub', () => {
 
   beforeAll(async () => {
     [standalone, cluster] = await Promise.all([startRedis(), startCluster(3)]);
-    capture = join(mkdtempSync(join(tmpdir(), 'slotscope-spubsub-')), 'app.monitor');
-    const mon = await monitorToFile(standalone, capture);
-    const pub = standalone.client();
-    for (const channel of PUBLISHES) await pub.spublish(channel, 'hi');
-    pub.disconnect();
-    for (const channels of SUBSCRIPTIONS) {
-      const sub = standalone.client();
-      await sub.ssubscribe(...channels);
-      sub.disconnect();
-    }
-    await mon.stop();
+    capture = await captureTraffic(standalone, async () => {
+      const pub = standalone.client();
+      for (const channel of PUBLISHES) await pub.spublish(channel, 'hi');
+      pub.disconnect();
+      for (const channels of SUBSCRIPTIONS) {
+        const sub = standalone.client();
+        await sub.ssubscribe(...channels);
+        sub.disconnect();
+      }
+    });
   });
 
   afterAll(async () => {
