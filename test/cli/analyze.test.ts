@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { slotscope } from '../helpers/cli.js';
-import { monitorToFile, type RedisServer, startRedis } from '../helpers/redis.js';
+import { captureTraffic, type RedisServer, startRedis } from '../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slotscope-cli-'));
 const file = (name: string, content: string | Buffer): string => {
@@ -143,14 +143,13 @@ describe('analyze on traffic captured from a real server', () => {
   const keys = ['user:1', 'user:2', '{user:1}:cart', '\u00e9t\u00e9', 'bin\x00\xff', 'k{}x', 'a{b}c', 'b'];
   beforeAll(async () => {
     [server, oracle] = await Promise.all([startRedis(), startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'])]);
-    capture = join(dir, 'real.monitor');
-    const mon = await monitorToFile(server, capture);
-    const c = server.client();
-    for (const k of keys) await c.set(Buffer.from(k, 'latin1'), 'v');
-    await c.mset(Buffer.from('user:1'), 'a', Buffer.from('{user:1}:cart'), 'b'); // one slot
-    await c.mget(...keys.map((k) => Buffer.from(k, 'latin1'))); // many slots
-    c.disconnect();
-    await mon.stop();
+    capture = await captureTraffic(server, async () => {
+      const c = server.client();
+      for (const k of keys) await c.set(Buffer.from(k, 'latin1'), 'v');
+      await c.mset(Buffer.from('user:1'), 'a', Buffer.from('{user:1}:cart'), 'b'); // one slot
+      await c.mget(...keys.map((k) => Buffer.from(k, 'latin1'))); // many slots
+      c.disconnect();
+    });
   });
   afterAll(async () => {
     await Promise.all([server?.stop(), oracle?.stop()]);

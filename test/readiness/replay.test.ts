@@ -2,9 +2,6 @@
 // analysed, then replayed per client and in order against a real 3-primary cluster. Every command and
 // every MULTI block the analysis calls cross-slot must be refused by the cluster for its slots, and no
 // other.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +13,7 @@ import { COMMAND_DEFS } from '../../src/commands/key-specs.generated.js';
 import { buildReport } from '../../src/report/report.js';
 import { readTopology } from '../../src/replay/cluster-topology.js';
 import { type ReplayResult, replayCapture } from '../../src/replay/cluster-replay.js';
-import { monitorToFile, type RedisCluster, type RedisServer, startCluster, startRedis } from '../helpers/redis.js';
+import { captureTraffic, type RedisCluster, type RedisServer, startCluster, startRedis } from '../helpers/redis.js';
 
 const TRANSFER = "local v = redis.call('DECRBY', KEYS[1], ARGV[1]); redis.call('INCRBY', KEYS[2], ARGV[1]); return v";
 const AUDIT = "redis.call('INCR', 'audit:counter'); return redis.call('GET', KEYS[1])";
@@ -97,13 +94,12 @@ describe('cross-slot verdicts against a real 3-primary cluster', () => {
 
   beforeAll(async () => {
     [standalone, cluster] = await Promise.all([startRedis(), startCluster(3)]);
-    capture = join(mkdtempSync(join(tmpdir(), 'slotscope-replay-')), 'app.monitor');
-    const mon = await monitorToFile(standalone, capture);
-    const [a, b, c] = [standalone.client(), standalone.client(), standalone.client()];
-    await traffic(a, b, c);
-    for (const x of [a, b, c]) x.disconnect();
-    await bullmqTraffic(standalone.port);
-    await mon.stop();
+    capture = await captureTraffic(standalone, async () => {
+      const [a, b, c] = [standalone.client(), standalone.client(), standalone.client()];
+      await traffic(a, b, c);
+      for (const x of [a, b, c]) x.disconnect();
+      await bullmqTraffic(standalone.port);
+    });
     const topology = await readTopology({ host: '127.0.0.1', port: cluster.primaries[0].port });
     expect(topology.primaries).toHaveLength(3);
     replay = await replayCapture({ path: capture, node: 'app' }, topology);

@@ -1,13 +1,10 @@
 // Script calls as a real server logs them: SCRIPT LOAD then EVALSHA (how redis-py and others run
 // scripts), EVAL of the same body, and scripts only ever called by sha.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeInputs } from '../../src/analyze/analyze-inputs.js';
 import type { ScriptCallEnd } from '../../src/analyze/scripts.js';
 import { buildReport } from '../../src/report/report.js';
-import { captureTraffic, monitorToFile, type RedisServer, startRedis } from '../helpers/redis.js';
+import { captureTraffic, type RedisServer, startRedis } from '../helpers/redis.js';
 
 // Declares one key, touches a second one in another slot: a `#!` script fails on that even on one node.
 const STRICT = "#!lua\nredis.call('INCR', 'audit:counter'); return redis.call('GET', KEYS[1])";
@@ -23,19 +20,18 @@ describe('script calls by sha', () => {
     const loader = server.client();
     // Loaded before the capture starts: its body never shows in MONITOR.
     const unseen = (await loader.script('LOAD', `${STRICT} -- unseen`)) as string;
-    capture = join(mkdtempSync(join(tmpdir(), 'slotscope-scripts-')), 'scripts.monitor');
-    const mon = await monitorToFile(server, capture);
-    const strict = (await loader.script('LOAD', STRICT)) as string;
-    const plain = (await loader.script('LOAD', PLAIN)) as string;
-    for (let i = 0; i < 3; i++) {
-      await loader.evalsha(strict, 1, `page:${i}`);
-      await loader.evalsha(plain, 1, `page:${i}`);
-      await loader.evalsha(unseen, 1, `page:${i}`);
-    }
-    await loader.eval(STRICT, 1, 'page:9'); // the body itself: the same script as the sha
+    capture = await captureTraffic(server, async () => {
+      const strict = (await loader.script('LOAD', STRICT)) as string;
+      const plain = (await loader.script('LOAD', PLAIN)) as string;
+      for (let i = 0; i < 3; i++) {
+        await loader.evalsha(strict, 1, `page:${i}`);
+        await loader.evalsha(plain, 1, `page:${i}`);
+        await loader.evalsha(unseen, 1, `page:${i}`);
+      }
+      await loader.eval(STRICT, 1, 'page:9'); // the body itself: the same script as the sha
+      shas = { strict, plain, unseen };
+    });
     loader.disconnect();
-    await mon.stop();
-    shas = { strict, plain, unseen };
   });
 
   afterAll(async () => {
