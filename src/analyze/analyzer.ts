@@ -308,9 +308,8 @@ export class Analyzer implements RecordSink {
     this.keyRecords++;
     const high = hashBytes64(buf, start, end);
     const low = Fingerprint.low;
-    const slot = Fingerprint.slot >= 0 && this.slotOf === slotOfRange ? Fingerprint.slot : this.slotOf(buf, start, end);
-    this.keys.queue(high, low, slot, node.maskIndex);
-    node.ownKeys?.queue(high, low, slot, -1);
+    const slot = this.hashedKeySlot(buf, start, end, this.slotOf !== slotOfRange);
+    this.countKey(node, high, low, slot);
     this.observer.key?.(buf.toString('latin1', start, end), nodeName, meta);
     if (meta && meta.bytes !== null) {
       node.bytes[slot] += meta.bytes;
@@ -347,25 +346,29 @@ export class Analyzer implements RecordSink {
       const a = keyIdx[k];
       const s = rec.start[a];
       const e = rec.end[a];
-      // One pass gives the key's fingerprint and, unless it has a '{', its slot.
       const high = hashBytes64(buf, s, e);
       const low = Fingerprint.low;
-      const plainSlot = Fingerprint.slot;
       const renamed = this.slotOf !== slotOfRange && (scriptNode === null || this.scripts.declares(scriptNode, buf.toString('latin1', s, e)) !== false);
-      const slot = renamed ? this.slotOf(buf, s, e) : plainSlot >= 0 ? plainSlot : slotOfRange(buf, s, e);
-      this.keys.queue(high, low, slot, node.maskIndex);
-      node.ownKeys?.queue(high, low, slot, -1);
-      // n is small, so a linear scan beats any set.
-      let seen = false;
-      for (let j = 0; j < distinct; j++) {
-        if (slots[j] === slot) {
-          seen = true;
-          break;
-        }
-      }
-      if (!seen) slots[distinct++] = slot;
+      const slot = this.hashedKeySlot(buf, s, e, renamed);
+      this.countKey(node, high, low, slot);
+      distinct = addDistinct(slots, distinct, slot);
     }
     return distinct;
+  }
+
+  /**
+   * The slot of the key hashBytes64() just fingerprinted: from that same pass unless the key has a '{',
+   * or under the planner's renames when `renamed`.
+   */
+  private hashedKeySlot(buf: Buffer, start: number, end: number, renamed: boolean): number {
+    if (renamed) return this.slotOf(buf, start, end);
+    return Fingerprint.slot >= 0 ? Fingerprint.slot : slotOfRange(buf, start, end);
+  }
+
+  /** Counts a key among the distinct keys, overall and (by bitmask or its own set) its node's. */
+  private countKey(node: NodeAggregate, high: number, low: number, slot: number): void {
+    this.keys.queue(high, low, slot, node.maskIndex);
+    node.ownKeys?.queue(high, low, slot, -1);
   }
 
   /** Whether a transaction's key samples have a use: an observer, or patterns still being sampled. */
@@ -376,10 +379,7 @@ export class Analyzer implements RecordSink {
   /** Distinct slots of the n channels in keyIdx, into this.slots; channels are not counted as keys. */
   private channelSlots(rec: MonitorRecord, n: number): number {
     let distinct = 0;
-    for (let k = 0; k < n; k++) {
-      const slot = slotOfRange(rec.buf, rec.start[this.keyIdx[k]], rec.end[this.keyIdx[k]]);
-      if (!this.slots.subarray(0, distinct).includes(slot)) this.slots[distinct++] = slot;
-    }
+    for (let k = 0; k < n; k++) distinct = addDistinct(this.slots, distinct, slotOfRange(rec.buf, rec.start[this.keyIdx[k]], rec.end[this.keyIdx[k]]));
     return distinct;
   }
 
@@ -442,6 +442,14 @@ export class Analyzer implements RecordSink {
     else if (this.unknownCommands.size < MAX_UNKNOWN_NAMES) this.unknownCommands.set(name, 1);
     else this.unknownOther++;
   }
+}
+
+/** Adds slot to the first `count` entries of slots unless there already; returns the new count. */
+function addDistinct(slots: Int32Array, count: number, slot: number): number {
+  // A command's keys are few, so a linear scan beats any set.
+  for (let j = 0; j < count; j++) if (slots[j] === slot) return count;
+  slots[count] = slot;
+  return count + 1;
 }
 
 /**

@@ -2,8 +2,8 @@
 // so memory stays bounded however large the keyspace.
 //
 // The exact set keeps no key bytes: each key is known by its 64-bit fingerprint (hashBytes64: two
-// 32-bit murmur lanes from one pass), so two distinct keys merge only with probability 2^-64 per pair (about 1 in 10^7 for
-// two million keys, far below a sketch's error). One open-addressing table of 4-int entries
+// 32-bit murmur lanes from one pass), so two distinct keys merge only with probability 2^-64 per pair
+// (about 1 in 10^7 for two million keys, far below a sketch's error). One open-addressing table of 4-int entries
 // [fingerprint high, fingerprint low, slot + 1, node bitmask]: a probe reads one cache line and
 // nothing else.
 //

@@ -51,7 +51,7 @@ const KEEP_CLOSED = 64;
 export type TxRole = 'multi' | 'exec' | 'discard' | 'watch' | 'unwatch' | null;
 
 export class TransactionTracker {
-  /** By client key: a number naming one connection of one node (see Analyzer.clientKey). */
+  /** By client key: a number naming one connection of one node (clientKey() in analyzer.ts). */
   private readonly clients = new Map<number, ClientState>();
   /** States of dropped connections, for new ones: a capture can show a new connection for every block. */
   private readonly spare: ClientState[] = [];
@@ -61,7 +61,7 @@ export class TransactionTracker {
   crossSlot = 0;
   partial = 0;
 
-  /** Whether a line with this role must be routed through onCommand (saves a string per line otherwise). */
+  /** Whether a line with this role must be routed through onCommand (saves a hash and a lookup per line otherwise). */
   needsState(role: TxRole): boolean {
     return role !== null || this.open > 0;
   }
