@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SLOT_COUNT } from '../slot/key-slot.js';
+import { formatSlotRanges, slotRanges } from '../slot/slot-ranges.js';
 import { discover, type LiveNode, type Topology } from './discover.js';
 import { address, parseRedisUrl, type RedisEndpoint, safeMessage } from './redis-url.js';
 
@@ -25,17 +26,6 @@ export function movedSlots(before: Topology, after: Topology): number[] {
   for (let s = 0; s < SLOT_COUNT; s++) if (a[s] !== b[s]) moved.add(s);
   for (const n of [...before.nodes, ...after.nodes]) for (const s of n.moving ?? []) moved.add(s);
   return [...moved].sort((x, y) => x - y);
-}
-
-/** Sorted slots as [from, to] runs. */
-function slotRanges(slots: number[]): [number, number][] {
-  const out: [number, number][] = [];
-  for (const s of slots) {
-    const last = out[out.length - 1];
-    if (last && last[1] === s - 1) last[1] = s;
-    else out.push([s, s]);
-  }
-  return out;
 }
 
 export async function captureEach<N extends { error?: string }>(
@@ -65,7 +55,7 @@ export async function captureEach<N extends { error?: string }>(
         warn(`${address(ep)}: could not read the cluster's slots again after the capture (${safeMessage(err, ep)}); whether slots moved meanwhile is unknown`);
       }
     }
-    if (slotsMoved?.length) warn(`${address(ep)}: slots ${slotsMoved.map(([f, t]) => (f === t ? `${f}` : `${f}-${t}`)).join(' ')} moved during the capture (a reshard?): their keys may be missing or on two nodes; capture again once the cluster is stable`);
+    if (slotsMoved?.length) warn(`${address(ep)}: slots ${formatSlotRanges(slotsMoved)} moved during the capture (a reshard?): their keys may be missing or on two nodes; capture again once the cluster is stable`);
     captures.push({ url: address(ep), mode: topology.mode, ...(slotsMoved ? { slotsMoved } : {}), nodes });
   }
   writeFileSync(join(out, 'manifest.json'), JSON.stringify({ schema: CAPTURE_SCHEMA, kind, captures }, null, 2) + '\n');

@@ -1,5 +1,6 @@
 // The readiness report as titled sections of text lines and tables: what the table, Markdown and HTML
 // formats all show, decided once, so they show the same things.
+import { formatSlotRanges } from '../slot/slot-ranges.js';
 import type { Report } from './report.js';
 
 export type Align = 'left' | 'right';
@@ -21,11 +22,12 @@ export interface Section {
 
 const TOP_COMMANDS = 15;
 
-export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const share = (s: number): string => `${(100 * s).toFixed(s > 0 && s < 0.001 ? 3 : 1)}%`;
-export const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(part > 0 && part / whole < 0.001 ? 3 : 1)}%` : '-');
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** A share (0..1) as a percentage, with more digits for the small ones. */
+export const share = (s: number): string => `${(100 * s).toFixed(s > 0 && s < 0.001 ? 3 : 1)}%`;
+const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(part > 0 && part / whole < 0.001 ? 3 : 1)}%` : '-');
 
-export function truncate(s: string, n: number): string {
+function truncate(s: string, n: number): string {
   return s.length <= n ? s : s.slice(0, n - 1) + '…';
 }
 
@@ -114,10 +116,10 @@ export function reportSections(r: Report): Section[] {
     const topo = r.topology;
     out.push({
       title: "Today's primaries and their load, against redis-cli's even split",
-      lines: topo.slotsMoved ? [`slots ${topo.slotsMoved.map(([f, to]) => (f === to ? `${f}` : `${f}-${to}`)).join(' ')} moved while the inputs were captured (a reshard?): their keys may be missing or on two nodes`] : [],
+      lines: topo.slotsMoved ? [`slots ${formatSlotRanges(topo.slotsMoved)} moved while the inputs were captured (a reshard?): their keys may be missing or on two nodes`] : [],
       table: table(['primary (today)', 'slots', 'ops share', 'even split', 'ops share'], topo.primaries.map((p, i) => {
         const even = topo.evenSplit[i];
-        return [p.address, p.slots.map(([f, to]) => (f === to ? `${f}` : `${f}-${to}`)).join(' '), share(p.opsShare), even ? `${even.from}-${even.to}` : '', even ? share(even.opsShare) : ''];
+        return [p.address, formatSlotRanges(p.slots), share(p.opsShare), even ? `${even.from}-${even.to}` : '', even ? share(even.opsShare) : ''];
       }), ['left', 'left', 'right', 'left', 'right']),
     });
   }
