@@ -97,7 +97,7 @@ export class ScriptTracker {
   static scriptId(args: ArgView, call: ScriptCall): { id: string; kind: ScriptStats['kind'] } {
     if (call === ScriptCall.Function) return { id: `function:${args.buf.toString('latin1', args.start[1], args.end[1])}`, kind: 'function' };
     if (call === ScriptCall.EvalSha) return { id: args.buf.toString('latin1', args.start[1], args.end[1]).toLowerCase(), kind: 'eval' };
-    return { id: createHash('sha1').update(args.buf.subarray(args.start[1], args.end[1])).digest('hex'), kind: 'eval' };
+    return { id: bodySha(args, 1), kind: 'eval' };
   }
 
   /** A client's script call; ends whatever call was still open on the node. */
@@ -119,9 +119,11 @@ export class ScriptTracker {
   /** SCRIPT LOAD: an EVALSHA of this body may now be told to be a `#!` script. */
   load(body: ArgView, arg: number): void {
     const first = firstLine(body, arg);
-    if (!first.startsWith('#!')) return;
-    const sha = createHash('sha1').update(body.buf.subarray(body.start[arg], body.end[arg])).digest('hex');
-    if (this.shebangs.size < MAX_SCRIPTS) this.shebangs.set(sha, first);
+    if (first.startsWith('#!')) this.rememberShebang(bodySha(body, arg), first);
+  }
+
+  private rememberShebang(sha: string, first: string): void {
+    if (first.startsWith('#!') && this.shebangs.size < MAX_SCRIPTS) this.shebangs.set(sha, first);
   }
 
   /** The script argument 1 names, found by fingerprint; made (id, sha1, strictness) on first sight. */
@@ -130,8 +132,9 @@ export class ScriptTracker {
     const key = high * 4 + call + (Fingerprint.low & 0x7ffff) * 2 ** 34;
     let script = this.known.get(key);
     if (script) return script;
-    let { id, kind } = ScriptTracker.scriptId(args, call);
-    if (!this.scripts.has(id) && this.scripts.size >= MAX_SCRIPTS) id = OTHER_SCRIPTS;
+    const named = ScriptTracker.scriptId(args, call);
+    const { kind } = named;
+    const id = this.scripts.has(named.id) || this.scripts.size < MAX_SCRIPTS ? named.id : OTHER_SCRIPTS;
     let stats = this.scripts.get(id);
     if (!stats) {
       stats = { id, kind, calls: 0, declaredCrossSlot: 0, crossSlot: 0, undeclared: 0 };
@@ -142,7 +145,7 @@ export class ScriptTracker {
     else if (call === ScriptCall.Eval) {
       const first = firstLine(args, 1);
       strict = isStrict(first);
-      if (first.startsWith('#!') && this.shebangs.size < MAX_SCRIPTS) this.shebangs.set(id, first);
+      this.rememberShebang(named.id, first); // by its own sha, even when its stats are pooled
     }
     script = { stats, strict };
     if (this.known.size < MAX_SCRIPTS) this.known.set(key, script);
@@ -211,6 +214,11 @@ function declares(call: OpenCall, key: string): boolean {
 function isStrict(firstLine: string | undefined): boolean {
   if (firstLine === undefined || !firstLine.startsWith('#!')) return false;
   return !/\bflags=[^\s]*allow-cross-slot-keys/.test(firstLine);
+}
+
+/** sha1 of argument i, the name Redis gives a script body. */
+function bodySha(args: ArgView, i: number): string {
+  return createHash('sha1').update(args.buf.subarray(args.start[i], args.end[i])).digest('hex');
 }
 
 /** The first line of a script body (argument i), where a `#!lua flags=...` shebang would be. */
