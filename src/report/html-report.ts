@@ -7,7 +7,7 @@ import { escapeHtml, type SlotRange, slotChart } from './slot-chart.js';
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1f2937}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #e5e7eb}
 table{border-collapse:collapse;margin:.5rem 0;font-size:13px}td,th{border:1px solid #e5e7eb;padding:.25rem .5rem;vertical-align:top}
-th{background:#f9fafb;text-align:left}td.r{text-align:right;font-variant-numeric:tabular-nums}td code{white-space:pre-wrap;word-break:break-all}
+th{background:#f9fafb;text-align:left}td.r{text-align:right;font-variant-numeric:tabular-nums}
 .verdict{font-size:1.2rem;font-weight:600;padding:.6rem 1rem;border-radius:6px}.blocked{background:#fee2e2}.changes{background:#fef3c7}.ready{background:#dcfce7}
 figure{margin:1rem 0}svg{width:100%;height:auto;background:#fff;border:1px solid #e5e7eb}svg .bar{fill:#2563eb}svg text{font-size:11px;fill:#6b7280}
 .muted{color:#6b7280;font-weight:normal}ul{padding-left:1.2rem}`;

@@ -1,7 +1,7 @@
 // The readiness report as Markdown, for a migration ticket or a pull request: the same sections as the
 // terminal table.
 import type { Report } from './report.js';
-import { reportSections, type SectionTable } from './report-sections.js';
+import { reportSections, type SectionTable, verdictLine } from './report-sections.js';
 
 /** A cell or line of text that stays text: keys may hold `|`, `<` or backticks. */
 function escape(s: string): string {
@@ -18,12 +18,10 @@ function table(t: SectionTable): string[] {
 }
 
 export function renderMarkdown(r: Report): string {
-  const out: string[] = ['# slotscope readiness report', ''];
+  const out: string[] = ['# slotscope readiness report', '', `**${escape(verdictLine(r))}**`, ''];
   for (const s of reportSections(r)) {
     if (s.title) out.push(`## ${escape(s.title)}`, '');
-    else out.push(...s.lines.slice(0, 1).map((l) => `**${escape(l)}**`), '');
-    const lines = s.title ? s.lines : s.lines.slice(1);
-    if (lines.length) out.push(...lines.map((l) => `- ${escape(l)}`), '');
+    if (s.lines.length) out.push(...s.lines.map((l) => `- ${escape(l)}`), '');
     if (s.table && s.table.rows.length > 0) out.push(...table(s.table), '');
     if (s.after?.length) out.push(...s.after.map((l) => `- ${escape(l)}`), '');
   }

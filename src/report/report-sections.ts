@@ -12,7 +12,7 @@ export interface SectionTable {
 }
 
 export interface Section {
-  /** Empty for the opening verdict section. */
+  /** Empty for the opening section: the findings under the verdict (verdictLine()). */
   title: string;
   lines: string[];
   table?: SectionTable;
@@ -43,7 +43,7 @@ export function reportSections(r: Report): Section[] {
   const out: Section[] = [];
   const t = r.totals;
 
-  const findings: Section = { title: '', lines: [verdictLine(r)] };
+  const findings: Section = { title: '', lines: [] };
   if (r.findings.length > 0) {
     findings.table = table(['severity', 'finding', 'count', 'share', 'fix', 'example (node:line)'], r.findings.map((f) => [f.severity, f.id, fmt(f.count), `${share(f.share)} of ${f.of}`, f.fix, f.example ? `${f.example.node}:${f.example.line}  ${truncate(f.example.command, 80)}` : '']), ['left', 'left', 'right', 'right', 'left', 'left']);
     findings.after = r.findings.filter((x) => x.severity !== 'info').map((f) => {
