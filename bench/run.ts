@@ -72,9 +72,19 @@ async function slotCore(): Promise<void> {
   console.log(`slot core vs cluster-key-slot: strings ${ratio('slotscope keySlot, string keys', 'cluster-key-slot, string keys')}x (the char-reading floor is ${ratio('floor: read each char, no hashing', 'cluster-key-slot, string keys')}x), Buffers ${ratio('slotscope keySlot, Buffer keys', 'cluster-key-slot, Buffer keys')}x, byte ranges vs its Buffers ${ratio('slotscope slotOfRange, byte ranges', 'cluster-key-slot, Buffer keys')}x (sink ${sink & 1})`);
 }
 
-async function pipeline(): Promise<void> {
+/** The generated capture of `size` bytes over a key space, written once under bench/data/. */
+async function corpus(size: number, keys: KeySpace): Promise<string> {
   const dir = fileURLToPath(new URL('../../bench/data/', import.meta.url));
   mkdirSync(dir, { recursive: true });
+  const path = `${dir}monitor-${size / 1e6}MB${keys === 'wide' ? '' : `-${keys}`}.txt`;
+  if (!existsSync(path) || statSync(path).size < size) {
+    process.stderr.write(`writing ${path}...\n`);
+    await writeMonitorCorpus(path, size, keys);
+  }
+  return path;
+}
+
+async function pipeline(): Promise<void> {
   // The last run bounds the exact key set at 250k keys, so sketches take over: memory stays flat however
   // many distinct keys the capture holds.
   const runs: { size: number; exact: number; keys: KeySpace }[] = [
@@ -83,11 +93,7 @@ async function pipeline(): Promise<void> {
     { size: 220e6, exact: 250_000, keys: 'wide' },
   ];
   for (const { size, exact, keys } of runs) {
-    const path = `${dir}monitor-${size / 1e6}MB${keys === 'wide' ? '' : `-${keys}`}.txt`;
-    if (!existsSync(path) || statSync(path).size < size) {
-      process.stderr.write(`writing ${path}...\n`);
-      await writeMonitorCorpus(path, size, keys);
-    }
+    const path = await corpus(size, keys);
     // A process of its own per run, so one run's heap does not colour the next one's memory figures.
     const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), 'pipeline-run', path, String(exact), keys], { stdio: ['ignore', 'inherit', 'inherit'] });
     if (child.status !== 0) throw new Error(`pipeline run on ${path} failed`);
@@ -115,13 +121,7 @@ async function pipelineRun(path: string, exact: number, keys: string): Promise<v
 
 /** The planner (two passes, patterns, proposals, layout) on a capture with over a million distinct keys. */
 async function planner(): Promise<void> {
-  const dir = fileURLToPath(new URL('../../bench/data/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const path = `${dir}monitor-100MB.txt`;
-  if (!existsSync(path)) {
-    process.stderr.write(`writing ${path}...\n`);
-    await writeMonitorCorpus(path, 100e6);
-  }
+  const path = await corpus(100e6, 'wide');
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
