@@ -8,7 +8,6 @@ import { memoize } from './memoize.js';
 
 const DOT = /(\.)/;
 const NON_PRINTABLE = /[\x00-\x1f\x7f-\xff]/;
-const INTEGER = /^-?\d+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Hex that mixes digits and letters: a short one (`3fa`, `c01d9`) is an id like any other, a long one a hash.
 const HEX_ID = /^(?=.*\d)(?=.*[a-f])[0-9a-f]{3,15}$/i;
@@ -26,7 +25,7 @@ export function classifyToken(token: string): TokenClass | null {
   return classifyRecurring(token);
 }
 
-/** Whether a token is an optional '-' and digits (the INTEGER regex, by char codes). */
+/** Whether a token is an integer: an optional '-' and digits (/^-?\d+$/, by char codes). */
 function isInteger(token: string): boolean {
   let i = token.charCodeAt(0) === 0x2d ? 1 : 0;
   if (i === token.length) return false;
@@ -41,7 +40,8 @@ function isInteger(token: string): boolean {
 const classifyRecurring = memoize(50_000, classifyByRegex);
 
 function classifyByRegex(token: string): TokenClass | null {
-  if (INTEGER.test(token) || HEX_ID.test(token)) return 'id';
+  // Integers never get here (classifyToken tells them first).
+  if (HEX_ID.test(token)) return 'id';
   if (UUID.test(token)) return 'uuid';
   if (DATE.test(token)) return 'date';
   if (HEX.test(token)) return 'hex';

@@ -15,7 +15,7 @@ export function captureFileName(node: LiveNode, extension: string): string {
 }
 
 /** Slots whose owner differs between two looks at a cluster, or that were migrating in either. */
-export function movedSlots(before: Topology, after: Topology): number[] {
+function movedSlots(before: Topology, after: Topology): number[] {
   const owners = (t: Topology): (string | undefined)[] => {
     const owner = new Array<string | undefined>(SLOT_COUNT);
     for (const n of t.nodes) for (const [from, to] of n.slots) for (let s = from; s <= to; s++) owner[s] = n.id;
