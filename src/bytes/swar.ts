@@ -20,3 +20,9 @@ export function digits4(w: number): number {
   const x = w - 0x30303030;
   return (x >>> 24) * 1000 + ((x >>> 16) & 0xff) * 100 + ((x >>> 8) & 0xff) * 10 + (x & 0xff);
 }
+
+/** w with its ASCII capitals A-Z made lower case, every other byte unchanged. */
+export function toLower4(w: number): number {
+  const upper = ((w & 0x7f7f7f7f) + 0x3f3f3f3f) & ~((w & 0x7f7f7f7f) + 0x25252525) & ~w & 0x80808080;
+  return w | (upper >>> 2);
+}
