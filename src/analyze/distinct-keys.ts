@@ -122,7 +122,7 @@ export class DistinctKeys {
     this.count++;
     this.perSlot[slot]++;
     if (node >= 0) this.nodeCounts(node)[slot]++;
-    if (this.count * 2 * STRIDE > table.length) this.grow(); // load factor 1/2
+    if (this.count * 4 * STRIDE > table.length * 3) this.grow(); // load factor 3/4
     return true;
   }
 
