@@ -2,7 +2,6 @@
 // load through the shared DataView where there is one. The same pass runs the key's CRC16, so a key
 // without a '{' gets its slot for the price of two table lookups a word.
 import { viewFor } from '../bytes/byte-view.js';
-import { hasByte } from '../bytes/swar.js';
 import { crc16Step, crc16Step4 } from '../slot/crc16.js';
 
 /** MurmurHash3's finaliser: every input bit reaches every output bit. */
@@ -48,11 +47,13 @@ export function hashBytes64(bytes: Uint8Array, start: number, end: number): numb
   let h = (end - start) ^ 0x9747b28c;
   let g = (end - start) ^ 0x2f6b3c41;
   let crc = 0;
-  let brace = false;
+  // Words with a '{' leave high bits here (SWAR zero-byte test of the word xor '{{{{'), tested once at the end.
+  let braces = 0;
   let i = start;
   for (; i + 3 < end; i += 4) {
     const k = dv ? dv.getUint32(i) : (bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3];
-    brace ||= hasByte(k, 0x7b7b7b7b);
+    const x = k ^ 0x7b7b7b7b;
+    braces |= (x - 0x01010101) & ~x;
     crc = crc16Step4(crc, k);
     const m = mixK(k);
     h ^= m;
@@ -65,11 +66,11 @@ export function hashBytes64(bytes: Uint8Array, start: number, end: number): numb
   let k = 0;
   for (; i < end; i++) {
     const b = bytes[i];
-    brace ||= b === 0x7b;
+    if (b === 0x7b) braces = 0x80;
     crc = crc16Step(crc, b);
     k = (k << 8) | b;
   }
-  Fingerprint.slot = brace ? -1 : crc & 0x3fff;
+  Fingerprint.slot = (braces & 0x80808080) !== 0 ? -1 : crc & 0x3fff;
   if (k !== 0 || end > start) {
     const m = mixK(k);
     h ^= m;
