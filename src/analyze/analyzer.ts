@@ -11,7 +11,7 @@ import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions, MASK_
 import { countPattern, type FindingId, Findings } from './findings.js';
 import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
-import { ScriptCall, type ScriptCallEnd, ScriptTracker } from './scripts.js';
+import { type CommandKeys, ScriptCall, type ScriptCallEnd, ScriptTracker } from './scripts.js';
 import { type TransactionEnd, TransactionTracker, type TxLine, type TxRole } from './transactions.js';
 
 export class NodeAggregate {
@@ -151,6 +151,9 @@ export class Analyzer implements RecordSink {
 
   private keyIdx = new Int32Array(256);
   private slots = new Int32Array(256);
+  /** Fingerprints of the line's keys (high, low per key), for the script tracker. */
+  private prints = new Int32Array(512);
+  private readonly lineKeys: CommandKeys = { args: null!, index: this.keyIdx, prints: this.prints, count: 0, samples: false };
   private readonly kinds: Uint8Array;
   private readonly roles: TxRole[];
   private readonly blocking: Uint8Array;
@@ -214,8 +217,9 @@ export class Analyzer implements RecordSink {
     }
     if (client) this.calls[cmd.id]++;
     if (this.keyIdx.length < rec.argc) {
-      this.keyIdx = new Int32Array(rec.argc * 2);
+      this.keyIdx = this.lineKeys.index = new Int32Array(rec.argc * 2);
       this.slots = new Int32Array(rec.argc * 2);
+      this.prints = this.lineKeys.prints = new Int32Array(rec.argc * 4);
     }
     const n = cmd.getKeys(rec, this.keyIdx);
     let distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : nodeName) : 0;
@@ -227,7 +231,7 @@ export class Analyzer implements RecordSink {
     }
     if (n > 0 && (this.observer.keyed || (this.observer.crossSlot && client && distinctSlots > 1))) this.notifyKeyed(rec, nodeName, cmd, n, client, distinctSlots);
     if (!client) {
-      if (n > 0 && this.scripts.isOpen(nodeName)) this.scripts.touch(nodeName, this.keyStrings(rec, n), this.slots, distinctSlots);
+      if (n > 0) this.scripts.touch(nodeName, this.commandKeys(rec, n), this.slots, distinctSlots);
       return;
     }
 
@@ -293,7 +297,7 @@ export class Analyzer implements RecordSink {
         this.findings.count('pubsub-broadcast').example ??= line.example();
         break;
       case Kind.Script: {
-        const ended = this.scripts.begin(nodeName, rec.lineNo, rec, SCRIPT_CALL[cmd.name], this.keyStrings(rec, n), this.slots, distinctSlots, line);
+        const ended = this.scripts.begin(nodeName, rec.lineNo, SCRIPT_CALL[cmd.name], this.commandKeys(rec, n), this.slots, distinctSlots, line);
         if (ended) this.scriptEnded(ended);
         break;
       }
@@ -348,7 +352,9 @@ export class Analyzer implements RecordSink {
       const e = rec.end[a];
       const high = hashBytes64(buf, s, e);
       const low = Fingerprint.low;
-      const renamed = this.slotOf !== slotOfRange && (scriptNode === null || this.scripts.declares(scriptNode, buf.toString('latin1', s, e)) !== false);
+      this.prints[2 * k] = high;
+      this.prints[2 * k + 1] = low;
+      const renamed = this.slotOf !== slotOfRange && (scriptNode === null || this.scripts.declares(scriptNode, this.commandKeys(rec, n), k) !== false);
       const slot = this.hashedKeySlot(buf, s, e, renamed);
       this.countKey(node, high, low, slot);
       distinct = addDistinct(slots, distinct, slot);
@@ -369,6 +375,16 @@ export class Analyzer implements RecordSink {
   private countKey(node: NodeAggregate, high: number, low: number, slot: number): void {
     this.keys.queue(high, low, slot, node.maskIndex);
     node.ownKeys?.queue(high, low, slot, -1);
+  }
+
+  /** The line's n keys for the script tracker (one object, reused; fingerprints as keySlots() left them). */
+  private commandKeys(rec: MonitorRecord, n: number): CommandKeys {
+    const keys = this.lineKeys;
+    keys.args = rec;
+    keys.count = n;
+    // Key strings are for an observer and for the patterns of the first cross-slot calls.
+    keys.samples = this.observer.scriptCall !== undefined || (this.findings.tallies.get('cross-slot-script')?.count ?? 0) < PATTERN_SAMPLE;
+    return keys;
   }
 
   /** Whether a transaction's key samples have a use: an observer, or patterns still being sampled. */

@@ -39,7 +39,9 @@ export interface ScriptCallEnd {
   /** Slots of the declared keys, then of the touched ones. */
   declaredSlots: number[];
   slots: number[];
+  /** Up to KEY_SAMPLES distinct keys touched but not declared; empty exactly when there were none. */
   undeclaredKeys: string[];
+  /** Key samples, kept only when the caller asked for them (CommandKeys.samples); else empty. */
   touchedKeys: string[];
   declaredKeys: string[];
 }
@@ -51,13 +53,40 @@ interface OpenCall {
   strict: boolean;
   node: string;
   line: number;
-  declared: string[];
-  /** The declared keys as a set, made on the first lookup of a call with many keys. */
-  declaredSet: Set<string> | null;
+  /** The declared keys by fingerprint (keyId()): what a touched key is checked against. */
+  declared: number[];
+  /** The same as a set, made on the first lookup of a call with many keys. */
+  declaredSet: Set<number> | null;
+  /** The declared keys as strings, when the caller wants key samples. */
+  declaredKeys: string[];
   declaredSlots: number[];
   slots: number[];
+  /** Undeclared keys touched, by fingerprint and as strings: up to KEY_SAMPLES distinct ones. */
+  undeclaredIds: number[];
   undeclared: string[];
   touched: string[];
+}
+
+/** Keys of one command as the tracker is given them: argument indexes, and each key's hashBytes64() fingerprint. */
+export interface CommandKeys {
+  args: ArgView;
+  /** Argument index of key k. */
+  index: Int32Array;
+  /** Fingerprint of key k: high half at 2k, low half at 2k + 1. */
+  prints: Int32Array;
+  count: number;
+  /** Whether the caller wants the keys as strings (an observer, or patterns still sampled). */
+  samples: boolean;
+}
+
+/** A key's fingerprint as one number: 53 of its 64 bits, so a call's keys collide with odds ~2^-53. */
+function keyId(prints: Int32Array, k: number): number {
+  return (prints[2 * k] >>> 0) * 0x200000 + (prints[2 * k + 1] & 0x1fffff);
+}
+
+function keyString(keys: CommandKeys, k: number): string {
+  const { args, index } = keys;
+  return args.buf.toString('latin1', args.start[index[k]], args.end[index[k]]);
 }
 
 /** A script as a call names it, known by a fingerprint of the naming bytes so a call builds no string. */
@@ -100,18 +129,24 @@ export class ScriptTracker {
     return { id: bodySha(args, 1), kind: 'eval' };
   }
 
-  /** A client's script call; ends whatever call was still open on the node. */
-  begin(node: string, line: number, args: ArgView, call: ScriptCall, keys: string[], slots: ArrayLike<number>, slotCount: number, source: { example(): CommandExample }): ScriptCallEnd | null {
+  /** A client's script call with its declared keys; ends whatever call was still open on the node. */
+  begin(node: string, line: number, call: ScriptCall, keys: CommandKeys, slots: ArrayLike<number>, slotCount: number, source: { example(): CommandExample }): ScriptCallEnd | null {
     const ended = this.end(node);
-    const script = this.script(args, call);
+    const script = this.script(keys.args, call);
     const { stats } = script;
     stats.calls++;
     stats.example ??= source.example();
     const strict = script.strict ?? isStrict(this.shebangs.get(stats.id));
     const declaredSlots: number[] = [];
     for (let i = 0; i < slotCount; i++) declaredSlots.push(slots[i]);
+    const declared: number[] = [];
+    const declaredKeys: string[] = [];
+    for (let k = 0; k < keys.count; k++) {
+      declared.push(keyId(keys.prints, k));
+      if (keys.samples) declaredKeys.push(keyString(keys, k));
+    }
     // Set over the node's last call: the map keeps its size (a delete per call made it shrink and regrow).
-    this.open.set(node, { active: true, stats, strict, node, line, declared: keys, declaredSet: null, declaredSlots, slots: declaredSlots.slice(), undeclared: [], touched: [] });
+    this.open.set(node, { active: true, stats, strict, node, line, declared, declaredSet: null, declaredKeys, declaredSlots, slots: declaredSlots.slice(), undeclaredIds: [], undeclared: [], touched: [] });
     this.running++;
     return ended;
   }
@@ -153,25 +188,25 @@ export class ScriptTracker {
   }
 
   /** A command the running script issued (a `lua` line). */
-  touch(node: string, keys: string[], slots: ArrayLike<number>, slotCount: number): void {
+  touch(node: string, keys: CommandKeys, slots: ArrayLike<number>, slotCount: number): void {
     const call = this.current(node);
     if (!call) return;
     for (let i = 0; i < slotCount; i++) if (!call.slots.includes(slots[i])) call.slots.push(slots[i]);
-    for (const k of keys) {
-      if (call.touched.length < KEY_SAMPLES) call.touched.push(k);
-      if (!declares(call, k) && call.undeclared.length < KEY_SAMPLES && !call.undeclared.includes(k)) call.undeclared.push(k);
+    for (let k = 0; k < keys.count; k++) {
+      if (keys.samples && call.touched.length < KEY_SAMPLES) call.touched.push(keyString(keys, k));
+      const id = keyId(keys.prints, k);
+      // Undeclared keys are the finding itself: always kept as strings, up to KEY_SAMPLES.
+      if (!declares(call, id) && call.undeclared.length < KEY_SAMPLES && !call.undeclaredIds.includes(id)) {
+        call.undeclaredIds.push(id);
+        call.undeclared.push(keyString(keys, k));
+      }
     }
   }
 
-  /** Whether the node's open script call was given this key; null when no call is open. */
-  declares(node: string, key: string): boolean | null {
+  /** Whether the node's open script call was given key k of these keys; null when no call is open. */
+  declares(node: string, keys: CommandKeys, k: number): boolean | null {
     const call = this.current(node);
-    return call ? declares(call, key) : null;
-  }
-
-  /** Whether a script call is open on the node (lua lines need their keys as strings only then). */
-  isOpen(node: string): boolean {
-    return this.current(node) !== null;
+    return call ? declares(call, keyId(keys.prints, k)) : null;
   }
 
   private current(node: string): OpenCall | null {
@@ -200,11 +235,11 @@ export class ScriptTracker {
       this.undeclared++;
       stats.undeclaredExample ??= { node: call.node, line: call.line, pattern: keyPattern(call.undeclared[0]) };
     }
-    return { stats, node: call.node, line: call.line, crossSlot, declaredCrossSlot, strict: call.strict, declaredSlots: call.declaredSlots, slots: call.slots, undeclaredKeys: call.undeclared, touchedKeys: call.touched, declaredKeys: call.declared };
+    return { stats, node: call.node, line: call.line, crossSlot, declaredCrossSlot, strict: call.strict, declaredSlots: call.declaredSlots, slots: call.slots, undeclaredKeys: call.undeclared, touchedKeys: call.touched, declaredKeys: call.declaredKeys };
   }
 }
 
-function declares(call: OpenCall, key: string): boolean {
+function declares(call: OpenCall, key: number): boolean {
   if (call.declared.length <= SET_FROM) return call.declared.includes(key);
   call.declaredSet ??= new Set(call.declared);
   return call.declaredSet.has(key);

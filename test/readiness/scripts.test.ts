@@ -53,6 +53,23 @@ describe('script calls by sha', () => {
     expect(report.scripts.reduce((t, s) => t + s.calls, 0)).toBe(10_050);
   });
 
+  it('tells declared from undeclared keys on every call, also past the calls whose keys are sampled', async () => {
+    const body = "redis.call('GET', KEYS[1]); redis.call('GET', KEYS[2]); if ARGV[1] == '1' then redis.call('INCR', 'audit:counter') end";
+    const file = await captureTraffic(server, async () => {
+      const c = server.client();
+      const pipe = c.pipeline();
+      // Two declared keys in two slots (cross-slot on every call); every other call also touches a key it did not declare.
+      for (let i = 0; i < 10_050; i++) pipe.eval(body, 2, `{a}:${i}`, `{b}:${i}`, String(i % 2));
+      await pipe.exec();
+      c.disconnect();
+    });
+    const report = buildReport(await analyzeInputs([{ path: file, node: 'n' }]));
+    expect(report.scripts).toHaveLength(1);
+    expect(report.scripts[0]).toMatchObject({ calls: 10_050, crossSlot: 10_050, undeclared: 5_025 });
+    expect(report.findings.find((f) => f.id === 'script-undeclared-keys')?.count).toBe(5_025);
+    expect(Object.keys(report.findings.find((f) => f.id === 'cross-slot-script')?.patterns ?? {}).sort()).toEqual(['audit:counter', '{a}:<id>', '{b}:<id>']);
+  });
+
   it('knows a #! script loaded with SCRIPT LOAD when it is called by sha, and groups EVAL with EVALSHA', async () => {
     const calls: ScriptCallEnd[] = [];
     const result = await analyzeInputs([{ path: capture, node: 'n' }], { observer: { scriptCall: (s) => calls.push(s) } });
