@@ -26,7 +26,7 @@ export interface TxLine {
   keys(max: number): string[];
 }
 
-/** One connection's state. Its arrays are reused from block to block; what a block hands out is copied. */
+/** One connection's state. A finished block hands its arrays out and the connection starts new ones. */
 interface ClientState {
   inMulti: boolean;
   multiLine: number;
@@ -40,6 +40,14 @@ interface ClientState {
 /** Empties an array kept for reuse; setting length is a call into the runtime, so only when needed. */
 function clear(a: unknown[]): void {
   if (a.length !== 0) a.length = 0;
+}
+
+/** Fresh arrays for the next block: cheaper than emptying the old ones (setting length calls the runtime). */
+function startBlock(st: ClientState): void {
+  st.slots = [];
+  st.commands = [];
+  st.rendered = [];
+  st.keys = [];
 }
 
 const newState = (): ClientState => ({ inMulti: false, multiLine: 0, slots: [], watchSlots: [], commands: [], rendered: [], keys: [] });
@@ -83,10 +91,8 @@ export class TransactionTracker {
       case 'multi':
         st.inMulti = true;
         st.multiLine = line;
-        clear(st.slots);
-        clear(st.commands);
-        clear(st.rendered);
-        clear(st.keys);
+        // Left over only by a block that never reached EXEC (MULTI again, DISCARD).
+        if (st.slots.length + st.commands.length + st.rendered.length + st.keys.length > 0) startBlock(st);
         break;
       case 'exec':
         if (!st.inMulti) {
@@ -97,7 +103,8 @@ export class TransactionTracker {
           const crossSlot = st.slots.length > 1;
           if (crossSlot) this.crossSlot++;
           const watchElsewhere = !crossSlot && st.watchSlots.some((s) => !st!.slots.includes(s));
-          result = { node, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands.slice(), rendered: st.rendered.slice(), keys: st.keys.slice() };
+          result = { node, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands, rendered: st.rendered, keys: st.keys };
+          startBlock(st);
         }
         st.inMulti = false;
         clear(st.watchSlots);
