@@ -127,8 +127,6 @@ export class Analyzer implements RecordSink {
   readonly keyed: Float64Array;
   readonly crossSlot: Float64Array;
   readonly crossSlotExample: (CommandExample | undefined)[] = [];
-  /** Per command id: how often it was queued in a cross-slot transaction. */
-  readonly inCrossSlotTx: Float64Array;
   readonly unknownCommands = new Map<string, number>();
   unknownOther = 0;
 
@@ -144,7 +142,7 @@ export class Analyzer implements RecordSink {
   readonly nodes = new Map<string, NodeAggregate>();
   readonly dbs = new Map<number, DbStats>();
   readonly findings = new Findings();
-  readonly transactions = new TransactionTracker();
+  readonly transactions: TransactionTracker;
   readonly scripts = new ScriptTracker();
   /** Keys that came with a size (memory report): dedupes a key dumped from a primary and its replica. */
   private sizedKeys: DistinctKeys | null = null;
@@ -172,7 +170,7 @@ export class Analyzer implements RecordSink {
     this.calls = new Float64Array(all.length);
     this.keyed = new Float64Array(all.length);
     this.crossSlot = new Float64Array(all.length);
-    this.inCrossSlotTx = new Float64Array(all.length);
+    this.transactions = new TransactionTracker(all.length);
     this.kinds = Uint8Array.from(all, (c) => KIND_BY_NAME[c.name] ?? Kind.Plain);
     this.roles = all.map((c) => TX_ROLE[c.name] ?? null);
     this.blocking = Uint8Array.from(all, (c) => (c.def.acl.includes('blocking') ? 1 : 0));
@@ -431,7 +429,6 @@ export class Analyzer implements RecordSink {
     this.observer.transaction?.(end);
     if (end.watchElsewhere) this.findings.add('watch-cross-slot', () => ({ node: end.node, line: end.execLine, command: `watch … multi … exec (lines ${end.multiLine}-${end.execLine})` }));
     if (!end.crossSlot) return;
-    for (const id of end.commands) this.inCrossSlotTx[id]++;
     const tally = this.findings.count('cross-slot-transaction');
     tally.example ??= { node: end.node, line: end.multiLine, command: ['multi', ...end.rendered, 'exec'].join('; ') };
     if (tally.count <= PATTERN_SAMPLE) for (const k of end.keys) this.findings.addPattern('cross-slot-transaction', keyPattern(k));
@@ -477,6 +474,8 @@ function clientKey(rec: MonitorRecord, nodeIndex: number): number {
   return high * 0x200000 + ((Fingerprint.low ^ Math.imul(nodeIndex, 0x9e3779b1)) & 0x1fffff);
 }
 
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
 class CurrentLine implements TxLine {
   rec!: MonitorRecord;
   cmd!: CommandInfo;
@@ -510,7 +509,7 @@ class CurrentLine implements TxLine {
     return this.analyzer.render(this.rec, this.cmd, this.n);
   }
 
-  keys(max: number): string[] {
-    return this.analyzer.wantsTransactionKeys() ? this.analyzer.keyStrings(this.rec, Math.min(this.n, max)) : [];
+  keys(max: number): readonly string[] {
+    return this.analyzer.wantsTransactionKeys() ? this.analyzer.keyStrings(this.rec, Math.min(this.n, max)) : NO_KEYS;
   }
 }

@@ -10,12 +10,10 @@ export interface TransactionEnd {
   crossSlot: boolean;
   /** WATCHed keys in a slot other than the block's (the block itself being single-slot). */
   watchElsewhere: boolean;
-  /** Command ids queued in the block. */
-  commands: number[];
   /** Keys-only renderings of the queued commands, kept while an example is wanted. */
-  rendered: string[];
+  rendered: readonly string[];
   /** Key samples (latin1), for patterns. */
-  keys: string[];
+  keys: readonly string[];
 }
 
 /** What the tracker may ask of the line it is fed, built only when asked. */
@@ -23,16 +21,23 @@ export interface TxLine {
   /** A keys-only rendering of the command, or null when no example is wanted any more. */
   render(): string | null;
   /** Up to `max` of the command's keys, or none when no one wants key samples any more. */
-  keys(max: number): string[];
+  keys(max: number): readonly string[];
 }
 
-/** One connection's state. A finished block hands its arrays out and the connection starts new ones. */
+/**
+ * One connection's state, pooled: slots and command ids live in typed arrays reused from block to block;
+ * a finished block hands its renderings and key samples out and the connection starts new ones.
+ */
 interface ClientState {
   inMulti: boolean;
   multiLine: number;
-  slots: number[];
+  /** Distinct slots of the block's keys: the first slotCount entries. */
+  slots: Int32Array;
+  slotCount: number;
+  /** Ids of the commands queued in the block: the first commandCount entries. */
+  commands: Int32Array;
+  commandCount: number;
   watchSlots: number[];
-  commands: number[];
   rendered: string[];
   keys: string[];
 }
@@ -42,15 +47,34 @@ function clear(a: unknown[]): void {
   if (a.length !== 0) a.length = 0;
 }
 
-/** Fresh arrays for the next block: cheaper than emptying the old ones (setting length calls the runtime). */
+/** Empties a block's state; arrays handed out are replaced, not emptied (setting length calls the runtime). */
 function startBlock(st: ClientState): void {
-  st.slots = [];
-  st.commands = [];
-  st.rendered = [];
-  st.keys = [];
+  st.slotCount = 0;
+  st.commandCount = 0;
+  if (st.rendered.length > 0) st.rendered = [];
+  if (st.keys.length > 0) st.keys = [];
 }
 
-const newState = (): ClientState => ({ inMulti: false, multiLine: 0, slots: [], watchSlots: [], commands: [], rendered: [], keys: [] });
+/** Appends v to the first count entries of a (grown when full); returns the array. */
+function append(a: Int32Array, count: number, v: number): Int32Array {
+  if (count === a.length) {
+    const grown = new Int32Array(count * 2);
+    grown.set(a);
+    a = grown;
+  }
+  a[count] = v;
+  return a;
+}
+
+function includes(a: Int32Array, count: number, v: number): boolean {
+  for (let i = 0; i < count; i++) if (a[i] === v) return true;
+  return false;
+}
+
+/** What a block hands out: the array itself, or a shared empty one so that nothing handed out is written later. */
+const NONE: readonly string[] = Object.freeze([]);
+
+const newState = (): ClientState => ({ inMulti: false, multiLine: 0, slots: new Int32Array(8), slotCount: 0, commands: new Int32Array(8), commandCount: 0, watchSlots: [], rendered: [], keys: [] });
 
 const KEY_SAMPLES = 16;
 /** Connections kept after their last block; past this the closed ones are dropped in one sweep. */
@@ -68,6 +92,12 @@ export class TransactionTracker {
   total = 0;
   crossSlot = 0;
   partial = 0;
+  /** Per command id: how often it was queued in a cross-slot block. */
+  readonly queuedInCrossSlot: Float64Array;
+
+  constructor(commandIds: number) {
+    this.queuedInCrossSlot = new Float64Array(commandIds);
+  }
 
   /** Whether a line with this role must be routed through onCommand (saves a hash and a lookup per line otherwise). */
   needsState(role: TxRole): boolean {
@@ -92,7 +122,7 @@ export class TransactionTracker {
         st.inMulti = true;
         st.multiLine = line;
         // Left over only by a block that never reached EXEC (MULTI again, DISCARD).
-        if (st.slots.length + st.commands.length + st.rendered.length + st.keys.length > 0) startBlock(st);
+        startBlock(st);
         break;
       case 'exec':
         if (!st.inMulti) {
@@ -100,10 +130,13 @@ export class TransactionTracker {
           result = 'partial';
         } else {
           this.total++;
-          const crossSlot = st.slots.length > 1;
-          if (crossSlot) this.crossSlot++;
-          const watchElsewhere = !crossSlot && st.watchSlots.some((s) => !st!.slots.includes(s));
-          result = { node, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, commands: st.commands, rendered: st.rendered, keys: st.keys };
+          const crossSlot = st.slotCount > 1;
+          if (crossSlot) {
+            this.crossSlot++;
+            for (let i = 0; i < st.commandCount; i++) this.queuedInCrossSlot[st.commands[i]]++;
+          }
+          const watchElsewhere = !crossSlot && st.watchSlots.some((s) => !includes(st!.slots, st!.slotCount, s));
+          result = { node, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, rendered: st.rendered.length > 0 ? st.rendered : NONE, keys: st.keys.length > 0 ? st.keys : NONE };
           startBlock(st);
         }
         st.inMulti = false;
@@ -121,8 +154,8 @@ export class TransactionTracker {
         break;
       default:
         if (!st.inMulti) break;
-        for (let i = 0; i < slotCount; i++) if (!st.slots.includes(slots[i])) st.slots.push(slots[i]);
-        st.commands.push(commandId);
+        for (let i = 0; i < slotCount; i++) if (!includes(st.slots, st.slotCount, slots[i])) st.slots = append(st.slots, st.slotCount++, slots[i]);
+        st.commands = append(st.commands, st.commandCount++, commandId);
         const rendered = tx.render();
         if (rendered !== null) st.rendered.push(rendered);
         if (slotCount > 0 && st.keys.length < KEY_SAMPLES) for (const k of tx.keys(KEY_SAMPLES - st.keys.length)) st.keys.push(k);

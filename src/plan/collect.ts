@@ -29,7 +29,7 @@ export interface CoAccess {
   kind: GroupKind;
   /** The command name for a cross-slot command. */
   command?: string;
-  keys: string[];
+  keys: readonly string[];
   /** A script that touched keys it was not given: it builds them, so renaming its arguments cannot help. */
   buildsKeys?: boolean;
 }

@@ -30,7 +30,7 @@ export interface PlanRename {
 }
 
 export interface PlanUnfixable extends Omit<Unfixable, 'example'> {
-  example: string[];
+  example: readonly string[];
   alternatives: string[];
 }
 

@@ -16,7 +16,7 @@ export interface Proposal {
   rules: RenameRule[];
   /** Occurrences whose keys all fall under this tag: what it fixes, by kind. */
   fixes: Record<GroupKind, number>;
-  example: string[];
+  example: readonly string[];
 }
 
 export interface Unfixable {
@@ -28,7 +28,7 @@ export interface Unfixable {
   count: number;
   /** The widest prefix the keys share (`product`), if any: a coarse tag would put them all in one slot. */
   coarseTag: string;
-  example: string[];
+  example: readonly string[];
 }
 
 export interface Proposals {
@@ -40,7 +40,7 @@ interface Vote {
   tag: string;
   rules: Map<string, RenameRule>;
   fixes: Record<GroupKind, number>;
-  example: string[];
+  example: readonly string[];
 }
 
 /** Votes as groups arrive, so memory holds one entry per tag and per unfixable shape, not per group. */

@@ -165,7 +165,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     })
     .sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity] || y.count - x.count);
   const inCrossSlotTx: Record<string, number> = {};
-  for (const c of a.table.all) if (a.inCrossSlotTx[c.id] > 0) inCrossSlotTx[c.name.replace('|', ' ')] = a.inCrossSlotTx[c.id];
+  for (const c of a.table.all) if (a.transactions.queuedInCrossSlot[c.id] > 0) inCrossSlotTx[c.name.replace('|', ' ')] = a.transactions.queuedInCrossSlot[c.id];
 
   return {
     schema: REPORT_SCHEMA,
