@@ -37,34 +37,44 @@ export interface ScriptCallEnd {
   /** A function or `#!` script without allow-cross-slot-keys: any second slot fails it. */
   strict: boolean;
   /** Slots of the declared keys, then of the touched ones. */
-  declaredSlots: number[];
-  slots: number[];
+  declaredSlots: readonly number[];
+  slots: readonly number[];
   /** Up to KEY_SAMPLES distinct keys touched but not declared; empty exactly when there were none. */
-  undeclaredKeys: string[];
+  undeclaredKeys: readonly string[];
   /** Key samples, kept only when the caller asked for them (CommandKeys.samples); else empty. */
-  touchedKeys: string[];
-  declaredKeys: string[];
+  touchedKeys: readonly string[];
+  declaredKeys: readonly string[];
 }
 
-interface OpenCall {
+/** What a call hands out when it kept nothing of a kind: shared, so nothing handed out is written later. */
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * A node's script call: one object per node, reset by each call (a call costs no object). What end()
+ * hands out (slots, key samples) is made per call and never written again.
+ */
+class OpenCall {
   /** Whether the call is still running; the node's last call stays in the map when it is not. */
-  active: boolean;
-  stats: ScriptStats;
-  strict: boolean;
-  node: string;
-  line: number;
+  active = false;
+  stats: ScriptStats | null = null;
+  strict = false;
+  line = 0;
   /** The declared keys by fingerprint (keyId()): what a touched key is checked against. */
-  declared: number[];
+  declared = new Float64Array(16);
+  declaredCount = 0;
   /** The same as a set, made on the first lookup of a call with many keys. */
-  declaredSet: Set<number> | null;
+  declaredSet: Set<number> | null = null;
   /** The declared keys as strings, when the caller wants key samples. */
-  declaredKeys: string[];
-  declaredSlots: number[];
-  slots: number[];
+  declaredKeys: readonly string[] = NONE;
+  declaredSlots: number[] = [];
+  /** Slots of the declared and touched keys: declaredSlots itself until a touched key adds one. */
+  slots: number[] = [];
   /** Undeclared keys touched, by fingerprint and as strings: up to KEY_SAMPLES distinct ones. */
-  undeclaredIds: number[];
-  undeclared: string[];
-  touched: string[];
+  undeclaredIds: number[] = [];
+  undeclared: readonly string[] = NONE;
+  touched: readonly string[] = NONE;
+
+  constructor(readonly node: string) {}
 }
 
 /** Keys of one command as the tracker is given them: argument indexes, and each key's hashBytes64() fingerprint. */
@@ -82,6 +92,12 @@ export interface CommandKeys {
 /** A key's fingerprint as one number: 53 of its 64 bits, so a call's keys collide with odds ~2^-53. */
 function keyId(prints: Int32Array, k: number): number {
   return (prints[2 * k] >>> 0) * 0x200000 + (prints[2 * k + 1] & 0x1fffff);
+}
+
+function keyStrings(keys: CommandKeys): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < keys.count; k++) out.push(keyString(keys, k));
+  return out;
 }
 
 function keyString(keys: CommandKeys, k: number): string {
@@ -137,16 +153,26 @@ export class ScriptTracker {
     stats.calls++;
     stats.example ??= source.example();
     const strict = script.strict ?? isStrict(this.shebangs.get(stats.id));
+    let open = this.open.get(node);
+    if (!open) {
+      open = new OpenCall(node);
+      this.open.set(node, open);
+    }
+    open.active = true;
+    open.stats = stats;
+    open.strict = strict;
+    open.line = line;
     const declaredSlots: number[] = [];
     for (let i = 0; i < slotCount; i++) declaredSlots.push(slots[i]);
-    const declared: number[] = [];
-    const declaredKeys: string[] = [];
-    for (let k = 0; k < keys.count; k++) {
-      declared.push(keyId(keys.prints, k));
-      if (keys.samples) declaredKeys.push(keyString(keys, k));
-    }
-    // Set over the node's last call: the map keeps its size (a delete per call made it shrink and regrow).
-    this.open.set(node, { active: true, stats, strict, node, line, declared, declaredSet: null, declaredKeys, declaredSlots, slots: declaredSlots.slice(), undeclaredIds: [], undeclared: [], touched: [] });
+    open.declaredSlots = open.slots = declaredSlots;
+    if (open.declared.length < keys.count) open.declared = new Float64Array(keys.count * 2);
+    for (let k = 0; k < keys.count; k++) open.declared[k] = keyId(keys.prints, k);
+    open.declaredCount = keys.count;
+    open.declaredSet = null;
+    open.declaredKeys = keys.samples && keys.count > 0 ? keyStrings(keys) : NONE;
+    if (open.undeclaredIds.length > 0) open.undeclaredIds = [];
+    open.undeclared = NONE;
+    open.touched = NONE;
     this.running++;
     return ended;
   }
@@ -191,14 +217,18 @@ export class ScriptTracker {
   touch(node: string, keys: CommandKeys, slots: ArrayLike<number>, slotCount: number): void {
     const call = this.current(node);
     if (!call) return;
-    for (let i = 0; i < slotCount; i++) if (!call.slots.includes(slots[i])) call.slots.push(slots[i]);
+    for (let i = 0; i < slotCount; i++) {
+      if (call.slots.includes(slots[i])) continue;
+      if (call.slots === call.declaredSlots) call.slots = call.declaredSlots.slice();
+      call.slots.push(slots[i]);
+    }
     for (let k = 0; k < keys.count; k++) {
-      if (keys.samples && call.touched.length < KEY_SAMPLES) call.touched.push(keyString(keys, k));
+      if (keys.samples && call.touched.length < KEY_SAMPLES) call.touched = append(call.touched, keyString(keys, k));
       const id = keyId(keys.prints, k);
       // Undeclared keys are the finding itself: always kept as strings, up to KEY_SAMPLES.
       if (!declares(call, id) && call.undeclared.length < KEY_SAMPLES && !call.undeclaredIds.includes(id)) {
         call.undeclaredIds.push(id);
-        call.undeclared.push(keyString(keys, k));
+        call.undeclared = append(call.undeclared, keyString(keys, k));
       }
     }
   }
@@ -221,7 +251,7 @@ export class ScriptTracker {
     if (!call) return null;
     call.active = false;
     this.running--;
-    const { stats } = call;
+    const stats = call.stats!;
     const declaredCrossSlot = call.declaredSlots.length > 1;
     const crossSlot = call.slots.length > 1;
     this.calls++;
@@ -240,9 +270,19 @@ export class ScriptTracker {
 }
 
 function declares(call: OpenCall, key: number): boolean {
-  if (call.declared.length <= SET_FROM) return call.declared.includes(key);
-  call.declaredSet ??= new Set(call.declared);
+  if (call.declaredCount <= SET_FROM) {
+    for (let i = 0; i < call.declaredCount; i++) if (call.declared[i] === key) return true;
+    return false;
+  }
+  call.declaredSet ??= new Set(call.declared.subarray(0, call.declaredCount));
   return call.declaredSet.has(key);
+}
+
+/** a with s appended: a itself once it is the call's own array, a new one in place of the shared NONE. */
+function append(a: readonly string[], s: string): readonly string[] {
+  if (a === NONE) return [s];
+  (a as string[]).push(s);
+  return a;
 }
 
 /** Whether a second slot fails a script with this first line even on one node (evalGenericCommand's shebang flags). */
