@@ -121,7 +121,7 @@ export class TransactionTracker {
       case 'multi':
         st.inMulti = true;
         st.multiLine = line;
-        // Left over only by a block that never reached EXEC (MULTI again, DISCARD).
+        // Drops what a block that never reached EXEC left (MULTI again, or after DISCARD).
         startBlock(st);
         break;
       case 'exec':
