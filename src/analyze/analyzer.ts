@@ -1,6 +1,7 @@
 // Aggregates records into what the report needs: per-command counts, slot histograms (keys, ops, bytes),
 // per-node figures and cross-slot commands. Everything is counted in typed arrays indexed by command id
 // or slot; the only strings built on the hot path are for the first example of each cross-slot command.
+import { argStrings } from '../commands/args.js';
 import { CommandTable } from '../commands/command-table.js';
 import type { CommandInfo } from '../commands/command-table.js';
 import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
@@ -11,6 +12,7 @@ import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions, MASK_
 import { countPattern, type FindingId, Findings } from './findings.js';
 import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
+import { NO_STRINGS } from './no-strings.js';
 import { type CommandKeys, ScriptCall, type ScriptCallEnd, ScriptTracker } from './scripts.js';
 import { type TransactionEnd, TransactionTracker, type TxLine, type TxRole } from './transactions.js';
 
@@ -149,9 +151,8 @@ export class Analyzer implements RecordSink {
 
   private keyIdx = new Int32Array(256);
   private slots = new Int32Array(256);
-  /** Fingerprints of the line's keys (high, low per key), for the script tracker. */
-  private prints = new Int32Array(512);
-  private readonly lineKeys: CommandKeys = { args: null!, index: this.keyIdx, prints: this.prints, count: 0, samples: false };
+  /** The line's keys for the script tracker; keySlots() writes their fingerprints into its `prints`. */
+  private readonly lineKeys: CommandKeys = { args: null!, index: this.keyIdx, prints: new Int32Array(512), count: 0, samples: false };
   private readonly kinds: Uint8Array;
   private readonly roles: TxRole[];
   private readonly blocking: Uint8Array;
@@ -217,7 +218,7 @@ export class Analyzer implements RecordSink {
     if (this.keyIdx.length < rec.argc) {
       this.keyIdx = this.lineKeys.index = new Int32Array(rec.argc * 2);
       this.slots = new Int32Array(rec.argc * 2);
-      this.prints = this.lineKeys.prints = new Int32Array(rec.argc * 4);
+      this.lineKeys.prints = new Int32Array(rec.argc * 4);
     }
     const n = cmd.getKeys(rec, this.keyIdx);
     let distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : nodeName) : 0;
@@ -343,6 +344,10 @@ export class Analyzer implements RecordSink {
     const buf = rec.buf;
     const keyIdx = this.keyIdx;
     const slots = this.slots;
+    const { prints } = this.lineKeys;
+    const renames = this.slotOf !== slotOfRange;
+    // Under renames, a script's command renames only the keys its script was given.
+    const scriptKeys = renames && scriptNode !== null ? this.commandKeys(rec, n) : null;
     let distinct = 0;
     for (let k = 0; k < n; k++) {
       const a = keyIdx[k];
@@ -350,9 +355,9 @@ export class Analyzer implements RecordSink {
       const e = rec.end[a];
       const high = hashBytes64(buf, s, e);
       const low = Fingerprint.low;
-      this.prints[2 * k] = high;
-      this.prints[2 * k + 1] = low;
-      const renamed = this.slotOf !== slotOfRange && (scriptNode === null || this.scripts.declares(scriptNode, this.commandKeys(rec, n), k) !== false);
+      prints[2 * k] = high;
+      prints[2 * k + 1] = low;
+      const renamed = renames && (scriptKeys === null || this.scripts.declares(scriptNode!, scriptKeys, k) !== false);
       const slot = this.hashedKeySlot(buf, s, e, renamed);
       this.countKey(node, high, low, slot);
       distinct = addDistinct(slots, distinct, slot);
@@ -381,13 +386,18 @@ export class Analyzer implements RecordSink {
     keys.args = rec;
     keys.count = n;
     // Key strings are for an observer and for the patterns of the first cross-slot calls.
-    keys.samples = this.observer.scriptCall !== undefined || (this.findings.tallies.get('cross-slot-script')?.count ?? 0) < PATTERN_SAMPLE;
+    keys.samples = this.observer.scriptCall !== undefined || this.sampling('cross-slot-script');
     return keys;
   }
 
   /** Whether a transaction's key samples have a use: an observer, or patterns still being sampled. */
   wantsTransactionKeys(): boolean {
-    return this.observer.transaction !== undefined || (this.findings.tallies.get('cross-slot-transaction')?.count ?? 0) < PATTERN_SAMPLE;
+    return this.observer.transaction !== undefined || this.sampling('cross-slot-transaction');
+  }
+
+  /** Whether a finding still takes key patterns (its first PATTERN_SAMPLE occurrences do). */
+  private sampling(id: FindingId): boolean {
+    return (this.findings.tallies.get(id)?.count ?? 0) < PATTERN_SAMPLE;
   }
 
   /** Distinct slots of the n channels in keyIdx, into this.slots; channels are not counted as keys. */
@@ -398,9 +408,7 @@ export class Analyzer implements RecordSink {
   }
 
   keyStrings(rec: MonitorRecord, n: number): string[] {
-    const out: string[] = [];
-    for (let k = 0; k < n; k++) out.push(rec.buf.toString('latin1', rec.start[this.keyIdx[k]], rec.end[this.keyIdx[k]]));
-    return out;
+    return argStrings(rec, this.keyIdx, n);
   }
 
   render(rec: MonitorRecord, cmd: CommandInfo, n: number): string {
@@ -474,8 +482,6 @@ function clientKey(rec: MonitorRecord, nodeIndex: number): number {
   return high * 0x200000 + ((Fingerprint.low ^ Math.imul(nodeIndex, 0x9e3779b1)) & 0x1fffff);
 }
 
-const NO_KEYS: readonly string[] = Object.freeze([]);
-
 class CurrentLine implements TxLine {
   rec!: MonitorRecord;
   cmd!: CommandInfo;
@@ -510,6 +516,6 @@ class CurrentLine implements TxLine {
   }
 
   keys(max: number): readonly string[] {
-    return this.analyzer.wantsTransactionKeys() ? this.analyzer.keyStrings(this.rec, Math.min(this.n, max)) : NO_KEYS;
+    return this.analyzer.wantsTransactionKeys() ? this.analyzer.keyStrings(this.rec, Math.min(this.n, max)) : NO_STRINGS;
   }
 }

@@ -1,6 +1,6 @@
 // How a command is shown in a report: its name and keys; every other argument is `?`, so values, AUTH
 // arguments and script bodies never leave.
-import type { ArgView } from '../commands/args.js';
+import { type ArgView, argString } from '../commands/args.js';
 import { repr } from '../ingest/sdsrepr.js';
 
 export interface CommandExample {
@@ -14,7 +14,7 @@ export function renderCommand(args: ArgView, keyIdx: ArrayLike<number>, keyCount
   for (let a = 0; a < args.argc; a++) {
     let isKey = false;
     for (let k = 0; k < keyCount; k++) if (keyIdx[k] === a) isKey = true;
-    if (a === 0 || (a === 1 && subcommand)) parts.push(args.buf.toString('latin1', args.start[a], args.end[a]).toLowerCase());
+    if (a === 0 || (a === 1 && subcommand)) parts.push(argString(args, a).toLowerCase());
     else if (isKey) parts.push(redactKeys ? '<key>' : repr(args.buf, args.start[a], args.end[a]));
     else parts.push('?');
   }

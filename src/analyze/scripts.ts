@@ -6,10 +6,11 @@
 // scripts unless they declare allow-cross-slot-keys ("keys that do not hash to the same slot"); a plain
 // EVAL gets away with them only while those slots share a node, so every such call is reported.
 import { createHash } from 'node:crypto';
-import type { ArgView } from '../commands/args.js';
+import { type ArgView, argString, argStrings } from '../commands/args.js';
 import type { CommandExample } from './command-example.js';
 import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
+import { NO_STRINGS } from './no-strings.js';
 
 export interface ScriptStats {
   /** sha1 of the body (EVAL, EVALSHA: the same for one script) or `function:<name>` (FCALL). */
@@ -46,9 +47,6 @@ export interface ScriptCallEnd {
   declaredKeys: readonly string[];
 }
 
-/** What a call hands out when it kept nothing of a kind: shared, so nothing handed out is written later. */
-const NONE: readonly string[] = Object.freeze([]);
-
 /**
  * A node's script call: one object per node, reset by each call (a call costs no object). What end()
  * hands out (slots, key samples) is made per call and never written again.
@@ -65,14 +63,14 @@ class OpenCall {
   /** The same as a set, made on the first lookup of a call with many keys. */
   declaredSet: Set<number> | null = null;
   /** The declared keys as strings, when the caller wants key samples. */
-  declaredKeys: readonly string[] = NONE;
+  declaredKeys: readonly string[] = NO_STRINGS;
   declaredSlots: number[] = [];
   /** Slots of the declared and touched keys: declaredSlots itself until a touched key adds one. */
   slots: number[] = [];
   /** Undeclared keys touched, by fingerprint and as strings: up to KEY_SAMPLES distinct ones. */
   undeclaredIds: number[] = [];
-  undeclared: readonly string[] = NONE;
-  touched: readonly string[] = NONE;
+  undeclared: readonly string[] = NO_STRINGS;
+  touched: readonly string[] = NO_STRINGS;
 
   constructor(readonly node: string) {}
 }
@@ -92,17 +90,6 @@ export interface CommandKeys {
 /** A key's fingerprint as one number: 53 of its 64 bits, so a call's keys collide with odds ~2^-53. */
 function keyId(prints: Int32Array, k: number): number {
   return (prints[2 * k] >>> 0) * 0x200000 + (prints[2 * k + 1] & 0x1fffff);
-}
-
-function keyStrings(keys: CommandKeys): string[] {
-  const out: string[] = [];
-  for (let k = 0; k < keys.count; k++) out.push(keyString(keys, k));
-  return out;
-}
-
-function keyString(keys: CommandKeys, k: number): string {
-  const { args, index } = keys;
-  return args.buf.toString('latin1', args.start[index[k]], args.end[index[k]]);
 }
 
 /** A script as a call names it, known by a fingerprint of the naming bytes so a call builds no string. */
@@ -140,8 +127,8 @@ export class ScriptTracker {
 
   /** The id a script call is grouped under. */
   static scriptId(args: ArgView, call: ScriptCall): { id: string; kind: ScriptStats['kind'] } {
-    if (call === ScriptCall.Function) return { id: `function:${args.buf.toString('latin1', args.start[1], args.end[1])}`, kind: 'function' };
-    if (call === ScriptCall.EvalSha) return { id: args.buf.toString('latin1', args.start[1], args.end[1]).toLowerCase(), kind: 'eval' };
+    if (call === ScriptCall.Function) return { id: `function:${argString(args, 1)}`, kind: 'function' };
+    if (call === ScriptCall.EvalSha) return { id: argString(args, 1).toLowerCase(), kind: 'eval' };
     return { id: bodySha(args, 1), kind: 'eval' };
   }
 
@@ -169,10 +156,10 @@ export class ScriptTracker {
     for (let k = 0; k < keys.count; k++) open.declared[k] = keyId(keys.prints, k);
     open.declaredCount = keys.count;
     open.declaredSet = null;
-    open.declaredKeys = keys.samples && keys.count > 0 ? keyStrings(keys) : NONE;
+    open.declaredKeys = keys.samples && keys.count > 0 ? argStrings(keys.args, keys.index, keys.count) : NO_STRINGS;
     if (open.undeclaredIds.length > 0) open.undeclaredIds = [];
-    open.undeclared = NONE;
-    open.touched = NONE;
+    open.undeclared = NO_STRINGS;
+    open.touched = NO_STRINGS;
     this.running++;
     return ended;
   }
@@ -223,12 +210,12 @@ export class ScriptTracker {
       call.slots.push(slots[i]);
     }
     for (let k = 0; k < keys.count; k++) {
-      if (keys.samples && call.touched.length < KEY_SAMPLES) call.touched = append(call.touched, keyString(keys, k));
+      if (keys.samples && call.touched.length < KEY_SAMPLES) call.touched = append(call.touched, argString(keys.args, keys.index[k]));
       const id = keyId(keys.prints, k);
       // Undeclared keys are the finding itself: always kept as strings, up to KEY_SAMPLES.
       if (!declares(call, id) && call.undeclared.length < KEY_SAMPLES && !call.undeclaredIds.includes(id)) {
         call.undeclaredIds.push(id);
-        call.undeclared = append(call.undeclared, keyString(keys, k));
+        call.undeclared = append(call.undeclared, argString(keys.args, keys.index[k]));
       }
     }
   }
@@ -278,9 +265,9 @@ function declares(call: OpenCall, key: number): boolean {
   return call.declaredSet.has(key);
 }
 
-/** a with s appended: a itself once it is the call's own array, a new one in place of the shared NONE. */
+/** a with s appended: a itself once it is the call's own array, a new one in place of the shared empty one. */
 function append(a: readonly string[], s: string): readonly string[] {
-  if (a === NONE) return [s];
+  if (a === NO_STRINGS) return [s];
   (a as string[]).push(s);
   return a;
 }

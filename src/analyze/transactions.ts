@@ -2,6 +2,7 @@
 // the queued commands are logged as EXEC runs them, just before the `exec` line; other clients' lines may
 // interleave. A block is cross-slot exactly when the keys of all its queued commands span more than one
 // slot (what a cluster answers: CROSSSLOT at EXEC, or MOVED for a queued command and EXECABORT).
+import { NO_STRINGS } from './no-strings.js';
 
 export interface TransactionEnd {
   node: string;
@@ -71,9 +72,6 @@ function includes(a: Int32Array, count: number, v: number): boolean {
   return false;
 }
 
-/** What a block hands out: the array itself, or a shared empty one so that nothing handed out is written later. */
-const NONE: readonly string[] = Object.freeze([]);
-
 const newState = (): ClientState => ({ inMulti: false, multiLine: 0, slots: new Int32Array(8), slotCount: 0, commands: new Int32Array(8), commandCount: 0, watchSlots: [], rendered: [], keys: [] });
 
 const KEY_SAMPLES = 16;
@@ -136,7 +134,7 @@ export class TransactionTracker {
             for (let i = 0; i < st.commandCount; i++) this.queuedInCrossSlot[st.commands[i]]++;
           }
           const watchElsewhere = !crossSlot && st.watchSlots.some((s) => !includes(st!.slots, st!.slotCount, s));
-          result = { node, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, rendered: st.rendered.length > 0 ? st.rendered : NONE, keys: st.keys.length > 0 ? st.keys : NONE };
+          result = { node, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, rendered: st.rendered.length > 0 ? st.rendered : NO_STRINGS, keys: st.keys.length > 0 ? st.keys : NO_STRINGS };
           startBlock(st);
         }
         st.inMulti = false;

@@ -28,6 +28,18 @@ export class ArgList implements ArgView {
   }
 }
 
+/** Argument i as a string, one character per byte (keys are bytes, not UTF-8 text). */
+export function argString(args: ArgView, i: number): string {
+  return args.buf.toString('latin1', args.start[i], args.end[i]);
+}
+
+/** The arguments whose indexes are the first n entries of `index`, as argString() gives them. */
+export function argStrings(args: ArgView, index: ArrayLike<number>, n: number): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < n; k++) out.push(argString(args, index[k]));
+  return out;
+}
+
 /** ASCII case-insensitive comparison of argument i with a lower-case ASCII word. */
 export function argEqualsLower(args: ArgView, i: number, lower: Uint8Array): boolean {
   const s = args.start[i];
