@@ -42,11 +42,13 @@ export function argStrings(args: ArgView, index: ArrayLike<number>, n: number): 
 
 /** ASCII case-insensitive comparison of argument i with a lower-case ASCII word. */
 export function argEqualsLower(args: ArgView, i: number, lower: Uint8Array): boolean {
-  const s = args.start[i];
-  if (args.end[i] - s !== lower.length) return false;
-  const buf = args.buf;
-  for (let k = 0; k < lower.length; k++) {
-    let b = buf[s + k];
+  return args.end[i] - args.start[i] === lower.length && equalsLowerFrom(args.buf, args.start[i], lower, 0);
+}
+
+/** Whether buf from start on matches lower[from..] ASCII case-insensitively (the caller checks lengths). */
+export function equalsLowerFrom(buf: Uint8Array, start: number, lower: Uint8Array, from: number): boolean {
+  for (let k = from; k < lower.length; k++) {
+    let b = buf[start + k - from];
     if (b >= 0x41 && b <= 0x5a) b |= 0x20;
     if (b !== lower[k]) return false;
   }

@@ -2,6 +2,7 @@
 // so the hot path never builds a string for a command name. A name is known by its first eight bytes as
 // two lower-cased big-endian words and its length: two loads and two compares for nearly every command.
 import { viewFor } from '../bytes/byte-view.js';
+import { equalsLowerFrom } from './args.js';
 import { toLower4 } from '../bytes/swar.js';
 
 export class NameTable<V> {
@@ -44,7 +45,7 @@ export class NameTable<V> {
       const idx = this.slots[h];
       if (idx === -1) return undefined;
       const at = idx * 3;
-      if (words[at] === this.w0 && words[at + 1] === this.w1 && words[at + 2] === len && (len <= 8 || equalsLower(buf, start + 8, this.names[idx], 8))) return this.values[idx];
+      if (words[at] === this.w0 && words[at + 1] === this.w1 && words[at + 2] === len && (len <= 8 || equalsLowerFrom(buf, start + 8, this.names[idx], 8))) return this.values[idx];
       h = (h + 1) & this.mask;
     }
   }
@@ -83,13 +84,4 @@ export class NameTable<V> {
 function keepFirst(w: number, n: number): number {
   if (n >= 4) return w;
   return n <= 0 ? 0 : w & ~(-1 >>> (n * 8));
-}
-
-function equalsLower(buf: Uint8Array, start: number, lower: Uint8Array, from: number): boolean {
-  for (let k = from; k < lower.length; k++) {
-    let b = buf[start + k - from];
-    if (b >= 0x41 && b <= 0x5a) b |= 0x20;
-    if (b !== lower[k]) return false;
-  }
-  return true;
 }
