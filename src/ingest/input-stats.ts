@@ -15,6 +15,8 @@ export class InputStats {
   format: InputFormat | 'empty' = 'empty';
   lines = 0;
   records = 0;
+  /** Lines that are neither records nor skipped: MONITOR's `OK`, a CSV header. records + skipped + preamble = lines. */
+  preamble = 0;
   bytes = 0;
   skippedCount = 0;
   readonly skippedByReason = new Map<string, number>();

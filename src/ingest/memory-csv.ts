@@ -24,7 +24,10 @@ export async function readMemoryCsv(chunks: AsyncIterable<Buffer>, node: string,
     stats.lines = line;
     if (header) {
       header = false;
-      if (record[0] === 'database' && record[2] === 'key') continue;
+      if (record[0] === 'database' && record[2] === 'key') {
+        stats.preamble++;
+        continue;
+      }
     }
     if (record.length !== COLUMNS) {
       // rdbtools does not quote keys: a key with a comma adds columns and cannot be told apart safely.

@@ -102,6 +102,7 @@ export function lineHandler(format: InputFormat, node: string, sink: RecordSink,
         stats.records++;
         sink.command(parser.record, node);
       } else if (kind === 'error') stats.skip(lineNo, parser.error);
+      else stats.preamble++;
     };
   }
   const parser = new ScanLineParser(format === 'scan-quoted');

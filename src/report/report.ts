@@ -20,6 +20,8 @@ export interface InputReport {
   bytes: number;
   lines: number;
   records: number;
+  /** Lines neither records nor skipped (MONITOR's OK, a CSV header): records + skipped.count + preamble = lines. */
+  preamble: number;
   skipped: { count: number; byReason: Record<string, number>; first: { line: number; reason: string }[] };
 }
 
@@ -179,6 +181,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
       bytes: s.bytes,
       lines: s.lines,
       records: s.records,
+      preamble: s.preamble,
       skipped: { count: s.skippedCount, byReason: Object.fromEntries(s.skippedByReason), first: s.firstSkipped },
     })),
     totals: {
