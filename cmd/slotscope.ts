@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The CLI: wires options to src/ and sets exit codes (0 ok, 1 a gate failed, 2 usage or input error).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { manifestBeside, manifestPrimaries } from '../src/ingest/capture-manifest.js';
@@ -79,7 +79,7 @@ function inputSpecs(inputs: string[], opts: { inputFormat?: string; node: string
 
 const program = new Command('slotscope')
   .description('Tells you, from your own Redis traffic, what will break in Redis Cluster and how to fix it.')
-  .version('0.1.0')
+  .version((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version)
   .option('--verbose', 'show stack traces of internal errors')
   .hook('preAction', (cmd) => {
     verbose = Boolean(cmd.opts().verbose);
