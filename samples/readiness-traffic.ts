@@ -18,6 +18,14 @@ return redis.call('incr', KEYS[2])`;
 // One command whose keys span slots: refused inside any script, whatever its flags.
 const PAIR = `#!lua flags=allow-cross-slot-keys
 return redis.call('mset', KEYS[1], ARGV[1], 'orders:pair:shadow', ARGV[1])`;
+// Separate commands in two slots of one node (105 and 2841, both on the first of 3 primaries): the flag
+// allows it; a `#!` script without it is refused ("keys that do not hash to the same slot").
+const SPREAD = `#!lua flags=allow-cross-slot-keys
+redis.call('incr', KEYS[1])
+return redis.call('incr', 'audit:orders')`;
+const SPREAD_STRICT = `#!lua
+redis.call('incr', KEYS[1])
+return redis.call('incr', 'audit:orders')`;
 const LEGACY = `#!lua flags=no-cluster
 return redis.call('get', KEYS[1])`;
 
@@ -25,6 +33,8 @@ type ReadinessClient = Redis & {
   tally(a: string, b: string): Promise<number>;
   pair(a: string, v: string): Promise<string>;
   legacy(a: string): Promise<string | null>;
+  spread(a: string): Promise<number>;
+  spreadStrict(a: string): Promise<number>;
 };
 
 export async function readinessTraffic(port: number): Promise<void> {
@@ -32,6 +42,8 @@ export async function readinessTraffic(port: number): Promise<void> {
   c.defineCommand('tally', { numberOfKeys: 2, lua: TALLY });
   c.defineCommand('pair', { numberOfKeys: 1, lua: PAIR });
   c.defineCommand('legacy', { numberOfKeys: 1, lua: LEGACY });
+  c.defineCommand('spread', { numberOfKeys: 1, lua: SPREAD });
+  c.defineCommand('spreadStrict', { numberOfKeys: 1, lua: SPREAD_STRICT });
   try {
     await c.function('LOAD', 'REPLACE', LIBRARY);
     await c.fcall('orders_nocluster', 0);
@@ -41,6 +53,8 @@ export async function readinessTraffic(port: number): Promise<void> {
     await c.tally('orders:a', 'orders:b'); // declared keys in two slots
     await c.pair('{orders}:pair', '1');
     await c.legacy('{orders}:a');
+    await c.spread('{orders}:a');
+    await c.spreadStrict('{orders}:a');
 
     await c.rpush('{orders}:ids', '3', '1', '2');
     for (const id of ['1', '2', '3']) {
