@@ -186,7 +186,7 @@ Examples:
       maxSkippedLines: opts.maxSkipped,
       failOn: opts.failOn,
     });
-    process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', passed: gates.every((g) => g.passed), gates }, null, 2) + '\n' : renderGates(gates));
+    process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', target: report.target, passed: gates.every((g) => g.passed), gates }, null, 2) + '\n' : `Judged for ${report.target.label} (--target ${report.target.id})\n${renderGates(gates)}`);
     if (!gates.every((g) => g.passed)) process.exitCode = EXIT_GATE;
   });
 

@@ -217,6 +217,8 @@ describe('readiness rules on captured traffic', () => {
     expect(slotscope(['analyze', '-f', 'markdown', file]).stdout).toMatch(/Judged for Redis 8 Cluster/);
     expect(slotscope(['analyze', '-f', 'html', file]).stdout).toMatch(/cluster_incompatible_ops would count 1 /);
     expect(JSON.parse(slotscope(['analyze', '-f', 'json', '--target', 'redis-software', file]).stdout)).toMatchObject({ target: { id: 'redis-software' }, redis8IncompatibleOps: 1 });
+    expect(slotscope(['check', '--target', 'valkey-8', file]).stdout).toMatch(/^Judged for Valkey 8 Cluster \(--target valkey-8\)$/m);
+    expect(JSON.parse(slotscope(['check', '-f', 'json', file]).stdout).target).toEqual({ id: 'redis-8', label: 'Redis 8 Cluster' });
     const bad = slotscope(['check', '--target', 'redis-6', file]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/redis-6/);
