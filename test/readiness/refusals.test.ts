@@ -1,8 +1,10 @@
 // The refusal rules beyond CROSSSLOT, proved on a real cluster: samples/readiness-traffic.ts (ioredis:
 // defineCommand scripts, a function library, SORT with BY/GET, COPY ... DB, MOVE, SWAPDB, WATCH + MULTI)
-// is captured on a standalone server with redis-cli MONITOR and replayed per connection into a real
-// 3-primary redis-server 7.0.15 cluster. What the analysis calls refused must be exactly what the
-// cluster refused, line by line; judged for another version (redis-8), the SORT lines disagree.
+// and a BullMQ queue under the hash-tagged prefix {bq} are captured on a standalone server with
+// redis-cli MONITOR and replayed per connection into a real 3-primary redis-server 7.0.15 cluster. What
+// the analysis calls refused must be exactly what the cluster refused, line by line; judged for another
+// version (redis-8), the SORT lines disagree.
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FindingId } from '../../src/analyze/findings.js';
@@ -18,6 +20,20 @@ import { captureTraffic, type RedisCluster, type RedisServer, startCluster, star
 /** The error texts of redis-server 7.0.15 in cluster mode for what it refuses. */
 const REFUSED = /not allowed in cluster mode|denied in Cluster mode|no-cluster|Copying to another database|non local key|do not hash to the same slot/;
 
+/** A BullMQ queue and worker under a hash-tagged prefix: its scripts build undeclared keys, all in one slot. */
+async function taggedQueue(port: number): Promise<void> {
+  const connection = { host: '127.0.0.1', port };
+  const queue = new Queue('emails', { connection, prefix: '{bq}' });
+  for (let i = 0; i < 3; i++) await queue.add('send', { to: `user${i}` });
+  let done = 0;
+  const worker = new Worker('emails', async () => {
+    done++;
+  }, { connection, prefix: '{bq}' });
+  while (done < 3) await new Promise((r) => setTimeout(r, 20));
+  await worker.close();
+  await queue.close();
+}
+
 function clusterRefused(r: ReplayedCommand): boolean {
   return r.reply === 'CROSSSLOT' || REFUSED.test(r.message ?? '');
 }
@@ -31,7 +47,10 @@ describe('refusal rules against a real 3-primary cluster', () => {
 
   beforeAll(async () => {
     [standalone, cluster] = await Promise.all([startRedis(), startCluster(3)]);
-    capture = await captureTraffic(standalone, () => readinessTraffic(standalone.port));
+    capture = await captureTraffic(standalone, async () => {
+      await readinessTraffic(standalone.port);
+      await taggedQueue(standalone.port);
+    });
     topology = await readTopology({ host: '127.0.0.1', port: cluster.primaries[0].port });
     // A cluster does not copy a library between primaries: each gets it, as a deploy would load it.
     for (const p of cluster.primaries) {
@@ -62,7 +81,7 @@ describe('refusal rules against a real 3-primary cluster', () => {
       const routed = s.declaredSlots.length ? topology.owner[s.declaredSlots[0]] : 0;
       if (s.noCluster || s.declaredCrossSlot || s.commandCrossSlot || (s.strict && s.slots.length > 1) || s.slots.some((slot) => topology.owner[slot] !== routed)) lines.set(s.line, lines.get(s.line) ?? 'script');
     }
-    return { lines, report: buildReport(result) };
+    return { lines, scripts, report: buildReport(result) };
   }
 
   function disagreements(predicted: Map<number, string>): string[] {
@@ -76,7 +95,7 @@ describe('refusal rules against a real 3-primary cluster', () => {
   }
 
   it('calls refused exactly what the cluster refused, for the cluster it is (redis-7.0)', async () => {
-    const { lines, report } = await refusedLines('redis-7.0');
+    const { lines, scripts, report } = await refusedLines('redis-7.0');
     expect(disagreements(lines)).toEqual([]);
     const refused = replay.commands.filter(clusterRefused);
     expect(refused.length).toBeGreaterThanOrEqual(12);
@@ -87,6 +106,15 @@ describe('refusal rules against a real 3-primary cluster', () => {
     expect(count('move-swapdb')).toBe(4); // COPY ... DB 1, MOVE, two SWAPDB
     expect(count('no-cluster-script')).toBe(2); // the function and the #! script
     expect(count('watch-cross-slot')).toBe(1);
+    // The {bq} queue's scripts touch keys they were not given, in their declared keys' slot: the cluster ran them.
+    expect(count('script-undeclared-same-slot')).toBeGreaterThanOrEqual(3);
+    const bq = report.findings.find((f) => f.id === 'script-undeclared-same-slot')!;
+    expect(Object.keys(bq.patterns).every((p) => p.startsWith('{bq}:emails'))).toBe(true);
+    const elsewhere = report.findings.find((f) => f.id === 'script-undeclared-keys')!;
+    expect(Object.keys(elsewhere.patterns).some((p) => p.startsWith('{bq}'))).toBe(false);
+    const sameSlot = scripts.filter((x) => x.undeclaredKeys.length > 0 && !x.undeclaredElsewhere);
+    const ran = sameSlot.map((x) => replay.commands.find((r) => r.line === x.line)?.reply).filter((reply) => reply === 'ok');
+    expect(ran.length).toBeGreaterThanOrEqual(3);
     expect(report.verdict.status).toBe('blocked');
   });
 
