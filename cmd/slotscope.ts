@@ -26,6 +26,7 @@ import { parseDuration } from '../src/live/duration.js';
 import { captureEach, captureFileName } from '../src/live/capture-run.js';
 import { address, parseRedisUrl } from '../src/live/redis-url.js';
 import { slotOfRange, slotOfString } from '../src/slot/key-slot.js';
+import { DEFAULT_TARGET, findTarget, TARGET_IDS } from '../src/analyze/targets.js';
 
 const EXIT_GATE = 1;
 const EXIT_INPUT = 2;
@@ -36,6 +37,8 @@ function positiveInt(value: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
   return n;
 }
+
+const targetOption = (): Option => new Option('--target <target>', 'the cluster to judge for: SORT patterns and proxy-split commands differ').choices(TARGET_IDS as string[]).default(DEFAULT_TARGET);
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -101,9 +104,11 @@ program
   .option('--live <url>', 'MONITOR every node of this deployment and analyse as it runs (no files)')
   .option('--duration <time>', 'with --live: how long to capture (30s, 2m)', '30s')
   .option('--password-file <file>', 'with --live: read the password from a file')
+  .addOption(targetOption())
   .addHelpText('after', `
 Examples:
   slotscope analyze samples/app.monitor
+  slotscope analyze --target redis-7.0 samples/readiness.monitor
   slotscope analyze --live redis://127.0.0.1:6379 --duration 30s
   slotscope analyze --node primary=a.monitor.gz --node replica=b.monitor.gz -f json -o report.json
   redis-cli --scan | slotscope analyze -`)
@@ -116,6 +121,7 @@ Examples:
       const live = await analyzeLive(ep, {
         observer: summary.observer(),
         redactKeys: Boolean(opts.redactKeys),
+        target: findTarget(opts.target),
         durationMs: parseDuration(opts.duration),
         signal: controller.signal,
         onTopology: (t) => process.stderr.write(monitorWarning(t.nodes.length, opts.duration)),
@@ -130,6 +136,7 @@ Examples:
       observer: summary.observer(),
       distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
       redactKeys: Boolean(opts.redactKeys),
+      target: findTarget(opts.target),
       maxLineBytes: opts.maxLineBytes,
       onInput: (spec, i) => progress.input(spec.path, i, specs.length),
       onProgress: (n) => progress.bytes(n),
@@ -164,12 +171,14 @@ program
   .addOption(new Option('--fail-on <verdict>', 'fail when the verdict is blocked, or already when changes are needed').choices(['blocked', 'changes']).default('blocked'))
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
+  .addOption(targetOption())
   .addHelpText('after', `
 Examples:
   slotscope check staging.monitor
+  slotscope check --target redis-7.4 staging.monitor
   slotscope check --max-cross-slot 10 --fail-on changes capture/*.monitor`)
   .action(async (inputs: string[], opts) => {
-    const report = buildReport(await analyzeInputs(inputSpecs(inputs, opts)));
+    const report = buildReport(await analyzeInputs(inputSpecs(inputs, opts), { target: findTarget(opts.target) }));
     const gates = checkGates(report, {
       maxCrossSlotCommands: opts.maxCrossSlot,
       maxCrossSlotTransactions: opts.maxCrossSlotTransactions,
@@ -177,7 +186,7 @@ Examples:
       maxSkippedLines: opts.maxSkipped,
       failOn: opts.failOn,
     });
-    process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', passed: gates.every((g) => g.passed), gates }, null, 2) + '\n' : renderGates(gates));
+    process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', target: report.target, passed: gates.every((g) => g.passed), gates }, null, 2) + '\n' : `Judged for ${report.target.label} (--target ${report.target.id})\n${renderGates(gates)}`);
     if (!gates.every((g) => g.passed)) process.exitCode = EXIT_GATE;
   });
 
@@ -192,6 +201,7 @@ program
   .option('--rename-map <file>', 'write old_key,new_key CSV for the keys of SCAN/memory inputs that a rename applies to')
   .option('--own-write-window <ms>', 'a read this soon after the same client wrote the key is read-your-own-write', positiveInt, DEFAULT_PLAN_OPTIONS.ownWriteWindowMs)
   .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
+  .addOption(targetOption())
   .addHelpText('after', `
 Examples:
   slotscope plan samples/app.monitor
@@ -202,13 +212,16 @@ Examples:
     const known = manifest ? manifestPrimaries(manifest, specs.map((x) => x.path)) : null;
     const map = opts.renameMap ? createWriteStream(opts.renameMap) : null;
     map?.write('old_key,new_key\n');
-    const plan = await makePlan(specs, {
+    // makePlan hands its options to the analysis, which reads `target` from them.
+    const options = {
       ...DEFAULT_PLAN_OPTIONS,
+      target: findTarget(opts.target),
       shards: opts.shards,
       ownWriteWindowMs: opts.ownWriteWindow,
       primaries: known?.mode === 'cluster' ? known.primaries : undefined,
-      renameMap: map ? (from, to) => map.write(Buffer.from(`${csvField(from)},${csvField(to)}\n`, 'latin1')) : undefined,
-    });
+      renameMap: map ? (from: string, to: string) => map.write(Buffer.from(`${csvField(from)},${csvField(to)}\n`, 'latin1')) : undefined,
+    };
+    const plan = await makePlan(specs, options);
     if (map) await new Promise<void>((resolve, reject) => map.end((err?: Error | null) => (err ? reject(err) : resolve())));
     emit(opts.format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : renderPlanMarkdown(plan), opts.output);
   });

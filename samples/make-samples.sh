@@ -29,3 +29,6 @@ node dist/samples/memory-csv.js "$port" > samples/app-memory.csv
 redis-cli -p "$port" flushall >/dev/null
 capture benchmark redis-benchmark -p "$port" -n 300 -r 1000 -q -t set,get,incr,lpush,mset >/dev/null
 wc -l samples/*.monitor samples/*.scan samples/*.csv
+redis-cli -p "$port" flushall >/dev/null
+capture readiness node dist/samples/readiness-traffic.js "$port"
+wc -l samples/readiness.monitor

@@ -17,3 +17,4 @@ export { buildReport, REPORT_SCHEMA, type Report } from './report/report.js';
 export { renderTable } from './report/table-report.js';
 export { renderMarkdown } from './report/markdown-report.js';
 export { renderHtml } from './report/html-report.js';
+export { TARGETS, DEFAULT_TARGET, findTarget, type Target } from './analyze/targets.js';

@@ -15,6 +15,11 @@ import { keyPattern } from './key-pattern.js';
 import { NO_STRINGS } from './no-strings.js';
 import { type CommandKeys, ScriptCall, type ScriptCallEnd, ScriptTracker } from './scripts.js';
 import { type TransactionEnd, TransactionTracker, type TxLine, type TxRole } from './transactions.js';
+import { BLOCKING, BLOCKING_WITH_OPTION, blockingKinds, hasBlockOption } from './blocking.js';
+import { argInteger, copyDestinationDb } from './db-args.js';
+import { Redis8Compat } from './redis8-compat.js';
+import { sortPatterns } from './sort-patterns.js';
+import { defaultTarget, SortRule, type Target } from './targets.js';
 
 export class NodeAggregate {
   /** Node number in the shared key set's bitmask; past MASK_NODES the node keeps a set of its own. */
@@ -72,6 +77,8 @@ export interface AnalysisObserver {
   key?(key: string, node: string, meta: KeyMeta | null): void;
   transaction?(end: TransactionEnd): void;
   scriptCall?(end: ScriptCallEnd): void;
+  /** A client command the target refuses for a rule other than its keys' slots (SORT patterns, dbs, no-cluster). */
+  refusal?(node: string, line: number, finding: FindingId): void;
 }
 
 export interface AnalyzerOptions {
@@ -85,6 +92,8 @@ export interface AnalyzerOptions {
    * only for the keys the script was given: keys a script builds itself keep their names.
    */
   slotOf?: (buf: Uint8Array, start: number, end: number) => number;
+  /** The cluster judged for (default: the newest Redis). */
+  target?: Target;
 }
 
 export interface DbStats {
@@ -101,15 +110,20 @@ const enum Kind {
   Script = 4,
   DataMove = 5,
   ScriptLoad = 6,
+  Sort = 7,
+  Copy = 8,
+  Select = 9,
+  FunctionLoad = 10,
+  Move = 11,
 }
 
 const KIND_BY_NAME: Record<string, Kind> = {
   keys: Kind.SingleNode, scan: Kind.SingleNode, dbsize: Kind.SingleNode, randomkey: Kind.SingleNode, flushdb: Kind.SingleNode, flushall: Kind.SingleNode,
-  move: Kind.MoveSwapdb, swapdb: Kind.MoveSwapdb,
+  move: Kind.Move, swapdb: Kind.MoveSwapdb, select: Kind.Select, 'function|load': Kind.FunctionLoad, sort_ro: Kind.Sort,
   publish: Kind.PubSub, subscribe: Kind.PubSub, psubscribe: Kind.PubSub,
   eval: Kind.Script, evalsha: Kind.Script, eval_ro: Kind.Script, evalsha_ro: Kind.Script, fcall: Kind.Script, fcall_ro: Kind.Script, 'script|load': Kind.ScriptLoad,
   rename: Kind.DataMove, renamenx: Kind.DataMove, smove: Kind.DataMove, lmove: Kind.DataMove, blmove: Kind.DataMove, rpoplpush: Kind.DataMove,
-  brpoplpush: Kind.DataMove, copy: Kind.DataMove, sort: Kind.DataMove, bitop: Kind.DataMove, sunionstore: Kind.DataMove, sinterstore: Kind.DataMove,
+  brpoplpush: Kind.DataMove, copy: Kind.Copy, sort: Kind.Sort, bitop: Kind.DataMove, sunionstore: Kind.DataMove, sinterstore: Kind.DataMove,
   sdiffstore: Kind.DataMove, zunionstore: Kind.DataMove, zinterstore: Kind.DataMove, zdiffstore: Kind.DataMove, zrangestore: Kind.DataMove,
   georadius: Kind.DataMove, georadiusbymember: Kind.DataMove, geosearchstore: Kind.DataMove, pfmerge: Kind.DataMove,
 };
@@ -146,14 +160,19 @@ export class Analyzer implements RecordSink {
   readonly findings = new Findings();
   readonly transactions: TransactionTracker;
   readonly scripts = new ScriptTracker();
+  readonly target: Target;
+  /** What Redis 8's cluster_incompatible_ops would count for the same traffic. */
+  readonly redis8 = new Redis8Compat();
   /** Keys that came with a size (memory report): dedupes a key dumped from a primary and its replica. */
   private sizedKeys: DistinctKeys | null = null;
 
   private keyIdx = new Int32Array(256);
   private slots = new Int32Array(256);
   /** The line's keys for the script tracker; keySlots() writes their fingerprints into its `prints`. */
-  private readonly lineKeys: CommandKeys = { args: null!, index: this.keyIdx, prints: new Int32Array(512), count: 0, samples: false };
+  private readonly lineKeys: CommandKeys = { args: null!, index: this.keyIdx, prints: new Int32Array(512), slots: new Int32Array(256), count: 0, samples: false };
   private readonly kinds: Uint8Array;
+  /** Per command id: 1 when the target's proxy splits it over shards itself. */
+  private readonly proxySplit: Uint8Array;
   private readonly roles: TxRole[];
   private readonly blocking: Uint8Array;
   private readonly distinctOptions: DistinctKeysOptions;
@@ -172,9 +191,12 @@ export class Analyzer implements RecordSink {
     this.keyed = new Float64Array(all.length);
     this.crossSlot = new Float64Array(all.length);
     this.transactions = new TransactionTracker(all.length);
-    this.kinds = Uint8Array.from(all, (c) => KIND_BY_NAME[c.name] ?? Kind.Plain);
+    this.target = options.target ?? defaultTarget();
+    const allShards = new Set(this.target.allShards);
+    this.kinds = Uint8Array.from(all, (c) => (allShards.has(c.name) ? Kind.Plain : (KIND_BY_NAME[c.name] ?? Kind.Plain)));
+    this.proxySplit = Uint8Array.from(all, (c) => (this.target.proxySplits.includes(c.name) ? 1 : 0));
     this.roles = all.map((c) => TX_ROLE[c.name] ?? null);
-    this.blocking = Uint8Array.from(all, (c) => (c.def.acl.includes('blocking') ? 1 : 0));
+    this.blocking = blockingKinds(all);
     this.distinctOptions = options.distinct ?? DEFAULT_DISTINCT_OPTIONS;
     this.keys = new DistinctKeys(this.distinctOptions);
     this.redactKeys = options.redactKeys ?? false;
@@ -219,6 +241,7 @@ export class Analyzer implements RecordSink {
       this.keyIdx = this.lineKeys.index = new Int32Array(rec.argc * 2);
       this.slots = new Int32Array(rec.argc * 2);
       this.lineKeys.prints = new Int32Array(rec.argc * 4);
+      this.lineKeys.slots = new Int32Array(rec.argc * 2);
     }
     const n = cmd.getKeys(rec, this.keyIdx);
     let distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : nodeName) : 0;
@@ -230,7 +253,7 @@ export class Analyzer implements RecordSink {
     }
     if (n > 0 && (this.observer.keyed || (this.observer.crossSlot && client && distinctSlots > 1))) this.notifyKeyed(rec, nodeName, cmd, n, client, distinctSlots);
     if (!client) {
-      if (n > 0) this.scripts.touch(nodeName, this.commandKeys(rec, n), this.slots, distinctSlots);
+      if (n > 0) this.scripts.touch(nodeName, rec.lineNo, this.commandKeys(rec, n), this.slots, distinctSlots, this.line.set(rec, cmd, n, nodeName));
       return;
     }
 
@@ -280,9 +303,11 @@ export class Analyzer implements RecordSink {
       node.crossSlotCommands++;
       this.crossSlot[cmd.id]++;
       this.crossSlotExample[cmd.id] ??= line.example();
-      this.finding('cross-slot-command');
-      if (this.blocking[cmd.id]) this.finding('blocking-cross-slot');
-      if (kind === Kind.DataMove) this.finding('cross-slot-move');
+      this.redis8.crossSlotCommand();
+      this.finding(this.proxySplit[cmd.id] ? 'proxy-split' : 'cross-slot-command');
+      const blocking = this.blocking[cmd.id];
+      if (blocking === BLOCKING || (blocking === BLOCKING_WITH_OPTION && hasBlockOption(rec))) this.finding('blocking-cross-slot');
+      if (kind === Kind.DataMove || kind === Kind.Copy || kind === Kind.Sort) this.finding('cross-slot-move');
     }
     if (rec.db !== 0) this.onNonzeroDb(rec.db);
     switch (kind) {
@@ -290,7 +315,31 @@ export class Analyzer implements RecordSink {
         this.findings.count('single-node-keyspace').example ??= line.example();
         break;
       case Kind.MoveSwapdb:
-        this.findings.count('move-swapdb').example ??= line.example();
+        this.redis8.swapdb();
+        this.refused('move-swapdb', nodeName, rec);
+        break;
+      case Kind.Move:
+        this.redis8.otherDb(argInteger(rec, 2), rec.db);
+        this.refused('move-swapdb', nodeName, rec);
+        break;
+      case Kind.Copy: {
+        // copyCommand() in db.c: a cluster refuses any destination db but 0.
+        const db = copyDestinationDb(rec);
+        if (db >= 0) this.redis8.otherDb(db, rec.db);
+        if (db > 0) this.refused('move-swapdb', nodeName, rec);
+        break;
+      }
+      case Kind.Select:
+        this.redis8.select(argInteger(rec, 1));
+        break;
+      case Kind.Sort: {
+        const p = sortPatterns(rec, cmd.readonly, this.target.sort);
+        this.redis8.sortPatterns(p.redis8);
+        if (p.refused > 0) this.refused(this.target.sort === SortRule.RefuseAll ? 'sort-pattern-refused' : 'sort-pattern', nodeName, rec);
+        break;
+      }
+      case Kind.FunctionLoad:
+        if (rec.argc > 2) this.scripts.loadLibrary(rec, rec.argc - 1);
         break;
       case Kind.PubSub:
         this.findings.count('pubsub-broadcast').example ??= line.example();
@@ -304,6 +353,12 @@ export class Analyzer implements RecordSink {
         if (rec.argc > 2) this.scripts.load(rec, 2);
         break;
     }
+  }
+
+  /** A finding for a command the target refuses whatever its keys' slots: counted, shown, and told to the observer. */
+  private refused(id: FindingId, nodeName: string, rec: MonitorRecord): void {
+    this.findings.count(id).example ??= this.line.example();
+    this.observer.refusal?.(nodeName, rec.lineNo, id);
   }
 
   key(buf: Buffer, start: number, end: number, nodeName: string, meta: KeyMeta | null): void {
@@ -344,7 +399,7 @@ export class Analyzer implements RecordSink {
     const buf = rec.buf;
     const keyIdx = this.keyIdx;
     const slots = this.slots;
-    const { prints } = this.lineKeys;
+    const { prints, slots: keySlot } = this.lineKeys;
     const renames = this.slotOf !== slotOfRange;
     // Under renames, a script's command renames only the keys its script was given.
     const scriptKeys = renames && scriptNode !== null ? this.commandKeys(rec, n) : null;
@@ -359,6 +414,7 @@ export class Analyzer implements RecordSink {
       prints[2 * k + 1] = low;
       const renamed = renames && (scriptKeys === null || this.scripts.declares(scriptNode!, scriptKeys, k) !== false);
       const slot = this.hashedKeySlot(buf, s, e, renamed);
+      keySlot[k] = slot;
       this.countKey(node, high, low, slot);
       distinct = addDistinct(slots, distinct, slot);
     }
@@ -435,6 +491,7 @@ export class Analyzer implements RecordSink {
 
   private transactionEnded(end: TransactionEnd): void {
     this.observer.transaction?.(end);
+    this.redis8.exec(end.crossSlot);
     if (end.watchElsewhere) this.findings.add('watch-cross-slot', () => ({ node: end.node, line: end.execLine, command: `watch … multi … exec (lines ${end.multiLine}-${end.execLine})` }));
     if (!end.crossSlot) return;
     const tally = this.findings.count('cross-slot-transaction');
@@ -444,15 +501,26 @@ export class Analyzer implements RecordSink {
 
   private scriptEnded(end: ScriptCallEnd): void {
     this.observer.scriptCall?.(end);
+    this.redis8.scriptCall(end);
+    if (end.unknownCaller) {
+      if (end.crossSlot) this.findings.count('script-unknown-caller').example ??= end.stats.example;
+      return;
+    }
+    if (end.noCluster) {
+      this.findings.count('no-cluster-script').example ??= end.stats.example;
+      this.observer.refusal?.(end.node, end.line, 'no-cluster-script');
+    }
+    if (end.flagsUnknown) this.findings.count('function-flags-unknown').example ??= end.stats.example;
     if (end.crossSlot) {
       const t = this.findings.count('cross-slot-script');
       t.example ??= end.stats.example;
       if (t.count <= PATTERN_SAMPLE) for (const k of new Set([...end.declaredKeys, ...end.touchedKeys])) this.findings.addPattern('cross-slot-script', keyPattern(k));
     }
     if (end.undeclaredKeys.length > 0) {
-      const t = this.findings.count('script-undeclared-keys');
+      const id = end.undeclaredElsewhere ? 'script-undeclared-keys' : 'script-undeclared-same-slot';
+      const t = this.findings.count(id);
       t.example ??= end.stats.example;
-      if (t.count <= PATTERN_SAMPLE) for (const k of end.undeclaredKeys) this.findings.addPattern('script-undeclared-keys', keyPattern(k));
+      if (t.count <= PATTERN_SAMPLE) for (const k of end.undeclaredKeys) this.findings.addPattern(id, keyPattern(k));
     }
   }
 

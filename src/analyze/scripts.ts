@@ -4,16 +4,20 @@
 // it by the declared keys (CROSSSLOT when they span slots) and fails it at run time on a key held by
 // another node ("non local key"). Keys in other slots of the same node fail too for functions and `#!`
 // scripts unless they declare allow-cross-slot-keys ("keys that do not hash to the same slot"); a plain
-// EVAL gets away with them only while those slots share a node, so every such call is reported.
+// EVAL gets away with them only while those slots share a node, so every such call is reported. One
+// command whose own keys span slots fails in every script (getNodeByQuery() answers CROSSSLOT), and a
+// script or function flagged no-cluster is refused before it runs (scriptPrepareForRun() in script.c).
+// `lua` lines with no call open (the capture began while a script ran) form a call with an unknown caller.
 import { createHash } from 'node:crypto';
 import { type ArgView, argString, argStrings } from '../commands/args.js';
 import type { CommandExample } from './command-example.js';
 import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
 import { NO_STRINGS } from './no-strings.js';
+import { FLAG_NO_CLUSTER, FLAG_SHEBANG, FLAG_UNKNOWN, isStrict, libraryFunctions, shebangFlags } from './script-flags.js';
 
 export interface ScriptStats {
-  /** sha1 of the body (EVAL, EVALSHA: the same for one script) or `function:<name>` (FCALL). */
+  /** sha1 of the body (EVAL, EVALSHA: the same for one script), `function:<name>` (FCALL), or UNKNOWN_CALLER. */
   id: string;
   kind: 'eval' | 'function';
   calls: number;
@@ -37,6 +41,16 @@ export interface ScriptCallEnd {
   declaredCrossSlot: boolean;
   /** A function or `#!` script without allow-cross-slot-keys: any second slot fails it. */
   strict: boolean;
+  /** Flagged no-cluster: a cluster refuses the call outright. */
+  noCluster: boolean;
+  /** A function whose FUNCTION LOAD was not in the capture: no-cluster and allow-cross-slot-keys unknown. */
+  flagsUnknown: boolean;
+  /** One command the script ran had keys in several slots: CROSSSLOT inside any script. */
+  commandCrossSlot: boolean;
+  /** An undeclared key lives in a slot none of the declared keys is in (or nothing was declared). */
+  undeclaredElsewhere: boolean;
+  /** The `lua` lines came with no call in the capture (it started while the script ran). */
+  unknownCaller: boolean;
   /** Slots of the declared keys, then of the touched ones. */
   declaredSlots: readonly number[];
   slots: readonly number[];
@@ -55,7 +69,10 @@ class OpenCall {
   /** Whether the call is still running; the node's last call stays in the map when it is not. */
   active = false;
   stats: ScriptStats | null = null;
-  strict = false;
+  flags = 0;
+  commandCrossSlot = false;
+  undeclaredElsewhere = false;
+  unknownCaller = false;
   line = 0;
   /** The declared keys by fingerprint (keyId()): what a touched key is checked against. */
   declared = new Float64Array(16);
@@ -83,6 +100,8 @@ export interface CommandKeys {
   /** Fingerprint of key k: high half at 2k, low half at 2k + 1. */
   prints: Int32Array;
   count: number;
+  /** Slot of key k. */
+  slots: Int32Array;
   /** Whether the caller wants the keys as strings (an observer, or patterns still sampled). */
   samples: boolean;
 }
@@ -95,14 +114,18 @@ function keyId(prints: Int32Array, k: number): number {
 /** A script as a call names it, known by a fingerprint of the naming bytes so a call builds no string. */
 interface KnownScript {
   stats: ScriptStats;
-  /** EVAL: strictness read off the body. EVALSHA: undefined, looked up by sha each call (its body may come later). */
-  strict: boolean | undefined;
+  /** EVAL: the flags read off the body. EVALSHA and FCALL: undefined, looked up each call (the body or library may come later). */
+  flags: number | undefined;
 }
 
 const KEY_SAMPLES = 16;
+/** No slots yet: shared, never written (touch() copies before it adds one). */
+const NO_SLOTS = Object.freeze([]) as unknown as number[];
 /** Distinct scripts kept apart; past this (bodies built per call, say) the rest share one entry. */
 const MAX_SCRIPTS = 10_000;
 const OTHER_SCRIPTS = '(other scripts)';
+/** The id of calls whose EVAL/FCALL line was before the capture began. */
+export const UNKNOWN_CALLER = '(unknown caller)';
 /** Declared keys past which membership tests go through a set. */
 const SET_FROM = 16;
 
@@ -120,6 +143,8 @@ export class ScriptTracker {
   private running = 0;
   /** First lines of EVAL bodies by sha, so an EVALSHA of a `#!` script is known as one. */
   private readonly shebangs = new Map<string, string>();
+  /** Flags of the functions FUNCTION LOAD registered, by `function:<name>`. */
+  private readonly functions = new Map<string, number>();
   private readonly known = new Map<number, KnownScript>();
   calls = 0;
   crossSlot = 0;
@@ -139,7 +164,20 @@ export class ScriptTracker {
     const { stats } = script;
     stats.calls++;
     stats.example ??= source.example();
-    const strict = script.strict ?? isStrict(this.shebangs.get(stats.id));
+    const flags = script.flags ?? (call === ScriptCall.Function ? (this.functions.get(stats.id) ?? FLAG_SHEBANG | FLAG_UNKNOWN) : shebangFlags(this.shebangs.get(stats.id)));
+    const open = this.start(node, stats, flags, line);
+    const declaredSlots: number[] = [];
+    for (let i = 0; i < slotCount; i++) declaredSlots.push(slots[i]);
+    open.declaredSlots = open.slots = declaredSlots;
+    if (open.declared.length < keys.count) open.declared = new Float64Array(keys.count * 2);
+    for (let k = 0; k < keys.count; k++) open.declared[k] = keyId(keys.prints, k);
+    open.declaredCount = keys.count;
+    open.declaredKeys = keys.samples && keys.count > 0 ? argStrings(keys.args, keys.index, keys.count) : NO_STRINGS;
+    return ended;
+  }
+
+  /** The node's call object, reset for a new call. */
+  private start(node: string, stats: ScriptStats, flags: number, line: number): OpenCall {
     let open = this.open.get(node);
     if (!open) {
       open = new OpenCall(node);
@@ -147,21 +185,34 @@ export class ScriptTracker {
     }
     open.active = true;
     open.stats = stats;
-    open.strict = strict;
+    open.flags = flags;
     open.line = line;
-    const declaredSlots: number[] = [];
-    for (let i = 0; i < slotCount; i++) declaredSlots.push(slots[i]);
-    open.declaredSlots = open.slots = declaredSlots;
-    if (open.declared.length < keys.count) open.declared = new Float64Array(keys.count * 2);
-    for (let k = 0; k < keys.count; k++) open.declared[k] = keyId(keys.prints, k);
-    open.declaredCount = keys.count;
+    open.commandCrossSlot = false;
+    open.undeclaredElsewhere = false;
+    open.unknownCaller = false;
+    open.declaredSlots = open.slots = NO_SLOTS;
+    open.declaredCount = 0;
     open.declaredSet = null;
-    open.declaredKeys = keys.samples && keys.count > 0 ? argStrings(keys.args, keys.index, keys.count) : NO_STRINGS;
+    open.declaredKeys = NO_STRINGS;
     if (open.undeclaredIds.length > 0) open.undeclaredIds = [];
     open.undeclared = NO_STRINGS;
     open.touched = NO_STRINGS;
     this.running++;
-    return ended;
+    return open;
+  }
+
+  /** FUNCTION LOAD: the flags of each function the library (argument `arg`) registers. */
+  loadLibrary(args: ArgView, arg: number): void {
+    for (const [name, flags] of libraryFunctions(argString(args, arg))) if (this.functions.size < MAX_SCRIPTS) this.functions.set(`function:${name}`, flags);
+  }
+
+  private statsFor(id: string, kind: ScriptStats['kind']): ScriptStats {
+    let stats = this.scripts.get(id);
+    if (!stats) {
+      stats = { id, kind, calls: 0, declaredCrossSlot: 0, crossSlot: 0, undeclared: 0 };
+      this.scripts.set(id, stats);
+    }
+    return stats;
   }
 
   /** SCRIPT LOAD: an EVALSHA of this body may now be told to be a `#!` script. */
@@ -183,47 +234,51 @@ export class ScriptTracker {
     const named = ScriptTracker.scriptId(args, call);
     const { kind } = named;
     const id = this.scripts.has(named.id) || this.scripts.size < MAX_SCRIPTS ? named.id : OTHER_SCRIPTS;
-    let stats = this.scripts.get(id);
-    if (!stats) {
-      stats = { id, kind, calls: 0, declaredCrossSlot: 0, crossSlot: 0, undeclared: 0 };
-      this.scripts.set(id, stats);
-    }
-    let strict: boolean | undefined;
-    if (call === ScriptCall.Function) strict = true; // a function's flags are set at FUNCTION LOAD, unseen here
-    else if (call === ScriptCall.Eval) {
+    const stats = this.statsFor(id, kind);
+    let flags: number | undefined;
+    if (call === ScriptCall.Eval) {
       const first = firstLine(args, 1);
-      strict = isStrict(first);
+      flags = shebangFlags(first);
       this.rememberShebang(named.id, first); // by its own sha, even when its stats are pooled
     }
-    script = { stats, strict };
+    script = { stats, flags };
     if (this.known.size < MAX_SCRIPTS) this.known.set(key, script);
     return script;
   }
 
-  /** A command the running script issued (a `lua` line). */
-  touch(node: string, keys: CommandKeys, slots: ArrayLike<number>, slotCount: number): void {
-    const call = this.current(node);
-    if (!call) return;
+  /** A command the running script issued (a `lua` line); with no call open, one with an unknown caller starts. */
+  touch(node: string, line: number, keys: CommandKeys, slots: ArrayLike<number>, slotCount: number, source: { example(): CommandExample }): void {
+    let call = this.current(node);
+    if (!call) {
+      call = this.start(node, this.statsFor(UNKNOWN_CALLER, 'eval'), 0, line);
+      call.stats!.calls++;
+      call.unknownCaller = true;
+    }
+    if (slotCount > 1) call.commandCrossSlot = true;
     for (let i = 0; i < slotCount; i++) {
       if (call.slots.includes(slots[i])) continue;
       if (call.slots === call.declaredSlots) call.slots = call.declaredSlots.slice();
       call.slots.push(slots[i]);
     }
+    // With no call line to show, the first lua line that takes the call past one slot is the example.
+    if (call.unknownCaller && call.slots.length > 1) call.stats!.example ??= source.example();
     for (let k = 0; k < keys.count; k++) {
       if (keys.samples && call.touched.length < KEY_SAMPLES) call.touched = append(call.touched, argString(keys.args, keys.index[k]));
       const id = keyId(keys.prints, k);
+      if (call.unknownCaller || declares(call, id)) continue;
+      if (!call.declaredSlots.includes(keys.slots[k])) call.undeclaredElsewhere = true;
       // Undeclared keys are the finding itself: always kept as strings, up to KEY_SAMPLES.
-      if (!declares(call, id) && call.undeclared.length < KEY_SAMPLES && !call.undeclaredIds.includes(id)) {
+      if (call.undeclared.length < KEY_SAMPLES && !call.undeclaredIds.includes(id)) {
         call.undeclaredIds.push(id);
         call.undeclared = append(call.undeclared, argString(keys.args, keys.index[k]));
       }
     }
   }
 
-  /** Whether the node's open script call was given key k of these keys; null when no call is open. */
+  /** Whether the node's open script call was given key k of these keys; null when no call is open or its caller is unknown. */
   declares(node: string, keys: CommandKeys, k: number): boolean | null {
     const call = this.current(node);
-    return call ? declares(call, keyId(keys.prints, k)) : null;
+    return call && !call.unknownCaller ? declares(call, keyId(keys.prints, k)) : null;
   }
 
   private current(node: string): OpenCall | null {
@@ -252,7 +307,25 @@ export class ScriptTracker {
       this.undeclared++;
       stats.undeclaredExample ??= { node: call.node, line: call.line, pattern: keyPattern(call.undeclared[0]) };
     }
-    return { stats, node: call.node, line: call.line, crossSlot, declaredCrossSlot, strict: call.strict, declaredSlots: call.declaredSlots, slots: call.slots, undeclaredKeys: call.undeclared, touchedKeys: call.touched, declaredKeys: call.declaredKeys };
+    const flags = call.flags;
+    return {
+      stats,
+      node: call.node,
+      line: call.line,
+      crossSlot,
+      declaredCrossSlot,
+      strict: isStrict(flags),
+      noCluster: (flags & FLAG_NO_CLUSTER) !== 0,
+      flagsUnknown: (flags & FLAG_UNKNOWN) !== 0,
+      commandCrossSlot: call.commandCrossSlot,
+      undeclaredElsewhere: call.undeclaredElsewhere,
+      unknownCaller: call.unknownCaller,
+      declaredSlots: call.declaredSlots,
+      slots: call.slots,
+      undeclaredKeys: call.undeclared,
+      touchedKeys: call.touched,
+      declaredKeys: call.declaredKeys,
+    };
   }
 }
 
@@ -270,12 +343,6 @@ function append(a: readonly string[], s: string): readonly string[] {
   if (a === NO_STRINGS) return [s];
   (a as string[]).push(s);
   return a;
-}
-
-/** Whether a second slot fails a script with this first line even on one node (evalGenericCommand's shebang flags). */
-function isStrict(firstLine: string | undefined): boolean {
-  if (firstLine === undefined || !firstLine.startsWith('#!')) return false;
-  return !/\bflags=[^\s]*allow-cross-slot-keys/.test(firstLine);
 }
 
 /** sha1 of argument i, the name Redis gives a script body. */

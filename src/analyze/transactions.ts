@@ -2,12 +2,16 @@
 // the queued commands are logged as EXEC runs them, just before the `exec` line; other clients' lines may
 // interleave. A block is cross-slot exactly when the keys of all its queued commands span more than one
 // slot (what a cluster answers: CROSSSLOT at EXEC, or MOVED for a queued command and EXECABORT).
+// WATCH on a key in another slot than the block's is counted with them: a cluster client sends it to
+// that slot's node, where it guards nothing, so the block runs only as written while both slots share a
+// node. A block ended by DISCARD counts in the total; it never runs, so it is not judged.
 import { NO_STRINGS } from './no-strings.js';
 
 export interface TransactionEnd {
   node: string;
   multiLine: number;
   execLine: number;
+  /** The queued commands' keys span slots: what the cluster refuses. */
   crossSlot: boolean;
   /** WATCHed keys in a slot other than the block's (the block itself being single-slot). */
   watchElsewhere: boolean;
@@ -88,7 +92,9 @@ export class TransactionTracker {
   /** Clients inside MULTI or holding WATCHed keys: while 0, ordinary lines need no lookup. */
   private open = 0;
   total = 0;
+  /** Blocks whose queued commands span slots, and single-slot blocks WATCHing another slot. */
   crossSlot = 0;
+  discarded = 0;
   partial = 0;
   /** Per command id: how often it was queued in a cross-slot block. */
   readonly queuedInCrossSlot: Float64Array;
@@ -134,6 +140,7 @@ export class TransactionTracker {
             for (let i = 0; i < st.commandCount; i++) this.queuedInCrossSlot[st.commands[i]]++;
           }
           const watchElsewhere = !crossSlot && st.watchSlots.some((s) => !includes(st!.slots, st!.slotCount, s));
+          if (watchElsewhere) this.crossSlot++;
           result = { node, multiLine: st.multiLine, execLine: line, crossSlot, watchElsewhere, rendered: st.rendered.length > 0 ? st.rendered : NO_STRINGS, keys: st.keys.length > 0 ? st.keys : NO_STRINGS };
           startBlock(st);
         }
@@ -141,6 +148,10 @@ export class TransactionTracker {
         clear(st.watchSlots);
         break;
       case 'discard':
+        if (st.inMulti) {
+          this.total++;
+          this.discarded++;
+        }
         st.inMulti = false;
         clear(st.watchSlots);
         break;

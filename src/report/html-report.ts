@@ -30,6 +30,7 @@ export function renderHtml(r: Report): string {
   const sections = reportSections(r);
   const body: string[] = [`<h1>slotscope readiness report</h1>`, `<p class="verdict ${status}">${escapeHtml(verdictLine(r))}</p>`];
   const [first, ...rest] = sections;
+  body.push(list(first.lines));
   if (first.table && first.table.rows.length) body.push(table(first.table));
   body.push(list(first.after ?? []));
 

@@ -43,7 +43,13 @@ export function reportSections(r: Report): Section[] {
   const out: Section[] = [];
   const t = r.totals;
 
-  const findings: Section = { title: '', lines: [] };
+  const findings: Section = {
+    title: '',
+    lines: [
+      `Judged for ${r.target.label} (--target ${r.target.id})`,
+      `Redis 8's cluster_incompatible_ops would count ${fmt(r.redis8IncompatibleOps)} for this traffic (sample ratio 100); the findings below name them`,
+    ],
+  };
   if (r.findings.length > 0) {
     findings.table = table(['severity', 'finding', 'count', 'share', 'fix', 'example (node:line)'], r.findings.map((f) => [f.severity, f.id, fmt(f.count), `${share(f.share)} of ${f.of}`, f.fix, f.example ? `${f.example.node}:${f.example.line}  ${truncate(f.example.command, 80)}` : '']), ['left', 'left', 'right', 'right', 'left', 'left']);
     findings.after = r.findings.filter((x) => x.severity !== 'info').map((f) => {

@@ -2,7 +2,7 @@
 // Every other format renders from this object, so they cannot disagree.
 import type { AnalysisResult } from '../analyze/analyze-inputs.js';
 import type { CommandExample } from '../analyze/command-example.js';
-import { FINDING_DEFS, type FindingId, type FixKind, type Severity } from '../analyze/findings.js';
+import { FINDING_DEFS, type FindingDef, type FindingId, type FixKind, type Severity } from '../analyze/findings.js';
 import type { ScriptStats } from '../analyze/scripts.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
 import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
@@ -87,7 +87,14 @@ export interface Report {
   schema: typeof REPORT_SCHEMA;
   generator: { name: 'slotscope'; keySpecsFrom: string };
   verdict: Verdict;
+  /** The cluster the findings and verdict were judged for (`--target`). */
+  target: { id: string; label: string };
   findings: FindingReport[];
+  /**
+   * What Redis 8's INFO `cluster_incompatible_ops` would reach for this traffic on a standalone server at
+   * cluster-compatibility-sample-ratio 100: one number, beside the named findings.
+   */
+  redis8IncompatibleOps: number;
   inputs: InputReport[];
   totals: {
     commands: number;
@@ -160,7 +167,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
   const findings: FindingReport[] = [...a.findings.tallies]
     .map(([id, t]) => {
       const def = FINDING_DEFS[id];
-      const of: FindingReport['of'] = id === 'cross-slot-transaction' || id === 'watch-cross-slot' ? 'transactions' : id === 'cross-slot-script' || id === 'script-undeclared-keys' ? 'script calls' : 'commands';
+      const of: FindingReport['of'] = (def as FindingDef).of ?? 'commands';
       const f: FindingReport = { id, severity: def.severity, fix: def.fix, count: t.count, share: population[of] ? t.count / population[of] : 0, of, message: def.message, patterns: byCount(t.patterns) };
       if (t.example) f.example = t.example;
       return f;
@@ -173,7 +180,9 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     schema: REPORT_SCHEMA,
     generator: { name: 'slotscope', keySpecsFrom: `redis ${KEY_SPECS_REDIS_VERSION}` },
     verdict: computeVerdict(a.findings),
+    target: { id: a.target.id, label: a.target.label },
     findings,
+    redis8IncompatibleOps: a.redis8.ops,
     inputs: inputs.map((s) => ({
       path: s.path,
       node: s.node,

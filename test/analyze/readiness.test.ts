@@ -42,7 +42,7 @@ describe('readiness rules', () => {
     expect(r.transactions.commandsInCrossSlot).toEqual({ set: 2 });
   });
 
-  it('does not judge discarded or cut blocks', async () => {
+  it('counts a discarded block in the total but judges neither it nor cut blocks', async () => {
     const r = await report([
       '1.1.1.1:1|0|exec', // MULTI before the capture started
       '1.1.1.1:1|0|multi',
@@ -51,7 +51,8 @@ describe('readiness rules', () => {
       '3.3.3.3:3|0|set|a|1',
       '3.3.3.3:3|0|set|b|1', // capture ends before EXEC
     ]);
-    expect(r.totals.transactions).toBe(0);
+    expect(r.totals.transactions).toBe(1);
+    expect(r.totals.crossSlotTransactions).toBe(0);
     expect(finding(r, 'partial-transaction')?.count).toBe(2);
   });
 
