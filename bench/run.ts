@@ -9,6 +9,7 @@ import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { buildReport } from '../src/report/report.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
 import { keySlot, slotOfRange } from '../src/slot/key-slot.js';
+import { benchmarkCapture, cliVersusBareRead, startupCost } from './cli-bench.js';
 import { type KeySpace, writeMonitorCorpus } from './monitor-corpus.js';
 
 function sampleKeys(n: number): string[] {
@@ -72,11 +73,12 @@ async function slotCore(): Promise<void> {
   console.log(`slot core vs cluster-key-slot: strings ${ratio('slotscope keySlot, string keys', 'cluster-key-slot, string keys')}x (the char-reading floor is ${ratio('floor: read each char, no hashing', 'cluster-key-slot, string keys')}x), Buffers ${ratio('slotscope keySlot, Buffer keys', 'cluster-key-slot, Buffer keys')}x, byte ranges vs its Buffers ${ratio('slotscope slotOfRange, byte ranges', 'cluster-key-slot, Buffer keys')}x (sink ${sink & 1})`);
 }
 
+const DATA_DIR = fileURLToPath(new URL('../../bench/data/', import.meta.url));
+
 /** The generated capture of `size` bytes over a key space, written once under bench/data/. */
 async function corpus(size: number, keys: KeySpace): Promise<string> {
-  const dir = fileURLToPath(new URL('../../bench/data/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const path = `${dir}monitor-${size / 1e6}MB${keys === 'wide' ? '' : `-${keys}`}.txt`;
+  mkdirSync(DATA_DIR, { recursive: true });
+  const path = `${DATA_DIR}monitor-${size / 1e6}MB${keys === 'wide' ? '' : `-${keys}`}.txt`;
   if (!existsSync(path) || statSync(path).size < size) {
     process.stderr.write(`writing ${path}...\n`);
     await writeMonitorCorpus(path, size, keys);
@@ -134,9 +136,17 @@ async function planner(): Promise<void> {
   console.log(`plan on ${(statSync(path).size / 1e6).toFixed(0)} MB with ~${(keys / 1e6).toFixed(2)}M distinct keys in ${plan.patterns.length} patterns: ${seconds.toFixed(1)} s (two passes), peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; ${plan.renames.length} renames, cross-slot commands ${plan.predicted.before.commands.toLocaleString('en-US')} -> ${plan.predicted.after.commands.toLocaleString('en-US')}, transactions ${plan.predicted.before.transactions.toLocaleString('en-US')} -> ${plan.predicted.after.transactions.toLocaleString('en-US')}`);
 }
 
-// `npm run bench` runs all; `node dist/bench/run.js slots|pipeline|plan` runs one.
+/** The whole CLI as a process, as ratios to a bare read of the same file: a real capture and the synthetic one. */
+async function cli(): Promise<void> {
+  startupCost();
+  cliVersusBareRead(await benchmarkCapture(DATA_DIR, 180e6), 'real capture (redis-benchmark, default tests, -c 700 -r 100000)');
+  cliVersusBareRead(await corpus(220e6, 'typical'), 'synthetic capture, typical key space');
+}
+
+// `npm run bench` runs all; `node dist/bench/run.js slots|cli|pipeline|plan` runs one.
 const only = process.argv[2];
 if (only === 'pipeline-run') await pipelineRun(process.argv[3], Number(process.argv[4]), process.argv[5]);
+if (!only || only === 'cli') await cli();
 if (!only || only === 'slots') await slotCore();
 if (!only || only === 'pipeline') await pipeline();
 if (!only || only === 'plan') await planner();
