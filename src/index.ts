@@ -17,3 +17,5 @@ export { buildReport, REPORT_SCHEMA, type Report } from './report/report.js';
 export { renderTable } from './report/table-report.js';
 export { renderMarkdown } from './report/markdown-report.js';
 export { renderHtml } from './report/html-report.js';
+export { DEFAULT_REDACT_SECRET, KeyRedactor, keyRedactor, type Redaction } from './analyze/redact-keys.js';
+export { redactPlan, redactReport } from './report/redact-report.js';

@@ -224,6 +224,14 @@ describe('--redact-keys', () => {
     expect(alone.stdout).toBe('');
   });
 
+  it('makes a plan for reading only: verify refuses a redacted one before touching any cluster', () => {
+    const plan = join(dir, 'redacted-plan.json');
+    expect(run(['plan', '-f', 'json', '--redact-keys', '-o', plan, capture]).status).toBe(0);
+    const r = run(['verify', '--plan', plan, '--cluster', 'redis://127.0.0.1:1', capture]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`slotscope: ${plan}: the plan was made with --redact-keys, so its renames match no real key; make it without --redact-keys to verify it\n`);
+  });
+
   it('leaves keyslot alone: it prints the keys it is given', () => {
     expect(run(['keyslot', 'customer:42:orders']).stdout).toBe('8503\tcustomer:42:orders\n');
   });
