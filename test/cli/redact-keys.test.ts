@@ -139,6 +139,8 @@ describe('--redact-keys', () => {
       expect({ name, status: result.status, stderr: result.stderr.slice(0, 300) }).toEqual({ name, status: name.startsWith('check') ? 1 : 0, stderr: expect.any(String) });
       expect({ name, leaks: leaks(text) }).toEqual({ name, leaks: [] });
     }
+    // A skip reason on stderr keeps its place and loses the key bytes it quoted.
+    expect(Buffer.from(outputs[0][1].result.stderr, 'latin1').toString('utf8')).toMatch(/^slotscope: .*damaged\.monitor:\d+: bad escape "…" in argument 2$/m);
     // The searches find what they look for: unredacted, the same outputs show keys and their words.
     const plain = run(['analyze', '-f', 'markdown', ...analyzeInputs]);
     const plainPlan = run(['plan', '-f', 'json', capture, csv]);
