@@ -30,15 +30,17 @@ function mapValues<T, U>(o: Record<string, T>, fn: (v: T) => U): Record<string, 
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fn(v)]));
 }
 
-/** Pattern counts under redacted names; two patterns that hash alike add up. */
-function patternCounts(k: KeyRedactor, patterns: Record<string, number>): Record<string, number> {
+/** Counts under redacted names: two names that redact alike (patterns hashing alike, reasons quoting different text) add up. */
+function redactedCounts(counts: Record<string, number>, redact: (name: string) => string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [p, n] of Object.entries(patterns)) {
-    const r = k.pattern(p);
+  for (const [name, n] of Object.entries(counts)) {
+    const r = redact(name);
     out[r] = (out[r] ?? 0) + n;
   }
   return out;
 }
+
+const patternCounts = (k: KeyRedactor, patterns: Record<string, number>): Record<string, number> => redactedCounts(patterns, (p) => k.pattern(p));
 
 const example = (k: KeyRedactor, e: CommandExample): CommandExample => ({ ...e, command: k.example(e.command) });
 
@@ -55,7 +57,7 @@ export function redactReport(r: Report, k: KeyRedactor): Report {
       ...i,
       skipped: {
         count: i.skipped.count,
-        byReason: Object.fromEntries(Object.entries(i.skipped.byReason).map(([reason, n]) => [k.reason(reason), n])),
+        byReason: redactedCounts(i.skipped.byReason, (reason) => k.reason(reason)),
         first: i.skipped.first.map((s) => ({ line: s.line, reason: k.reason(s.reason) })),
       },
     })),
