@@ -44,6 +44,12 @@ const patternCounts = (k: KeyRedactor, patterns: Record<string, number>): Record
 
 const example = (k: KeyRedactor, e: CommandExample): CommandExample => ({ ...e, command: k.example(e.command) });
 
+/** The line a redacted report or plan opens its inputs with, so a reader knows what the hashes are worth. */
+export function redactionNote(r: Redaction): string {
+  const secret = r.secret === 'given' ? 'a secret of your own' : 'the public default secret: they group, but a dictionary of likely words finds them again';
+  return `Key text is redacted (--redact-keys): keys show as <key>, words of keys as keyed hashes <h:…>, made with ${secret}.`;
+}
+
 function redaction(k: KeyRedactor): Redaction {
   return { secret: k.secretGiven ? 'given' : 'default' };
 }

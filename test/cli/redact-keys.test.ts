@@ -142,6 +142,8 @@ describe('--redact-keys', () => {
       expect({ name, status: result.status, stderr: result.stderr.slice(0, 300) }).toEqual({ name, status: name.startsWith('check') ? 1 : 0, stderr: expect.any(String) });
       expect({ name, leaks: leaks(text) }).toEqual({ name, leaks: [] });
     }
+    // Each report and plan a person reads says so, and what the default secret's hashes are worth.
+    for (const [name, { text }] of outputs.filter(([n]) => /-f (table|markdown|html)|^plan($| -f markdown)/.test(n))) expect({ name, note: /Key text is redacted \(--redact-keys\).*the public default secret/.test(text) }).toEqual({ name, note: true });
     // A skip reason on stderr keeps its place and loses the key bytes it quoted.
     expect(Buffer.from(outputs[0][1].result.stderr, 'latin1').toString('utf8')).toMatch(/^slotscope: .*damaged\.monitor:\d+: bad escape "…" in argument 2$/m);
     // The searches find what they look for: unredacted, the same outputs show keys and their words.
