@@ -12,8 +12,8 @@ import { printable } from '../../src/analyze/key-pattern.js';
 import { repr } from '../../src/ingest/sdsrepr.js';
 import type { Plan } from '../../src/plan/make-plan.js';
 import type { Report } from '../../src/report/report.js';
-import { CLI, type CliResult } from '../helpers/cli.js';
-import { captureTraffic, type RedisServer, startRedis } from '../helpers/redis.js';
+import { CLI, type CliResult, slotscopeAsync } from '../helpers/cli.js';
+import { captureTraffic, type RedisServer, startRedis, waitFor } from '../helpers/redis.js';
 
 const UUID = '3b241101-e2bb-4255-8caf-4136c566a962';
 const HEX = '9f86d081884c7d659a2feaa0c55ad015';
@@ -73,6 +73,28 @@ function leaks(text: string): string[] {
   return [...new Set(found)];
 }
 
+/** The application's traffic, from two real ioredis connections. */
+async function traffic(server: RedisServer): Promise<void> {
+  const c = server.client();
+  const other = server.client();
+  for (let i = 0; i < 3; i++) {
+    await c.mset(ENTITY_KEYS[0], 'v', ENTITY_KEYS[1], 'v'); // one entity's keys: a rename fixes it
+    await c.mget(ENTITY_KEYS[2], ENTITY_KEYS[3]);
+  }
+  await c.mset(...UNRELATED.flatMap((k) => [k, 'v']), BINARY, 'v'); // no shared entity: not fixable by renames
+  await c.mget(...UNRELATED, BINARY);
+  await c.mget(...MARMOSETS); // one namespace only: a coarse tag would be a hotspot
+  await c.multi().set(TX_KEYS[0], 'x').set(TX_KEYS[1], 'y').exec();
+  await c.eval("redis.call('set', KEYS[1], 'a') redis.call('set', 'lantern:' .. ARGV[1] .. ':glow', 'b') return 1", 1, SCRIPT_KEYS[0], '5');
+  await other.select(1);
+  await other.set(DB1_KEY, 'z');
+  await other.select(0);
+  await other.set(READ_KEY, 't');
+  for (let i = 0; i < 20; i++) await c.get(READ_KEY); // read-heavy, by another client: a replica-read candidate
+  c.disconnect();
+  other.disconnect();
+}
+
 describe('--redact-keys', () => {
   let server: RedisServer;
   let dir: string;
@@ -82,26 +104,7 @@ describe('--redact-keys', () => {
 
   beforeAll(async () => {
     server = await startRedis();
-    capture = await captureTraffic(server, async () => {
-      const c = server.client();
-      const other = server.client();
-      for (let i = 0; i < 3; i++) {
-        await c.mset(ENTITY_KEYS[0], 'v', ENTITY_KEYS[1], 'v'); // one entity's keys: a rename fixes it
-        await c.mget(ENTITY_KEYS[2], ENTITY_KEYS[3]);
-      }
-      await c.mset(...UNRELATED.flatMap((k) => [k, 'v']), BINARY, 'v'); // no shared entity: not fixable by renames
-      await c.mget(...UNRELATED, BINARY);
-      await c.mget(...MARMOSETS); // one namespace only: a coarse tag would be a hotspot
-      await c.multi().set(TX_KEYS[0], 'x').set(TX_KEYS[1], 'y').exec();
-      await c.eval("redis.call('set', KEYS[1], 'a') redis.call('set', 'lantern:' .. ARGV[1] .. ':glow', 'b') return 1", 1, SCRIPT_KEYS[0], '5');
-      await other.select(1);
-      await other.set(DB1_KEY, 'z');
-      await other.select(0);
-      await other.set(READ_KEY, 't');
-      for (let i = 0; i < 20; i++) await c.get(READ_KEY); // read-heavy, by another client: a replica-read candidate
-      c.disconnect();
-      other.disconnect();
-    });
+    capture = await captureTraffic(server, () => traffic(server));
     dir = mkdtempSync(join(tmpdir(), 'slotscope-redact-'));
     // A damaged copy: one real line with a bad escape inside a key, so a skip reason quotes key bytes.
     const lines = readFileSync(capture, 'latin1').split('\n');
@@ -240,6 +243,23 @@ describe('--redact-keys', () => {
     const r = run(['verify', '--plan', plan, '--cluster', 'redis://127.0.0.1:1', capture]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`slotscope: ${plan}: the plan was made with --redact-keys, so its renames match no real key; make it without --redact-keys to verify it\n`);
+  });
+
+  it('redacts analyze --live the same way', async () => {
+    const live = slotscopeAsync(['analyze', '--live', server.url, '--duration', '3s', '--redact-keys'], { ...process.env, SLOTSCOPE_REDACT_SECRET: '' });
+    await waitFor('MONITOR to attach', async () => {
+      const c = server.client();
+      try {
+        return /cmd=monitor/.test((await c.client('LIST')) as string) ? true : undefined;
+      } finally {
+        c.disconnect();
+      }
+    });
+    await traffic(server);
+    const r = await live.done;
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`${h('customer')}:<id>:${h('orders')}`);
+    expect(leaks(r.stdout + r.stderr)).toEqual([]);
   });
 
   it('leaves keyslot alone: it prints the keys it is given', () => {
