@@ -116,6 +116,7 @@ Examples:
   slotscope analyze samples/app.monitor
   slotscope analyze --live redis://127.0.0.1:6379 --duration 30s
   slotscope analyze --node primary=a.monitor.gz --node replica=b.monitor.gz -f json -o report.json
+  SLOTSCOPE_REDACT_SECRET=... slotscope analyze --redact-keys -f markdown a.monitor > shareable.md
   redis-cli --scan | slotscope analyze -`)
   .action(async (inputs: string[], opts) => {
     const redactor = redactorFor(opts);
