@@ -14,6 +14,8 @@ import { buildReport, type Report } from '../src/report/report.js';
 import { renderHtml } from '../src/report/html-report.js';
 import { renderMarkdown } from '../src/report/markdown-report.js';
 import { renderTable } from '../src/report/table-report.js';
+import { redactPlan, redactReport } from '../src/report/redact-report.js';
+import { type KeyRedactor, keyRedactor } from '../src/analyze/redact-keys.js';
 import { checkGates, renderGates } from '../src/report/gates.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
 import { PlanSummary } from '../src/plan/plan-summary.js';
@@ -64,8 +66,15 @@ const REPORT_FORMATS: Record<string, (r: Report) => string> = {
   html: renderHtml,
 };
 
-function emitReport(report: Report, opts: { format: string; output?: string }): void {
-  emit(REPORT_FORMATS[opts.format](report), opts.output);
+function emitReport(report: Report, opts: { format: string; output?: string }, redactor: KeyRedactor | null): void {
+  emit(REPORT_FORMATS[opts.format](redactor ? redactReport(report, redactor) : report), opts.output);
+}
+
+const REDACT_KEYS_HELP = 'show no key text: examples as <key>, words of key patterns as keyed hashes (customer:<id>:orders -> <h:…>:<id>:<h:…>)';
+const REDACT_SECRET_HELP = 'with --redact-keys: the hash key (else SLOTSCOPE_REDACT_SECRET, else a public default that only groups: not secret against dictionary attacks)';
+
+function redactorFor(opts: { redactKeys?: boolean; redactSecretFile?: string }): KeyRedactor | null {
+  return keyRedactor(Boolean(opts.redactKeys), { secretFile: opts.redactSecretFile, secret: process.env.SLOTSCOPE_REDACT_SECRET });
 }
 
 function emit(text: string, output?: string): void {
@@ -99,7 +108,8 @@ program
   .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
   .option('--strict', 'exit 2 when any input line had to be skipped')
   .option('--exact-keys <n>', 'distinct keys counted exactly before per-slot HyperLogLog estimates take over', positiveInt, 2_000_000)
-  .option('--redact-keys', 'show keys in examples as <key>')
+  .option('--redact-keys', REDACT_KEYS_HELP)
+  .option('--redact-secret-file <file>', REDACT_SECRET_HELP)
   .option('--max-line-bytes <n>', 'longest line accepted; longer ones are skipped and counted', positiveInt)
   .option('--live <url>', 'MONITOR every node of this deployment and analyse as it runs (no files)')
   .option('--duration <time>', 'with --live: how long to capture (30s, 2m)', '30s')
@@ -111,8 +121,10 @@ Examples:
   slotscope analyze --target redis-7.0 samples/readiness.monitor
   slotscope analyze --live redis://127.0.0.1:6379 --duration 30s
   slotscope analyze --node primary=a.monitor.gz --node replica=b.monitor.gz -f json -o report.json
+  SLOTSCOPE_REDACT_SECRET=... slotscope analyze --redact-keys -f markdown a.monitor > shareable.md
   redis-cli --scan | slotscope analyze -`)
   .action(async (inputs: string[], opts) => {
+    const redactor = redactorFor(opts);
     const summary = new PlanSummary();
     if (opts.live) {
       const ep = parseRedisUrl(opts.live, opts.passwordFile);
@@ -127,7 +139,7 @@ Examples:
         onTopology: (t) => process.stderr.write(monitorWarning(t.nodes.length, opts.duration)),
       });
       for (const n of live.nodes) if (n.error) warn(n.error);
-      emitReport(buildReport(live, summary.result(), live.known), opts);
+      emitReport(buildReport(live, summary.result(), live.known), opts, redactor);
       return;
     }
     const specs = inputSpecs(inputs, opts);
@@ -144,10 +156,10 @@ Examples:
     progress.done();
     const manifest = manifestBeside(specs[0].path);
     const report = buildReport(result, summary.result(), (manifest && manifestPrimaries(manifest, specs.map((x) => x.path))) ?? undefined);
-    emitReport(report, opts);
+    emitReport(report, opts, redactor);
     for (const input of result.inputs) {
       if (input.format === 'empty') process.stderr.write(`slotscope: ${input.path}: empty input\n`);
-      for (const s of input.firstSkipped.slice(0, 3)) process.stderr.write(`slotscope: ${input.path}:${s.line}: ${s.reason}\n`);
+      for (const s of input.firstSkipped.slice(0, 3)) process.stderr.write(`slotscope: ${input.path}:${s.line}: ${redactor ? redactor.reason(s.reason) : s.reason}\n`);
       if (input.skippedCount > 3) process.stderr.write(`slotscope: ${input.path}: ${input.skippedCount} lines skipped in all\n`);
     }
     if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;
@@ -172,13 +184,16 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
   .addOption(targetOption())
+  .option('--redact-keys', 'gates print no key text anyway; accepted so one set of flags fits analyze, check and plan')
+  .option('--redact-secret-file <file>', REDACT_SECRET_HELP)
   .addHelpText('after', `
 Examples:
   slotscope check staging.monitor
   slotscope check --target redis-7.4 staging.monitor
   slotscope check --max-cross-slot 10 --fail-on changes capture/*.monitor`)
   .action(async (inputs: string[], opts) => {
-    const report = buildReport(await analyzeInputs(inputSpecs(inputs, opts), { target: findTarget(opts.target) }));
+    const redactKeys = redactorFor(opts) !== null;
+    const report = buildReport(await analyzeInputs(inputSpecs(inputs, opts), { target: findTarget(opts.target), redactKeys }));
     const gates = checkGates(report, {
       maxCrossSlotCommands: opts.maxCrossSlot,
       maxCrossSlotTransactions: opts.maxCrossSlotTransactions,
@@ -198,15 +213,20 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
   .option('-o, --output <file>', 'write the plan to a file instead of stdout')
   .option('--shards <n>', 'primaries in the target cluster', positiveInt, DEFAULT_PLAN_OPTIONS.shards)
-  .option('--rename-map <file>', 'write old_key,new_key CSV for the keys of SCAN/memory inputs that a rename applies to')
+  .option('--rename-map <file>', 'write old_key,new_key CSV for the keys of SCAN/memory inputs that a rename applies to (real keys: refused with --redact-keys)')
   .option('--own-write-window <ms>', 'a read this soon after the same client wrote the key is read-your-own-write', positiveInt, DEFAULT_PLAN_OPTIONS.ownWriteWindowMs)
   .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
   .addOption(targetOption())
+  .option('--redact-keys', REDACT_KEYS_HELP + '; the plan is then for reading, not for verify')
+  .option('--redact-secret-file <file>', REDACT_SECRET_HELP)
   .addHelpText('after', `
 Examples:
   slotscope plan samples/app.monitor
   slotscope plan --shards 6 -f json -o plan.json a.monitor b.monitor`)
   .action(async (inputs: string[], opts) => {
+    const redactor = redactorFor(opts);
+    // A rename map is the keys themselves: asked for with --redact-keys, it would break the promise.
+    if (redactor && opts.renameMap) throw new InputError('--rename-map writes real key names, so it cannot be used with --redact-keys');
     const specs = inputSpecs(inputs, opts);
     const manifest = manifestBeside(specs[0].path);
     const known = manifest ? manifestPrimaries(manifest, specs.map((x) => x.path)) : null;
@@ -223,7 +243,8 @@ Examples:
     };
     const plan = await makePlan(specs, options);
     if (map) await new Promise<void>((resolve, reject) => map.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    emit(opts.format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : renderPlanMarkdown(plan), opts.output);
+    const shown = redactor ? redactPlan(plan, redactor) : plan;
+    emit(opts.format === 'json' ? JSON.stringify(shown, null, 2) + '\n' : renderPlanMarkdown(shown), opts.output);
   });
 
 program

@@ -18,3 +18,5 @@ export { renderTable } from './report/table-report.js';
 export { renderMarkdown } from './report/markdown-report.js';
 export { renderHtml } from './report/html-report.js';
 export { TARGETS, DEFAULT_TARGET, findTarget, type Target } from './analyze/targets.js';
+export { DEFAULT_REDACT_SECRET, KeyRedactor, keyRedactor, type Redaction } from './analyze/redact-keys.js';
+export { redactPlan, redactReport } from './report/redact-report.js';

@@ -133,3 +133,59 @@ export function keyPattern(key: string): string {
   // Keys are short; the regexes run per distinct key or sampled occurrence, never on every line of analyze.
   return printable(tokenize(key).pattern.join(''));
 }
+
+/** The placeholders keyPattern() writes, which redaction keeps: they show a key's shape, not its bytes. */
+const CLASS_PLACEHOLDERS: Record<TokenClass, true> = { id: true, uuid: true, hex: true, date: true, email: true, str: true };
+
+/** The class placeholder (`<id>`) starting at index i of a pattern, or ''. */
+function placeholderAt(pattern: string, i: number): string {
+  if (pattern.charCodeAt(i) !== 0x3c) return '';
+  const close = pattern.indexOf('>', i + 2);
+  if (close < 0) return '';
+  const name = pattern.slice(i + 1, close);
+  return Object.hasOwn(CLASS_PLACEHOLDERS, name) ? pattern.slice(i, close + 1) : '';
+}
+
+/**
+ * A pattern with every literal segment replaced by `hash(segment)`: separators, dots and class placeholders
+ * stay, so `{user:<id>}:cart` keeps its shape and hash tag. As in tokenize(), '-' and '_' separate only next
+ * to a placeholder (`order-<id>`); `daily_report` is one segment. With `classes` false, text that reads like
+ * a placeholder is a literal too (for raw key text, such as an entity's value).
+ */
+export function redactPattern(pattern: string, hash: (segment: string) => string, classes = true): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i <= pattern.length; i++) {
+    const c = i < pattern.length ? pattern.charCodeAt(i) : -1;
+    if (c !== -1 && c !== 0x2e && !isSeparator(c)) continue;
+    if (i > from) out += redactPart(pattern.slice(from, i), hash, classes);
+    if (c !== -1) out += pattern[i];
+    from = i + 1;
+  }
+  return out;
+}
+
+/** One part between separators and dots: its placeholders kept, the literal text around them hashed. */
+function redactPart(part: string, hash: (segment: string) => string, classes: boolean): string {
+  let out = '';
+  let literal = '';
+  const flush = (): void => {
+    if (literal !== '') out += hash(literal);
+    literal = '';
+  };
+  let hasPlaceholder = false;
+  for (let i = 0; classes && i < part.length && !hasPlaceholder; i++) hasPlaceholder = placeholderAt(part, i) !== '';
+  for (let i = 0; i < part.length; i++) {
+    const placeholder = hasPlaceholder ? placeholderAt(part, i) : '';
+    if (placeholder) {
+      flush();
+      out += placeholder;
+      i += placeholder.length - 1;
+    } else if (hasPlaceholder && (part[i] === '-' || part[i] === '_')) {
+      flush();
+      out += part[i];
+    } else literal += part[i];
+  }
+  flush();
+  return out;
+}

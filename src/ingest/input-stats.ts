@@ -29,8 +29,8 @@ export class InputStats {
 
   skip(line: number, reason: string): void {
     this.skippedCount++;
-    // Group "unterminated quote in argument 3" with "... argument 7".
-    const group = reason.replace(/\d+/g, 'N').replace(/"[^"]*"/g, '"…"');
+    // Group "unterminated quote in argument 3" with "... argument 7"; quoted input text may hold `\"`.
+    const group = reason.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/\d+/g, 'N');
     this.skippedByReason.set(group, (this.skippedByReason.get(group) ?? 0) + 1);
     if (this.firstSkipped.length < KEEP_FIRST) this.firstSkipped.push({ line, reason });
   }

@@ -2,6 +2,7 @@
 // and derives the renames; the second re-analyses everything with the renames applied, so the predicted
 // cross-slot counts, the per-slot load and the hotspots are what the renamed workload would do.
 import { analyzeInputs } from '../analyze/analyze-inputs.js';
+import type { Redaction } from '../analyze/redact-keys.js';
 import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
 import { buildReport, type Report } from '../report/report.js';
 import { keySlot } from '../slot/key-slot.js';
@@ -59,6 +60,8 @@ export interface Plan {
   predicted: { before: CrossSlotCounts; after: CrossSlotCounts };
   /** Other blockers and what to do about them. */
   otherChanges: { finding: string; count: number; change: string }[];
+  /** Present when made with --redact-keys: key text is shown as keyed hashes, so the renames cannot be applied. */
+  redacted?: Redaction;
 }
 
 export interface PlanOptions extends ReadOptions {

@@ -30,6 +30,8 @@ export function readPlan(path: string): Plan {
     throw new InputError(`cannot read the plan (${(err as NodeJS.ErrnoException).code ?? 'not JSON'})`, path);
   }
   if (plan?.schema !== PLAN_SCHEMA) throw new InputError(`not a plan: expected "schema": "${PLAN_SCHEMA}"`, path);
+  // Its rules name hashes, which match no key: replaying with them would only report a wrong prediction.
+  if (plan.redacted) throw new InputError('the plan was made with --redact-keys, so its renames match no real key; make it without --redact-keys to verify it', path);
   return plan;
 }
 

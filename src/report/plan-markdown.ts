@@ -1,12 +1,14 @@
 // The plan as Markdown, for a migration ticket or a pull request.
 import type { Plan } from '../plan/make-plan.js';
 import { formatSlotRanges } from '../slot/slot-ranges.js';
+import { redactionNote } from './redact-report.js';
 import { share } from './report-sections.js';
 
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 
 export function renderPlanMarkdown(p: Plan): string {
   const out: string[] = ['# slotscope migration plan', ''];
+  if (p.redacted) out.push(`> ${redactionNote(p.redacted).replace(/</g, '&lt;')}`, '');
   const b = p.predicted.before;
   const a = p.predicted.after;
   out.push('## Predicted cross-slot traffic', '', '| | before | after the renames |', '|---|---:|---:|');

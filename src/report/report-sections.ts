@@ -1,6 +1,7 @@
 // The readiness report as titled sections of text lines and tables: what the table, Markdown and HTML
 // formats all show, decided once, so they show the same things.
 import { formatSlotRanges } from '../slot/slot-ranges.js';
+import { redactionNote } from './redact-report.js';
 import type { Report } from './report.js';
 
 export type Align = 'left' | 'right';
@@ -69,7 +70,7 @@ export function reportSections(r: Report): Section[] {
     out.push({ title: 'Plan summary (from a sample of the cross-slot traffic; `slotscope plan` predicts it in full)', lines });
   }
 
-  out.push({ title: 'Inputs', lines: [], table: table(['input', 'node', 'format', 'lines', 'records', 'skipped'], r.inputs.map((i) => [i.path, i.node, i.format, fmt(i.lines), fmt(i.records), fmt(i.skipped.count)]), ['left', 'left', 'left', 'right', 'right', 'right']) });
+  out.push({ title: 'Inputs', lines: r.redacted ? [redactionNote(r.redacted)] : [], table: table(['input', 'node', 'format', 'lines', 'records', 'skipped'], r.inputs.map((i) => [i.path, i.node, i.format, fmt(i.lines), fmt(i.records), fmt(i.skipped.count)]), ['left', 'left', 'left', 'right', 'right', 'right']) });
 
   const totals: [string, string][] = [
     ['client commands', fmt(t.commands)],

@@ -3,6 +3,7 @@
 import type { AnalysisResult } from '../analyze/analyze-inputs.js';
 import type { CommandExample } from '../analyze/command-example.js';
 import { FINDING_DEFS, type FindingDef, type FindingId, type FixKind, type Severity } from '../analyze/findings.js';
+import type { Redaction } from '../analyze/redact-keys.js';
 import type { ScriptStats } from '../analyze/scripts.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
 import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
@@ -124,6 +125,8 @@ export interface Report {
   dbs: Record<string, { commands: number; patterns: Record<string, number> }>;
   planSummary?: PlanSummaryReport;
   topology?: TopologyReport;
+  /** Present when made with --redact-keys: key text is shown as keyed hashes (`<h:3f2a9c1b>`). */
+  redacted?: Redaction;
 }
 
 /** Where the inputs came from, when known: a live topology, or a capture's manifest. */

@@ -1,0 +1,125 @@
+// Redacted copies of the report and the plan, for `--redact-keys`: every field that holds key text goes
+// through the KeyRedactor; counts, slots and layout are untouched. Every renderer (table, JSON, Markdown,
+// HTML) prints from these copies, so no format can show what another hides. The checks on `keyof` make a
+// field added to Report or Plan a compile error here until it is redacted or declared free of key text.
+import type { CommandExample } from '../analyze/command-example.js';
+import type { KeyRedactor, Redaction } from '../analyze/redact-keys.js';
+import type { Plan, PlanRename, PlanUnfixable } from '../plan/make-plan.js';
+import type { RenameRule } from '../plan/renames.js';
+import type { Report } from './report.js';
+
+/** The planner's pool for patterns past its limit: a name of slotscope's, not key text. */
+const OTHER_PATTERNS = '(other)';
+/** A redacted rule's regex: one built from hashes would match no real key. */
+const REDACTED_REGEX = '(redacted: made with --redact-keys)';
+
+/**
+ * Which fields hold key text (true: redacted below). Listing every field makes one added to Report or Plan
+ * a compile error here until it is classified, so new key text cannot slip out unredacted.
+ */
+const REPORT_KEY_TEXT = {
+  schema: false, generator: false, verdict: false, target: false, redis8IncompatibleOps: false, totals: false, unknownCommands: false, slots: false, skew: false, nodes: false, transactions: false, topology: false,
+  findings: true, inputs: true, commands: true, scripts: true, dbs: true, planSummary: true, redacted: false,
+} satisfies Record<keyof Report, boolean>;
+const PLAN_KEY_TEXT = {
+  schema: false, inputs: false, layout: false, today: false, predicted: false, otherChanges: false,
+  patterns: true, renames: true, unfixable: true, replicaReads: true, redacted: false,
+} satisfies Record<keyof Plan, boolean>;
+
+function mapValues<T, U>(o: Record<string, T>, fn: (v: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fn(v)]));
+}
+
+/** Counts under redacted names: two names that redact alike (patterns hashing alike, reasons quoting different text) add up. */
+function redactedCounts(counts: Record<string, number>, redact: (name: string) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, n] of Object.entries(counts)) {
+    const r = redact(name);
+    out[r] = (out[r] ?? 0) + n;
+  }
+  return out;
+}
+
+const patternCounts = (k: KeyRedactor, patterns: Record<string, number>): Record<string, number> => redactedCounts(patterns, (p) => k.pattern(p));
+
+const example = (k: KeyRedactor, e: CommandExample): CommandExample => ({ ...e, command: k.example(e.command) });
+
+/** The line a redacted report or plan opens its inputs with, so a reader knows what the hashes are worth. */
+export function redactionNote(r: Redaction): string {
+  const secret = r.secret === 'given' ? 'a secret of your own' : 'the public default secret: they group, but a dictionary of likely words finds them again';
+  return `Key text is redacted (--redact-keys): keys show as <key>, words of keys as keyed hashes <h:…>, made with ${secret}.`;
+}
+
+function redaction(k: KeyRedactor): Redaction {
+  return { secret: k.secretGiven ? 'given' : 'default' };
+}
+
+export function redactReport(r: Report, k: KeyRedactor): Report {
+  return {
+    ...r,
+    redacted: redaction(k),
+    findings: r.findings.map((f) => ({ ...f, ...(f.example ? { example: example(k, f.example) } : {}), patterns: patternCounts(k, f.patterns) })),
+    inputs: r.inputs.map((i) => ({
+      ...i,
+      skipped: {
+        count: i.skipped.count,
+        byReason: redactedCounts(i.skipped.byReason, (reason) => k.reason(reason)),
+        first: i.skipped.first.map((s) => ({ line: s.line, reason: k.reason(s.reason) })),
+      },
+    })),
+    commands: mapValues(r.commands, (c) => (c.example ? { ...c, example: example(k, c.example) } : c)),
+    scripts: r.scripts.map((s) => ({
+      ...s,
+      ...(s.example ? { example: example(k, s.example) } : {}),
+      ...(s.undeclaredExample ? { undeclaredExample: { ...s.undeclaredExample, pattern: k.pattern(s.undeclaredExample.pattern) } } : {}),
+    })),
+    dbs: mapValues(r.dbs, (d) => ({ commands: d.commands, patterns: patternCounts(k, d.patterns) })),
+    ...(r.planSummary
+      ? {
+          planSummary: {
+            sampledPerKind: r.planSummary.sampledPerKind,
+            renames: r.planSummary.renames.map((x) => ({ tag: k.pattern(x.tag), from: x.from.map((p) => k.pattern(p)), fixes: x.fixes })),
+            unfixable: r.planSummary.unfixable.map((u) => ({ ...u, patterns: u.patterns.map((p) => k.pattern(p)) })),
+          },
+        }
+      : {}),
+  };
+}
+
+function rule(k: KeyRedactor, x: RenameRule): RenameRule {
+  return { ...x, tag: k.pattern(x.tag), from: k.pattern(x.from), to: k.pattern(x.to), regex: REDACTED_REGEX };
+}
+
+function rename(k: KeyRedactor, x: PlanRename): PlanRename {
+  return { ...x, tag: k.pattern(x.tag), rules: x.rules.map((y) => rule(k, y)), hotspot: { ...x.hotspot, entity: k.text(x.hotspot.entity) } };
+}
+
+/** The alternatives are sentences naming the group's coarse tag and patterns: those names are redacted in place. */
+function unfixable(k: KeyRedactor, u: PlanUnfixable): PlanUnfixable {
+  const names = [u.coarseTag, ...u.patterns].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+  const inSentence = (s: string): string => names.reduce((text, name) => text.split(name).join(k.pattern(name)), s);
+  return {
+    ...u,
+    patterns: u.patterns.map((p) => k.pattern(p)),
+    coarseTag: k.pattern(u.coarseTag),
+    example: u.example.map((key) => k.key(key)),
+    alternatives: u.alternatives.map(inSentence),
+  };
+}
+
+const patternName = (k: KeyRedactor, p: string): string => (p === OTHER_PATTERNS ? p : k.pattern(p));
+
+export function redactPlan(p: Plan, k: KeyRedactor): Plan {
+  return {
+    ...p,
+    redacted: redaction(k),
+    patterns: p.patterns.map((x) => ({ ...x, pattern: patternName(k, x.pattern) })),
+    renames: p.renames.map((x) => rename(k, x)),
+    unfixable: p.unfixable.map((u) => unfixable(k, u)),
+    replicaReads: {
+      clientSettings: p.replicaReads.clientSettings,
+      candidates: p.replicaReads.candidates.map((c) => ({ ...c, pattern: patternName(k, c.pattern) })),
+      excluded: p.replicaReads.excluded.map((c) => ({ ...c, pattern: patternName(k, c.pattern) })),
+    },
+  };
+}
