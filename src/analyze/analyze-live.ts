@@ -15,6 +15,8 @@ export interface LiveOptions extends AnalyzerOptions {
   maxBytes?: number;
   signal?: AbortSignal;
   onTopology?: (t: Topology) => void;
+  /** MONITOR answered OK on every node. */
+  onAttached?: () => void;
 }
 
 /** What the report needs to know of the deployment: its primaries and their slot ranges. */
