@@ -132,7 +132,10 @@ export async function captureScan(ep: RedisEndpoint, topology: Topology, fileFor
   const primaries = topology.nodes.filter((n) => n.role === 'primary');
   const clients = await Promise.all(primaries.map((n) => connect(ep, n)));
   const drop = (): void => clients.forEach((c) => c.disconnect());
-  o.now?.addEventListener('abort', drop, { once: true });
+  // disconnect() ends the socket politely, which a server that stopped answering never acknowledges:
+  // destroying it fails the batches in flight at once.
+  const giveUp = (): void => clients.forEach((c) => c.stream?.destroy());
+  o.now?.addEventListener('abort', giveUp, { once: true });
   let keys = 0;
   let nodesDone = 0;
   try {
@@ -148,7 +151,7 @@ export async function captureScan(ep: RedisEndpoint, topology: Topology, fileFor
       }),
     );
   } finally {
-    o.now?.removeEventListener('abort', drop);
+    o.now?.removeEventListener('abort', giveUp);
     drop();
   }
 }
