@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
-import { manifestBeside, manifestPrimaries } from '../src/ingest/capture-manifest.js';
+import { captureContext, guessedReplication, withPeers } from '../src/ingest/capture-manifest.js';
 import { InputError } from '../src/ingest/input-error.js';
 import { INPUT_FORMATS, type InputFormat } from '../src/ingest/input-stats.js';
 import { LineSplitter } from '../src/ingest/line-splitter.js';
@@ -141,7 +141,10 @@ Examples:
       endStopped(stop, 'the report covers the traffic up to then');
       return;
     }
-    const specs = inputSpecs(inputs, opts);
+    const given = inputSpecs(inputs, opts);
+    const capture = captureContext(given.map((s) => s.path));
+    capture.warnings.forEach(warn);
+    const specs = withPeers(given, capture);
     const progress = createProgress();
     const result = await analyzeInputs(specs, {
       observer: summary.observer(),
@@ -152,8 +155,9 @@ Examples:
       onProgress: (n) => progress.bytes(n),
     });
     progress.done();
-    const manifest = manifestBeside(specs[0].path);
-    const report = buildReport(result, summary.result(), (manifest && manifestPrimaries(manifest, specs.map((x) => x.path))) ?? undefined);
+    const guessed = guessedReplication(capture, result.inputs);
+    guessed.forEach(warn);
+    const report = buildReport(result, summary.result(), capture.topology ?? undefined, [...capture.warnings, ...guessed]);
     emitReport(report, opts);
     for (const input of result.inputs) {
       if (input.format === 'empty') process.stderr.write(`slotscope: ${input.path}: empty input\n`);
@@ -186,7 +190,10 @@ Examples:
   slotscope check staging.monitor
   slotscope check --max-cross-slot 10 --fail-on changes capture/*.monitor`)
   .action(async (inputs: string[], opts) => {
-    const report = buildReport(await analyzeInputs(inputSpecs(inputs, opts)));
+    const given = inputSpecs(inputs, opts);
+    const capture = captureContext(given.map((s) => s.path));
+    capture.warnings.forEach(warn);
+    const report = buildReport(await analyzeInputs(withPeers(given, capture)));
     const gates = checkGates(report, {
       maxCrossSlotCommands: opts.maxCrossSlot,
       maxCrossSlotTransactions: opts.maxCrossSlotTransactions,
@@ -214,9 +221,11 @@ Examples:
   slotscope plan samples/app.monitor
   slotscope plan --shards 6 -f json -o plan.json a.monitor b.monitor`)
   .action(async (inputs: string[], opts) => {
-    const specs = inputSpecs(inputs, opts);
-    const manifest = manifestBeside(specs[0].path);
-    const known = manifest ? manifestPrimaries(manifest, specs.map((x) => x.path)) : null;
+    const given = inputSpecs(inputs, opts);
+    const capture = captureContext(given.map((s) => s.path));
+    capture.warnings.forEach(warn);
+    const specs = withPeers(given, capture);
+    const known = capture.topology;
     const map = opts.renameMap ? createWriteStream(opts.renameMap) : null;
     map?.write('old_key,new_key\n');
     const plan = await makePlan(specs, {
