@@ -110,7 +110,7 @@ export function reportSections(r: Report): Section[] {
 
   const dbs = Object.entries(r.dbs);
   if (dbs.length > 0) {
-    out.push({ title: 'Commands on dbs other than 0 (a cluster has only db 0)', lines: [], table: table(['db', 'commands', 'key patterns'], dbs.map(([db, d]) => [db, fmt(d.commands), truncate(Object.keys(d.patterns).join(', '), 80)]), ['right', 'right', 'left']) });
+    out.push({ title: 'Commands on dbs other than 0 (a cluster has only db 0)', lines: [], table: table(['db', 'commands', 'keys', 'key patterns'], dbs.map(([db, d]) => [db, fmt(d.commands), fmt(d.keys ?? 0), truncate(Object.keys(d.patterns).join(', '), 80)]), ['right', 'right', 'right', 'left']) });
   }
 
   if (r.topology) {

@@ -118,8 +118,8 @@ export interface Report {
   /** Commands queued in cross-slot transactions, by command. */
   transactions: { total: number; crossSlot: number; commandsInCrossSlot: Record<string, number> };
   scripts: ScriptStats[];
-  /** Client commands per db other than 0, with the key patterns used there. */
-  dbs: Record<string, { commands: number; patterns: Record<string, number> }>;
+  /** Client commands (and keys of SCAN dumps or memory reports) per db other than 0, with their key patterns. */
+  dbs: Record<string, { commands: number; keys?: number; patterns: Record<string, number> }>;
   planSummary?: PlanSummaryReport;
   topology?: TopologyReport;
   /** What the analysis could not be sure of about where the inputs came from (manifests, replication streams). */
@@ -215,7 +215,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     nodes,
     transactions: { total: a.transactions.total, crossSlot: a.transactions.crossSlot, commandsInCrossSlot: byCount(new Map(Object.entries(inCrossSlotTx))) },
     scripts: [...a.scripts.scripts.values()].sort((x, y) => y.crossSlot + y.undeclared - (x.crossSlot + x.undeclared) || y.calls - x.calls),
-    dbs: Object.fromEntries([...a.dbs].sort((x, y) => x[0] - y[0]).map(([db, d]) => [String(db), { commands: d.commands, patterns: byCount(d.patterns) }])),
+    dbs: Object.fromEntries([...a.dbs].sort((x, y) => x[0] - y[0]).map(([db, d]) => [String(db), { commands: d.commands, ...(d.keys > 0 ? { keys: d.keys } : {}), patterns: byCount(d.patterns) }])),
     ...(plan ? { planSummary: summary(plan) } : {}),
     ...(topology && topology.mode === 'cluster' && topology.primaries.length > 0 ? { topology: topologyReport(topology, a.ops, keysPerSlot, a.hasBytes ? a.bytes : undefined) } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),

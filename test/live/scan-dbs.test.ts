@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/report.js';
 import { slotscope } from '../helpers/cli.js';
 import { type RedisServer, startRedis } from '../helpers/redis.js';
 
@@ -33,6 +34,11 @@ describe('capture scan on a standalone server with several dbs', () => {
       expect(found).toEqual(Object.entries(layout).flatMap(([db, keys]) => keys.map((k) => `${db} ${k}`)).sort());
       const node = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).captures[0].nodes[0];
       expect(node).toMatchObject({ keys: 6, dbs: { 0: 3, 3: 2, 7: 1 }, partial: false });
+      // Those keys are what a cluster cannot hold: the analysis of the dump says so, as for commands there.
+      const report = JSON.parse(slotscope(['analyze', '-f', 'json', join(out, `127.0.0.1-${server.port}.csv`)]).stdout) as Report;
+      expect(report.verdict).toEqual({ status: 'ready with changes', decidedBy: ['nonzero-db'] });
+      expect(report.findings.find((f) => f.id === 'nonzero-db')).toMatchObject({ count: 3, patterns: { 'd3:<id>': 2, seven: 1 } });
+      expect(report.dbs).toEqual({ 3: { commands: 0, keys: 2, patterns: { 'd3:<id>': 2 } }, 7: { commands: 0, keys: 1, patterns: { seven: 1 } } });
     }
   });
 });
