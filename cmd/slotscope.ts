@@ -271,7 +271,10 @@ capture
   .addHelpText('after', `
 Example:
   slotscope capture monitor redis://10.0.0.5:6379 --duration 2m --out capture/
-  slotscope analyze capture/*.monitor`)
+  slotscope capture monitor redis://10.0.0.5:6379 --duration 0 --ready-file capture.ready --out capture/
+  slotscope analyze capture/*.monitor
+
+A stop signal (SIGINT, SIGTERM, SIGHUP) keeps the files and manifest.json and exits 130, 143 or 129.`)
   .action(async (urls: string[], opts) => {
     const durationMs = parseDuration(opts.duration);
     const ready = opts.readyFile ? prepareReadyFile(opts.readyFile) : undefined;

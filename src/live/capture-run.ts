@@ -9,7 +9,6 @@ import { discover, type LiveNode, type Topology } from './discover.js';
 import { address, parseRedisUrl, type RedisEndpoint, safeMessage } from './redis-url.js';
 import { type StopSignals, unlessAborted } from './stop-signals.js';
 
-
 /** A capture file's name: the node's address, which the analyzer then takes as the node name. */
 export function captureFileName(node: LiveNode, extension: string): string {
   return `${node.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${node.port}.${extension}`;

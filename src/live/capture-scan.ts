@@ -6,7 +6,9 @@ import { createWriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { connect, type LiveNode, type Topology } from './discover.js';
+import { InputError } from '../ingest/input-error.js';
 import { address, type RedisEndpoint, safeMessage } from './redis-url.js';
+import { refusal } from './refusal.js';
 
 export interface ScanOptions {
   /** Only keys of this type (SCAN ... TYPE). */
@@ -55,6 +57,12 @@ function csvKey(key: Buffer): { field: string; exact: boolean } {
   return { field: `"${s.replace(/"/g, '""')}"`, exact };
 }
 
+/** An ACL user without a command the scan needs is the user's fault, not a node's: one line, exit 2. */
+function refused(ep: RedisEndpoint, node: LiveNode, err: unknown): void {
+  const why = refusal(ep, safeMessage(err, ep));
+  if (why) throw new InputError(`${address(node)}: ${why}`);
+}
+
 /** The dbs holding keys, from INFO keyspace (`db3:keys=2,expires=0,avg_ttl=0`). */
 async function nonEmptyDbs(redis: Redis): Promise<number[]> {
   const info = await redis.info('keyspace');
@@ -97,6 +105,7 @@ async function scanNode(redis: Redis, ep: RedisEndpoint, node: LiveNode, allDbs:
             const [typeErr, type] = o.type ? [null, o.type] : replies[r++];
             const [memErr, mem] = o.memory ? replies[r++] : [null, null];
             const [ttlErr, pttl] = o.ttl ? replies[r++] : [null, -1];
+            for (const e of [typeErr, memErr, ttlErr]) if (e) refused(ep, node, e);
             if (typeErr || memErr || ttlErr || type === 'none') m.probeErrors++;
             const key = csvKey(k);
             if (!key.exact) m.inexactKeys++;
@@ -120,6 +129,8 @@ async function scanNode(redis: Redis, ep: RedisEndpoint, node: LiveNode, allDbs:
       } while (cursor !== '0');
     }
   } catch (err) {
+    if (err instanceof InputError) throw err;
+    refused(ep, node, err);
     m.partial = true;
     // After a second stop signal the connection was closed under the batch in flight: that is the stop, not a fault.
     if (!o.now?.aborted) m.error = `${address(node)}: scan stopped after ${m.keys} keys (${safeMessage(err, ep)}); the file holds those keys`;
