@@ -12,7 +12,7 @@ export interface ManifestNode {
   slots: [number, number][];
   /** For a replica, its primary's address. */
   primary?: string;
-  /** Relative to the manifest since 2026-12; older manifests hold the path as given to --out. */
+  /** Relative to the manifest; older manifests hold the path as it was given to --out. */
   file?: string;
 }
 
