@@ -31,7 +31,7 @@ describe('stop signals', () => {
       for (let i = 0; i < 30; i++) await c.set(`${signal}:${i}`, 'v');
       c.disconnect();
       await waitFor('the lines to arrive', async () => (readFileSync(file, 'latin1').includes(`"${signal}:29"`) ? true : undefined));
-      // Longer than any default duration would have run at 0: it must still be capturing.
+      // A --duration 0 taken as 0 ms would have ended the capture by now: it must still be running.
       await new Promise((r) => setTimeout(r, 300));
       process.kill(cap.pid, signal);
       const r = await cap.done;
