@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
-import { manifestBeside, manifestPrimaries } from '../src/ingest/capture-manifest.js';
+import { captureContext, guessedReplication, withPeers } from '../src/ingest/capture-manifest.js';
 import { InputError } from '../src/ingest/input-error.js';
 import { INPUT_FORMATS, type InputFormat } from '../src/ingest/input-stats.js';
 import { LineSplitter } from '../src/ingest/line-splitter.js';
@@ -27,6 +27,8 @@ import { captureScan } from '../src/live/capture-scan.js';
 import { parseDuration } from '../src/live/duration.js';
 import { captureEach, captureFileName } from '../src/live/capture-run.js';
 import { address, parseRedisUrl } from '../src/live/redis-url.js';
+import { prepareReadyFile } from '../src/live/ready-file.js';
+import { listenForStop, type StopSignals } from '../src/live/stop-signals.js';
 import { slotOfRange, slotOfString } from '../src/slot/key-slot.js';
 import { DEFAULT_TARGET, findTarget, TARGET_IDS } from '../src/analyze/targets.js';
 
@@ -46,8 +48,20 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function monitorWarning(nodes: number, duration: string): string {
-  return `slotscope: running MONITOR on ${nodes} node${nodes === 1 ? '' : 's'} for ${duration}; MONITOR costs a busy server a large share of its throughput. Ctrl-C stops cleanly.\n`;
+const nodeCount = (n: number): string => `${n} node${n === 1 ? '' : 's'}`;
+const forHowLong = (durationMs: number, duration: string): string => (durationMs > 0 ? `for ${duration}` : 'until stopped');
+
+function monitorWarning(nodes: number, durationMs: number, duration: string): string {
+  return `slotscope: running MONITOR on ${nodeCount(nodes)} ${forHowLong(durationMs, duration)}; MONITOR costs a busy server a large share of its throughput. Ctrl-C (or SIGTERM, SIGHUP) stops cleanly.\n`;
+}
+
+/** A run a signal stopped says so and exits 128 + the signal's number (130, 143, 129), as a shell would. */
+function endStopped(stop: StopSignals, kept: string): void {
+  stop.dispose();
+  const stopped = stop.stopped();
+  if (!stopped) return;
+  warn(`stopped by ${stopped.signal} at ${stopped.at}; ${kept}`);
+  process.exitCode = stop.exitCode();
 }
 
 function warn(message: string): void {
@@ -112,7 +126,7 @@ program
   .option('--redact-secret-file <file>', REDACT_SECRET_HELP)
   .option('--max-line-bytes <n>', 'longest line accepted; longer ones are skipped and counted', positiveInt)
   .option('--live <url>', 'MONITOR every node of this deployment and analyse as it runs (no files)')
-  .option('--duration <time>', 'with --live: how long to capture (30s, 2m)', '30s')
+  .option('--duration <time>', 'with --live: how long to capture (30s, 2m, 1h30m; 0: until a signal stops it)', '30s')
   .option('--password-file <file>', 'with --live: read the password from a file')
   .addOption(targetOption())
   .addHelpText('after', `
@@ -127,22 +141,28 @@ Examples:
     const redactor = redactorFor(opts);
     const summary = new PlanSummary();
     if (opts.live) {
+      const durationMs = parseDuration(opts.duration);
       const ep = parseRedisUrl(opts.live, opts.passwordFile);
-      const controller = new AbortController();
-      process.once('SIGINT', () => controller.abort());
+      const stop = listenForStop();
+      let nodes = 0;
       const live = await analyzeLive(ep, {
         observer: summary.observer(),
         redactKeys: Boolean(opts.redactKeys),
         target: findTarget(opts.target),
-        durationMs: parseDuration(opts.duration),
-        signal: controller.signal,
-        onTopology: (t) => process.stderr.write(monitorWarning(t.nodes.length, opts.duration)),
+        durationMs,
+        signal: stop.stop,
+        onTopology: (t) => process.stderr.write(monitorWarning((nodes = t.nodes.length), durationMs, opts.duration)),
+        onAttached: () => warn(`MONITOR attached on ${nodeCount(nodes)}; analysing ${forHowLong(durationMs, opts.duration)}`),
       });
       for (const n of live.nodes) if (n.error) warn(n.error);
       emitReport(buildReport(live, summary.result(), live.known), opts, redactor);
+      endStopped(stop, 'the report covers the traffic up to then');
       return;
     }
-    const specs = inputSpecs(inputs, opts);
+    const given = inputSpecs(inputs, opts);
+    const capture = captureContext(given.map((s) => s.path));
+    capture.warnings.forEach(warn);
+    const specs = withPeers(given, capture);
     const progress = createProgress();
     const result = await analyzeInputs(specs, {
       observer: summary.observer(),
@@ -154,8 +174,9 @@ Examples:
       onProgress: (n) => progress.bytes(n),
     });
     progress.done();
-    const manifest = manifestBeside(specs[0].path);
-    const report = buildReport(result, summary.result(), (manifest && manifestPrimaries(manifest, specs.map((x) => x.path))) ?? undefined);
+    const guessed = guessedReplication(capture, result.inputs);
+    guessed.forEach(warn);
+    const report = buildReport(result, summary.result(), capture.topology ?? undefined, [...capture.warnings, ...guessed]);
     emitReport(report, opts, redactor);
     for (const input of result.inputs) {
       if (input.format === 'empty') process.stderr.write(`slotscope: ${input.path}: empty input\n`);
@@ -193,7 +214,10 @@ Examples:
   slotscope check --max-cross-slot 10 --fail-on changes capture/*.monitor`)
   .action(async (inputs: string[], opts) => {
     const redactKeys = redactorFor(opts) !== null;
-    const report = buildReport(await analyzeInputs(inputSpecs(inputs, opts), { target: findTarget(opts.target), redactKeys }));
+    const given = inputSpecs(inputs, opts);
+    const capture = captureContext(given.map((s) => s.path));
+    capture.warnings.forEach(warn);
+    const report = buildReport(await analyzeInputs(withPeers(given, capture), { target: findTarget(opts.target), redactKeys }));
     const gates = checkGates(report, {
       maxCrossSlotCommands: opts.maxCrossSlot,
       maxCrossSlotTransactions: opts.maxCrossSlotTransactions,
@@ -227,9 +251,11 @@ Examples:
     const redactor = redactorFor(opts);
     // A rename map is the keys themselves: asked for with --redact-keys, it would break the promise.
     if (redactor && opts.renameMap) throw new InputError('--rename-map writes real key names, so it cannot be used with --redact-keys');
-    const specs = inputSpecs(inputs, opts);
-    const manifest = manifestBeside(specs[0].path);
-    const known = manifest ? manifestPrimaries(manifest, specs.map((x) => x.path)) : null;
+    const given = inputSpecs(inputs, opts);
+    const capture = captureContext(given.map((s) => s.path));
+    capture.warnings.forEach(warn);
+    const specs = withPeers(given, capture);
+    const known = capture.topology;
     const map = opts.renameMap ? createWriteStream(opts.renameMap) : null;
     map?.write('old_key,new_key\n');
     // makePlan hands its options to the analysis, which reads `target` from them.
@@ -271,30 +297,40 @@ capture
   .description('run MONITOR on every node at once, one file per node in redis-cli MONITOR format, plus manifest.json')
   .argument('<urls...>', 'redis:// or rediss:// URL of any node (the topology is discovered)')
   .requiredOption('--out <dir>', 'directory for the captures')
-  .option('--duration <time>', 'how long to capture (30s, 2m)', '60s')
+  .option('--duration <time>', 'how long to capture (30s, 2m, 1h30m; 0: until a signal stops it)', '60s')
+  .option('--ready-file <path>', 'touch this file once MONITOR is attached on every node')
   .option('--max-lines <n>', 'stop a node after this many lines', positiveInt)
   .option('--max-bytes <n>', 'stop a node after this many bytes', positiveInt)
   .option('--password-file <file>', 'read the password from a file (else the URL, else REDISCLI_AUTH)')
   .addHelpText('after', `
 Example:
   slotscope capture monitor redis://10.0.0.5:6379 --duration 2m --out capture/
-  slotscope analyze capture/*.monitor`)
+  slotscope capture monitor redis://10.0.0.5:6379 --duration 0 --ready-file capture.ready --out capture/
+  slotscope analyze capture/*.monitor
+
+A stop signal (SIGINT, SIGTERM, SIGHUP) keeps the files and manifest.json and exits 130, 143 or 129.`)
   .action(async (urls: string[], opts) => {
-    const controller = new AbortController();
-    process.once('SIGINT', () => controller.abort());
+    const durationMs = parseDuration(opts.duration);
+    const ready = opts.readyFile ? prepareReadyFile(opts.readyFile) : undefined;
+    const stop = listenForStop();
     await captureEach(urls, opts.out, 'monitor', opts.passwordFile, (ep, topology) => {
-      process.stderr.write(monitorWarning(topology.nodes.length, opts.duration));
+      process.stderr.write(monitorWarning(topology.nodes.length, durationMs, opts.duration));
       return captureMonitor(ep, topology.nodes, {
-        durationMs: parseDuration(opts.duration),
+        durationMs,
         maxLines: opts.maxLines,
         maxBytes: opts.maxBytes,
-        signal: controller.signal,
+        signal: stop.stop,
+        onAttached: () => {
+          warn(`MONITOR attached on ${nodeCount(topology.nodes.length)}; capturing ${forHowLong(durationMs, opts.duration)}`);
+          ready?.();
+        },
         sinkFor: (node) => {
           const file = join(opts.out, captureFileName(node, 'monitor'));
           return { sink: fileSink(file), file };
         },
       });
-    }, warn);
+    }, { stop, warn });
+    endStopped(stop, `the files in ${opts.out} hold every complete line up to then, and manifest.json says so`);
   });
 
 capture
@@ -315,11 +351,14 @@ Example:
   slotscope analyze keys/*.csv`)
   .action(async (urls: string[], opts) => {
     const progress = createProgress();
+    const stop = listenForStop();
     await captureEach(urls, opts.out, 'scan', opts.passwordFile, async (ep, topology) => {
       const primaries = topology.nodes.filter((n) => n.role === 'primary');
       progress.input(address(ep), 0, 1);
       const started = Date.now();
-      const nodes = await captureScan(ep, primaries, (n) => join(opts.out, captureFileName(n, 'csv')), {
+      const nodes = await captureScan(ep, topology, (n) => join(opts.out, captureFileName(n, 'csv')), {
+        signal: stop.stop,
+        now: stop.now,
         type: opts.type,
         memory: Boolean(opts.memory),
         ttl: Boolean(opts.ttl),
@@ -330,7 +369,8 @@ Example:
       });
       progress.done();
       return nodes;
-    }, warn);
+    }, { stop, warn });
+    endStopped(stop, `the files in ${opts.out} hold the keys scanned up to then, and manifest.json says so`);
   });
 
 program

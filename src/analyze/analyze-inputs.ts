@@ -1,6 +1,7 @@
 // Runs inputs, one after another, through ingest into one Analyzer.
 import type { InputStats } from '../ingest/input-stats.js';
 import { type InputSpec, type ReadOptions, readInput } from '../ingest/read-input.js';
+import { ReplicationStreamFilter } from '../ingest/replication-stream.js';
 import { Analyzer, type AnalyzerOptions } from './analyzer.js';
 
 export interface AnalyzeOptions extends AnalyzerOptions, ReadOptions {
@@ -18,7 +19,10 @@ export async function analyzeInputs(specs: InputSpec[], options: AnalyzeOptions 
   const inputs: InputStats[] = [];
   for (const [i, spec] of specs.entries()) {
     options.onInput?.(spec, i);
-    inputs.push(await readInput(spec, analyzer, options));
+    const replication = spec.peers?.length ? new ReplicationStreamFilter(analyzer, spec.peers) : null;
+    const stats = await readInput(spec, replication ?? analyzer, options);
+    if (replication) ({ lines: stats.replicationLines, from: stats.replicationFrom } = replication.total());
+    inputs.push(stats);
     analyzer.endInput(spec.node);
   }
   analyzer.finish();

@@ -1,8 +1,8 @@
 // `analyze --live`: MONITOR every node and analyse the lines as they arrive; nothing is written to disk.
 import { InputStats } from '../ingest/input-stats.js';
 import { LineSplitter } from '../ingest/line-splitter.js';
+import { ReplicationStreamFilter } from '../ingest/replication-stream.js';
 import { lineHandler } from '../ingest/read-input.js';
-import type { RecordSink } from '../ingest/records.js';
 import { captureMonitor, type NodeManifest } from '../live/capture-monitor.js';
 import { discover, type Topology } from '../live/discover.js';
 import { address, type RedisEndpoint } from '../live/redis-url.js';
@@ -15,6 +15,8 @@ export interface LiveOptions extends AnalyzerOptions {
   maxBytes?: number;
   signal?: AbortSignal;
   onTopology?: (t: Topology) => void;
+  /** MONITOR answered OK on every node. */
+  onAttached?: () => void;
 }
 
 /** What the report needs to know of the deployment: its primaries and their slot ranges. */
@@ -35,13 +37,10 @@ export async function analyzeLive(ep: RedisEndpoint, options: LiveOptions): Prom
       const stats = new InputStats(`live:${name}`, name);
       stats.format = 'monitor';
       inputs.push(stats);
-      // A replica's MONITOR also shows the writes it replays from its primary, which the primary's
-      // capture already holds: drop the lines whose client is the primary's replication link.
-      const replicated = node.primary;
-      const sink: RecordSink = replicated
-        ? { command: (rec, n) => (rec.clientAddress() === replicated ? undefined : analyzer.command(rec, n)), key: (...a) => analyzer.key(...a) }
-        : analyzer;
-      const splitter = new LineSplitter(lineHandler('monitor', name, sink, stats), (line, length) => stats.skip(line, `line of ${length} bytes is too long`));
+      // A replica's MONITOR also shows the writes it replays from its primary (and, after a failover,
+      // a former primary those of its new one): lines whose client is another node are counted apart.
+      const replication = new ReplicationStreamFilter(analyzer, topology.nodes.filter((n) => n !== node).map(address));
+      const splitter = new LineSplitter(lineHandler('monitor', name, replication, stats), (line, length) => stats.skip(line, `line of ${length} bytes is too long`));
       return {
         sink: {
           write(chunk) {
@@ -51,6 +50,7 @@ export async function analyzeLive(ep: RedisEndpoint, options: LiveOptions): Prom
           async end() {
             splitter.end();
             stats.lines = splitter.lines;
+            ({ lines: stats.replicationLines, from: stats.replicationFrom } = replication.total());
             analyzer.endInput(name);
           },
         },

@@ -98,6 +98,8 @@ export interface AnalyzerOptions {
 
 export interface DbStats {
   commands: number;
+  /** Keys a SCAN dump or memory report listed in this db. */
+  keys: number;
   patterns: Map<string, number>;
 }
 
@@ -369,6 +371,7 @@ export class Analyzer implements RecordSink {
     const slot = this.hashedKeySlot(buf, start, end, this.slotOf !== slotOfRange);
     this.countKey(node, high, low, slot);
     this.observer.key?.(buf.toString('latin1', start, end), nodeName, meta);
+    if (meta !== null && meta.db !== 0) this.onNonzeroDbKey(meta.db, buf, start, end);
     if (meta && meta.bytes !== null) {
       node.bytes[slot] += meta.bytes;
       this.sizedKeys ??= new DistinctKeys(this.distinctOptions);
@@ -481,12 +484,27 @@ export class Analyzer implements RecordSink {
   private onNonzeroDb(dbIndex: number): void {
     let db = this.dbs.get(dbIndex);
     if (!db) {
-      db = { commands: 0, patterns: new Map() };
+      db = { commands: 0, keys: 0, patterns: new Map() };
       this.dbs.set(dbIndex, db);
     }
     db.commands++;
     this.finding('nonzero-db');
     if (db.commands <= PATTERN_SAMPLE) for (const p of this.line.patterns()) countPattern(db.patterns, p);
+  }
+
+  /** A dumped key outside db 0 is as much a blocker as a command there: a cluster has nowhere to put it. */
+  private onNonzeroDbKey(dbIndex: number, buf: Buffer, start: number, end: number): void {
+    let db = this.dbs.get(dbIndex);
+    if (!db) {
+      db = { commands: 0, keys: 0, patterns: new Map() };
+      this.dbs.set(dbIndex, db);
+    }
+    db.keys++;
+    const tally = this.findings.count('nonzero-db');
+    if (db.keys > PATTERN_SAMPLE) return;
+    const pattern = keyPattern(buf.toString('latin1', start, end));
+    countPattern(db.patterns, pattern);
+    if (tally.count <= PATTERN_SAMPLE) this.findings.addPattern('nonzero-db', pattern);
   }
 
   private transactionEnded(end: TransactionEnd): void {

@@ -18,6 +18,10 @@ export class InputStats {
   /** Lines that are neither records nor skipped: MONITOR's `OK`, a CSV header. records + skipped + preamble = lines. */
   preamble = 0;
   bytes = 0;
+  /** Records that were a replica's replication stream (client: another captured node): not traffic. */
+  replicationLines = 0;
+  /** The nodes those lines came from. */
+  replicationFrom: string[] = [];
   skippedCount = 0;
   readonly skippedByReason = new Map<string, number>();
   readonly firstSkipped: SkippedLine[] = [];

@@ -14,6 +14,8 @@ export interface InputSpec {
   path: string;
   node: string;
   format?: InputFormat;
+  /** Addresses of the other captured nodes: lines with one as the client are a replication stream. */
+  peers?: string[];
 }
 
 export interface ReadOptions {

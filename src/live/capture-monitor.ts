@@ -1,5 +1,5 @@
 // `capture monitor`: MONITOR on every node at once, each into its own sink (a file in redis-cli's exact
-// format, or the analyzer), until the duration, a limit, Ctrl-C, or the node going away.
+// format, or the analyzer), until the duration, a limit, a stop signal, or the node going away.
 import { createWriteStream } from 'node:fs';
 import { InputError } from '../ingest/input-error.js';
 import type { LiveNode } from './discover.js';
@@ -16,8 +16,11 @@ export interface NodeManifest extends StreamResult {
 }
 
 export interface MonitorCaptureOptions extends StreamLimits {
+  /** 0: until the signal stops it. */
   durationMs: number;
   signal?: AbortSignal;
+  /** Called once MONITOR answered OK on every node: from here on, every command is in the capture. */
+  onAttached?: () => void;
   sinkFor(node: LiveNode): { sink: LineSink; file?: string };
 }
 
@@ -42,9 +45,12 @@ export async function captureMonitor(ep: RedisEndpoint, nodes: LiveNode[], optio
     const { sink, file } = options.sinkFor(node);
     return { node, file, ...streamMonitor(socket, rest, sink, options, node) };
   });
+  options.onAttached?.();
   const stopAll = (): void => streams.forEach((s) => s.stop());
-  const timer = setTimeout(stopAll, options.durationMs);
-  options.signal?.addEventListener('abort', stopAll, { once: true });
+  const timer = options.durationMs > 0 ? setTimeout(stopAll, options.durationMs) : undefined;
+  // A signal that came while the MONITORs were opening stops them at once.
+  if (options.signal?.aborted) stopAll();
+  else options.signal?.addEventListener('abort', stopAll, { once: true });
   try {
     const results = await Promise.all(streams.map((s) => s.done));
     return streams.map((s, i) => ({ id: s.node.id, address: address(s.node), role: s.node.role, slots: s.node.slots, ...(s.node.primary ? { primary: s.node.primary } : {}), ...(s.file ? { file: s.file } : {}), ...results[i] }));

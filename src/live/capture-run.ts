@@ -1,62 +1,91 @@
 // What `capture monitor` and `capture scan` share: each URL's deployment discovered in turn, its nodes
 // captured, their problems reported in one line each, and a manifest.json written beside the files.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { SLOT_COUNT } from '../slot/key-slot.js';
+import { CAPTURE_SCHEMA, type Failover } from '../ingest/capture-manifest.js';
 import { formatSlotRanges, slotRanges } from '../slot/slot-ranges.js';
 import { discover, type LiveNode, type Topology } from './discover.js';
 import { address, parseRedisUrl, type RedisEndpoint, safeMessage } from './redis-url.js';
-
-export const CAPTURE_SCHEMA = 'slotscope.capture/1';
+import { type StopSignals, unlessAborted } from './stop-signals.js';
 
 /** A capture file's name: the node's address, which the analyzer then takes as the node name. */
 export function captureFileName(node: LiveNode, extension: string): string {
   return `${node.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${node.port}.${extension}`;
 }
 
-/** Slots whose owner differs between two looks at a cluster, or that were migrating in either. */
-function movedSlots(before: Topology, after: Topology): number[] {
-  const owners = (t: Topology): (string | undefined)[] => {
-    const owner = new Array<string | undefined>(SLOT_COUNT);
-    for (const n of t.nodes) for (const [from, to] of n.slots) for (let s = from; s <= to; s++) owner[s] = n.id;
+/**
+ * What changed between two looks at a cluster: primaries whose replica took over their slots (a failover),
+ * and slots that changed owner otherwise, or were migrating in either look (a reshard).
+ */
+export function clusterChanges(before: Topology, after: Topology): { slotsMoved: [number, number][]; failovers: Failover[] } {
+  const owners = (t: Topology): (LiveNode | undefined)[] => {
+    const owner = new Array<LiveNode | undefined>(SLOT_COUNT);
+    for (const n of t.nodes) for (const [from, to] of n.slots) for (let s = from; s <= to; s++) owner[s] = n;
     return owner;
   };
   const [a, b] = [owners(before), owners(after)];
+  const wasReplica = new Map(before.nodes.filter((n) => n.primary).map((n) => [n.id, n.primary]));
   const moved = new Set<number>();
-  for (let s = 0; s < SLOT_COUNT; s++) if (a[s] !== b[s]) moved.add(s);
+  const failovers = new Map<string, Failover>();
+  for (let s = 0; s < SLOT_COUNT; s++) {
+    if (a[s]?.id === b[s]?.id) continue;
+    const [from, to] = [a[s], b[s]];
+    if (from && to && wasReplica.get(to.id) === address(from)) failovers.set(from.id, { from: address(from), to: address(to) });
+    else moved.add(s);
+  }
   for (const n of [...before.nodes, ...after.nodes]) for (const s of n.moving ?? []) moved.add(s);
-  return [...moved].sort((x, y) => x - y);
+  return { slotsMoved: slotRanges([...moved].sort((x, y) => x - y)), failovers: [...failovers.values()] };
 }
 
-export async function captureEach<N extends { error?: string }>(
+export interface CaptureRun {
+  /** The first signal stops the capture; a second gives up the final look at the cluster too. */
+  stop?: StopSignals;
+  warn: (message: string) => void;
+}
+
+export async function captureEach<N extends { error?: string; file?: string }>(
   urls: string[],
   out: string,
   kind: 'monitor' | 'scan',
   passwordFile: string | undefined,
   captureOne: (ep: RedisEndpoint, topology: Topology) => Promise<N[]>,
-  warn: (message: string) => void,
+  { stop, warn }: CaptureRun,
 ): Promise<void> {
   mkdirSync(out, { recursive: true });
+  const endpoints = urls.map((url) => parseRedisUrl(url, passwordFile));
   const captures = [];
-  for (const url of urls) {
-    const ep = parseRedisUrl(url, passwordFile);
-    const topology = await discover(ep);
-    const nodes = await captureOne(ep, topology);
-    for (const n of nodes) if (n.error) warn(n.error);
-    // A reshard while we captured: a SCAN can miss a moving slot's keys or list them on two nodes, and
-    // a MONITOR file's node no longer owns them. Said, not hidden.
-    let slotsMoved: [number, number][] | undefined = [];
-    if (topology.mode === 'cluster') {
-      try {
-        slotsMoved = slotRanges(movedSlots(topology, await discover(ep)));
-      } catch (err) {
-        // The seed may be the node that went away: the files stand, only this check is lost.
-        slotsMoved = undefined;
-        warn(`${address(ep)}: could not read the cluster's slots again after the capture (${safeMessage(err, ep)}); whether slots moved meanwhile is unknown`);
+  try {
+    for (const ep of endpoints) {
+      if (stop?.stop.aborted) break;
+      const topology = await discover(ep);
+      if (stop?.stop.aborted) break;
+      const nodes = await captureOne(ep, topology);
+      for (const n of nodes) if (n.error) warn(n.error);
+      // A reshard while we captured: a SCAN can miss a moving slot's keys or list them on two nodes, and
+      // a MONITOR file's node no longer owns them. Said, not hidden.
+      let slotsMoved: [number, number][] | undefined = [];
+      let failovers: Failover[] = [];
+      if (topology.mode === 'cluster') {
+        try {
+          const after = stop ? await unlessAborted(discover(ep), stop.now) : await discover(ep);
+          if (after) ({ slotsMoved, failovers } = clusterChanges(topology, after));
+          else slotsMoved = undefined;
+        } catch (err) {
+          // The seed may be the node that went away: the files stand, only this check is lost.
+          slotsMoved = undefined;
+          warn(`${address(ep)}: could not read the cluster's slots again after the capture (${safeMessage(err, ep)}); whether slots moved meanwhile is unknown`);
+        }
       }
+      for (const f of failovers) warn(`${address(ep)}: ${f.from} failed over to ${f.to} during the capture (the replica is the primary now); manifest.json names the primaries at the end`);
+      if (slotsMoved?.length) warn(`${address(ep)}: slots ${formatSlotRanges(slotsMoved)} moved during the capture (a reshard?): their keys may be missing or on two nodes; capture again once the cluster is stable`);
+      // Files are named relative to the manifest, so the folder can be moved (a CI artifact) or read from inside.
+      const files = nodes.map((n) => (n.file ? { ...n, file: relative(out, n.file) } : n));
+      captures.push({ url: address(ep), mode: topology.mode, ...(slotsMoved ? { slotsMoved } : {}), ...(failovers.length ? { failovers } : {}), nodes: files });
     }
-    if (slotsMoved?.length) warn(`${address(ep)}: slots ${formatSlotRanges(slotsMoved)} moved during the capture (a reshard?): their keys may be missing or on two nodes; capture again once the cluster is stable`);
-    captures.push({ url: address(ep), mode: topology.mode, ...(slotsMoved ? { slotsMoved } : {}), nodes });
+  } finally {
+    // Also after a failure half-way (a later URL refusing us): the captures made so far are described.
+    const stopped = stop?.stopped();
+    if (captures.length > 0 || stopped) writeFileSync(join(out, 'manifest.json'), JSON.stringify({ schema: CAPTURE_SCHEMA, kind, ...(stopped ? { stopped } : {}), captures }, null, 2) + '\n');
   }
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify({ schema: CAPTURE_SCHEMA, kind, captures }, null, 2) + '\n');
 }

@@ -4,6 +4,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { address, type RedisEndpoint } from './redis-url.js';
+import { refusal } from './refusal.js';
 
 export interface LineSink {
   write(chunk: Buffer): void;
@@ -75,14 +76,14 @@ export async function openMonitor(ep: RedisEndpoint, node: { host: string; port:
     const r = await next();
     if (!r.startsWith('+')) {
       socket.destroy();
-      throw new Error(/WRONGPASS|invalid/i.test(r) ? 'authentication failed (check the user and password)' : r.slice(1));
+      throw new Error(refusal(ep, r) ?? r.slice(1));
     }
   }
   socket.write(encode(['MONITOR']));
   const ok = await next();
   if (ok !== '+OK') {
     socket.destroy();
-    throw new Error(/NOAUTH/.test(ok) ? 'authentication required (give a password in the URL, REDISCLI_AUTH or --password-file)' : ok.slice(1));
+    throw new Error(refusal(ep, ok) ?? ok.slice(1));
   }
   socket.off('data', onData);
   return { socket, rest: buf };

@@ -20,16 +20,25 @@ export function parseRedisUrl(url: string, passwordFile?: string): RedisEndpoint
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new InputError(`unsupported URL scheme ${u.protocol} (expected redis:// or rediss://)`);
   const ep: RedisEndpoint = { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(u.port || 6379), tls: u.protocol === 'rediss:' };
-  if (u.username) ep.username = decodeURIComponent(u.username);
+  if (u.username) ep.username = decodeUserinfo(u.username, 'user name');
   if (passwordFile) {
     try {
       ep.password = readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '');
     } catch {
       throw new InputError('cannot read the password file', passwordFile);
     }
-  } else if (u.password) ep.password = decodeURIComponent(u.password);
+  } else if (u.password) ep.password = decodeUserinfo(u.password, 'password');
   else if (process.env.REDISCLI_AUTH) ep.password = process.env.REDISCLI_AUTH;
   return ep;
+}
+
+/** `%40` -> `@`; a stray `%` is the user's to fix, and the text is not echoed (it may be the password). */
+function decodeUserinfo(text: string, what: 'user name' | 'password'): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new InputError(`the URL's ${what} has a bad %-escape (write a literal % as %25)`);
+  }
 }
 
 export const address = (n: { host: string; port: number }): string => (n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`);
@@ -43,6 +52,8 @@ export function clientOptions(ep: RedisEndpoint, node: { host: string; port: num
     password: ep.password,
     tls: ep.tls ? { rejectUnauthorized: process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0' } : undefined,
     lazyConnect: true,
+    // ioredis's ready check runs INFO and, for a user without it, prints its own warning: our PING checks.
+    enableReadyCheck: false,
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,
     enableOfflineQueue: false,

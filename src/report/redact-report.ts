@@ -18,7 +18,7 @@ const REDACTED_REGEX = '(redacted: made with --redact-keys)';
  * a compile error here until it is classified, so new key text cannot slip out unredacted.
  */
 const REPORT_KEY_TEXT = {
-  schema: false, generator: false, verdict: false, target: false, redis8IncompatibleOps: false, totals: false, unknownCommands: false, slots: false, skew: false, nodes: false, transactions: false, topology: false,
+  schema: false, generator: false, verdict: false, target: false, redis8IncompatibleOps: false, totals: false, unknownCommands: false, slots: false, skew: false, nodes: false, transactions: false, topology: false, warnings: false,
   findings: true, inputs: true, commands: true, scripts: true, dbs: true, planSummary: true, redacted: false,
 } satisfies Record<keyof Report, boolean>;
 const PLAN_KEY_TEXT = {
@@ -73,7 +73,7 @@ export function redactReport(r: Report, k: KeyRedactor): Report {
       ...(s.example ? { example: example(k, s.example) } : {}),
       ...(s.undeclaredExample ? { undeclaredExample: { ...s.undeclaredExample, pattern: k.pattern(s.undeclaredExample.pattern) } } : {}),
     })),
-    dbs: mapValues(r.dbs, (d) => ({ commands: d.commands, patterns: patternCounts(k, d.patterns) })),
+    dbs: mapValues(r.dbs, (d) => ({ ...d, patterns: patternCounts(k, d.patterns) })),
     ...(r.planSummary
       ? {
           planSummary: {

@@ -70,7 +70,8 @@ export function reportSections(r: Report): Section[] {
     out.push({ title: 'Plan summary (from a sample of the cross-slot traffic; `slotscope plan` predicts it in full)', lines });
   }
 
-  out.push({ title: 'Inputs', lines: r.redacted ? [redactionNote(r.redacted)] : [], table: table(['input', 'node', 'format', 'lines', 'records', 'skipped'], r.inputs.map((i) => [i.path, i.node, i.format, fmt(i.lines), fmt(i.records), fmt(i.skipped.count)]), ['left', 'left', 'left', 'right', 'right', 'right']) });
+  const replicated = r.inputs.filter((i) => i.replicationLines).map((i) => `${i.path}: ${fmt(i.replicationLines!)} lines are the replication stream from ${i.replicationFrom!.join(', ')}: counted apart, not as traffic`);
+  out.push({ title: 'Inputs', lines: [...(r.redacted ? [redactionNote(r.redacted)] : []), ...(r.warnings ?? []), ...replicated], table: table(['input', 'node', 'format', 'lines', 'records', 'skipped'], r.inputs.map((i) => [i.path, i.node, i.format, fmt(i.lines), fmt(i.records), fmt(i.skipped.count)]), ['left', 'left', 'left', 'right', 'right', 'right']) });
 
   const totals: [string, string][] = [
     ['client commands', fmt(t.commands)],
@@ -116,14 +117,17 @@ export function reportSections(r: Report): Section[] {
 
   const dbs = Object.entries(r.dbs);
   if (dbs.length > 0) {
-    out.push({ title: 'Commands on dbs other than 0 (a cluster has only db 0)', lines: [], table: table(['db', 'commands', 'key patterns'], dbs.map(([db, d]) => [db, fmt(d.commands), truncate(Object.keys(d.patterns).join(', '), 80)]), ['right', 'right', 'left']) });
+    out.push({ title: 'Commands on dbs other than 0 (a cluster has only db 0)', lines: [], table: table(['db', 'commands', 'keys', 'key patterns'], dbs.map(([db, d]) => [db, fmt(d.commands), fmt(d.keys ?? 0), truncate(Object.keys(d.patterns).join(', '), 80)]), ['right', 'right', 'right', 'left']) });
   }
 
   if (r.topology) {
     const topo = r.topology;
     out.push({
       title: "Today's primaries and their load, against redis-cli's even split",
-      lines: topo.slotsMoved ? [`slots ${formatSlotRanges(topo.slotsMoved)} moved while the inputs were captured (a reshard?): their keys may be missing or on two nodes`] : [],
+      lines: [
+        ...(topo.failovers ?? []).map((f) => `${f.from} failed over to ${f.to} during the capture: the primaries shown are those at the end`),
+        ...(topo.slotsMoved ? [`slots ${formatSlotRanges(topo.slotsMoved)} moved while the inputs were captured (a reshard?): their keys may be missing or on two nodes`] : []),
+      ],
       table: table(['primary (today)', 'slots', 'ops share', 'even split', 'ops share'], topo.primaries.map((p, i) => {
         const even = topo.evenSplit[i];
         return [p.address, formatSlotRanges(p.slots), share(p.opsShare), even ? `${even.from}-${even.to}` : '', even ? share(even.opsShare) : ''];

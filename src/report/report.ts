@@ -24,6 +24,9 @@ export interface InputReport {
   /** Lines neither records nor skipped (MONITOR's OK, a CSV header): records + skipped.count + preamble = lines. */
   preamble: number;
   skipped: { count: number; byReason: Record<string, number>; first: { line: number; reason: string }[] };
+  /** Records of a replica's replication stream (their client is another captured node): counted here, not as traffic. */
+  replicationLines?: number;
+  replicationFrom?: string[];
 }
 
 export interface CommandReport {
@@ -82,6 +85,8 @@ export interface TopologyReport {
   evenSplit: Layout['nodes'];
   /** Slots that moved while the inputs were captured (a reshard): their keys may be missing or doubled. */
   slotsMoved?: [number, number][];
+  /** Replicas that took over their primary's slots during the capture; `primaries` are those at the end. */
+  failovers?: { from: string; to: string }[];
 }
 
 export interface Report {
@@ -121,12 +126,14 @@ export interface Report {
   /** Commands queued in cross-slot transactions, by command. */
   transactions: { total: number; crossSlot: number; commandsInCrossSlot: Record<string, number> };
   scripts: ScriptStats[];
-  /** Client commands per db other than 0, with the key patterns used there. */
-  dbs: Record<string, { commands: number; patterns: Record<string, number> }>;
+  /** Client commands (and keys of SCAN dumps or memory reports) per db other than 0, with their key patterns. */
+  dbs: Record<string, { commands: number; keys?: number; patterns: Record<string, number> }>;
   planSummary?: PlanSummaryReport;
   topology?: TopologyReport;
   /** Present when made with --redact-keys: key text is shown as keyed hashes (`<h:3f2a9c1b>`). */
   redacted?: Redaction;
+  /** What the analysis could not be sure of about where the inputs came from (manifests, replication streams). */
+  warnings?: string[];
 }
 
 /** Where the inputs came from, when known: a live topology, or a capture's manifest. */
@@ -134,11 +141,12 @@ export interface KnownTopology {
   mode: 'cluster' | 'standalone';
   primaries: { address: string; slots: [number, number][] }[];
   slotsMoved?: [number, number][];
+  failovers?: { from: string; to: string }[];
 }
 
 const HOT_SLOTS = 10;
 
-export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Proposals, topology?: KnownTopology): Report {
+export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Proposals, topology?: KnownTopology, warnings: string[] = []): Report {
   const commands: Record<string, CommandReport> = {};
   const order = a.table.all.filter((c) => a.calls[c.id] > 0).sort((x, y) => a.calls[y.id] - a.calls[x.id] || x.name.localeCompare(y.name));
   for (const c of order) {
@@ -195,6 +203,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
       records: s.records,
       preamble: s.preamble,
       skipped: { count: s.skippedCount, byReason: Object.fromEntries(s.skippedByReason), first: s.firstSkipped },
+      ...(s.replicationLines > 0 ? { replicationLines: s.replicationLines, replicationFrom: s.replicationFrom } : {}),
     })),
     totals: {
       commands: a.commands,
@@ -218,9 +227,10 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     nodes,
     transactions: { total: a.transactions.total, crossSlot: a.transactions.crossSlot, commandsInCrossSlot: byCount(new Map(Object.entries(inCrossSlotTx))) },
     scripts: [...a.scripts.scripts.values()].sort((x, y) => y.crossSlot + y.undeclared - (x.crossSlot + x.undeclared) || y.calls - x.calls),
-    dbs: Object.fromEntries([...a.dbs].sort((x, y) => x[0] - y[0]).map(([db, d]) => [String(db), { commands: d.commands, patterns: byCount(d.patterns) }])),
+    dbs: Object.fromEntries([...a.dbs].sort((x, y) => x[0] - y[0]).map(([db, d]) => [String(db), { commands: d.commands, ...(d.keys > 0 ? { keys: d.keys } : {}), patterns: byCount(d.patterns) }])),
     ...(plan ? { planSummary: summary(plan) } : {}),
     ...(topology && topology.mode === 'cluster' && topology.primaries.length > 0 ? { topology: topologyReport(topology, a.ops, keysPerSlot, a.hasBytes ? a.bytes : undefined) } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
@@ -230,6 +240,7 @@ function topologyReport(t: KnownTopology, ops: Float64Array, keys: number[], byt
     primaries: primaryLoads(t.primaries, ops, keys, bytes),
     evenSplit: planLayout(t.primaries.length, ops, keys, bytes).nodes,
     ...(t.slotsMoved?.length ? { slotsMoved: t.slotsMoved } : {}),
+    ...(t.failovers?.length ? { failovers: t.failovers } : {}),
   };
 }
 

@@ -57,7 +57,8 @@ describe('capture monitor on a standalone primary with a replica', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     const nodes = manifest.captures[0].nodes;
     expect(nodes.map((n: { role: string }) => n.role)).toEqual(['primary', 'replica']);
-    expect(nodes[0]).toMatchObject({ address: `127.0.0.1:${primary.port}`, partial: false, file: pFile });
+    // Named relative to the manifest: the folder can be moved or read from inside.
+    expect(nodes[0]).toMatchObject({ address: `127.0.0.1:${primary.port}`, partial: false, file: `127.0.0.1-${primary.port}.monitor` });
     expect(nodes[0].lines).toBe(readFileSync(pFile, 'latin1').split('\n').length - 2);
     expect(nodes[1].primary).toBe(`127.0.0.1:${primary.port}`);
     // A replica's MONITOR shows the replication stream, with the primary's address as the client.
@@ -100,7 +101,7 @@ describe('capture monitor on a standalone primary with a replica', () => {
     await waitFor('the lines to arrive', async () => ((readFileSync(file, 'latin1').match(/"incr"/g) ?? []).length === 20 ? true : undefined));
     process.kill(cap.pid, 'SIGINT');
     const r = await cap.done;
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(130); // 128 + SIGINT: a stopped run, told apart from a completed one
     expect(readFileSync(file, 'latin1').endsWith('\n')).toBe(true);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.captures[0].nodes[0]).toMatchObject({ partial: false });
@@ -168,10 +169,10 @@ describe('capture on a 3-primary cluster with replicas', () => {
     for (const k of keys) {
       const slot = slotOfString(k);
       const owner = nodes.find((n) => n.role === 'primary' && n.slots.some(([f, t]) => slot >= f && slot <= t))!;
-      expect(readFileSync(owner.file, 'latin1')).toContain(`"set" "${k}" "v"`);
+      expect(readFileSync(join(out, owner.file), 'latin1')).toContain(`"set" "${k}" "v"`);
     }
     // Analysed from the files, the report knows the cluster they came from (from manifest.json).
-    const primaryFiles = nodes.filter((n) => n.role === 'primary').map((n) => n.file);
+    const primaryFiles = nodes.filter((n) => n.role === 'primary').map((n) => join(out, n.file));
     const report = JSON.parse(slotscope(['analyze', '-f', 'json', ...primaryFiles]).stdout) as Report;
     expect(report.topology?.primaries.map((p) => p.slots)).toEqual(nodes.filter((n) => n.role === 'primary').map((n) => n.slots));
     const perPrimary = report.topology!.primaries.map((p) => p.ops);
