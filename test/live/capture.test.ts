@@ -229,7 +229,8 @@ describe('capture on a 3-primary cluster with replicas', () => {
     const out = fresh();
     // A slow scan (100 keys/s per node), so the reshard lands in the middle of it.
     const cap = slotscopeAsync(['capture', 'scan', `redis://127.0.0.1:${seedPort}`, '--count', '10', '--rate', '100', '--out', out]);
-    await new Promise((r) => setTimeout(r, 500));
+    // The reshard must begin after the scan read the topology: a fixed sleep raced a slow start under load.
+    await waitFor('the scan to start', async () => (readdirSync(out).some((f) => f.endsWith('.csv')) ? true : undefined));
     const [src, dst] = [node(from).client(), node(to).client()];
     await dst.cluster('SETSLOT', slot, 'IMPORTING', from[0]);
     await src.cluster('SETSLOT', slot, 'MIGRATING', to[0]);
