@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The CLI: wires options to src/ and sets exit codes (0 ok, 1 a gate failed, 2 usage or input error).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { manifestBeside, manifestPrimaries } from '../src/ingest/capture-manifest.js';
@@ -15,6 +14,8 @@ import { renderHtml } from '../src/report/html-report.js';
 import { renderMarkdown } from '../src/report/markdown-report.js';
 import { renderTable } from '../src/report/table-report.js';
 import { checkGates, renderGates } from '../src/report/gates.js';
+import { OutputFile, outputErrorReason } from '../src/report/output-file.js';
+import { skippedLinesNotes } from '../src/report/skipped-lines.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
 import { PlanSummary } from '../src/plan/plan-summary.js';
 import { renderPlanMarkdown } from '../src/report/plan-markdown.js';
@@ -61,13 +62,22 @@ const REPORT_FORMATS: Record<string, (r: Report) => string> = {
   html: renderHtml,
 };
 
-function emitReport(report: Report, opts: { format: string; output?: string }): void {
-  emit(REPORT_FORMATS[opts.format](report), opts.output);
+function emitReport(report: Report, format: string, out: OutputFile | null): void {
+  emit(REPORT_FORMATS[format](report), out);
 }
 
-function emit(text: string, output?: string): void {
-  if (output) writeFileSync(output, text);
-  else process.stdout.write(text);
+function emit(text: string, out: OutputFile | null): void {
+  if (!out) {
+    process.stdout.write(text);
+    return;
+  }
+  out.write(text);
+  out.close();
+}
+
+/** The -o file, opened before any input is read so that a path that cannot be written fails first. */
+function openOutput(output: string | undefined, inputs: string[], opts: { node: string[] }): OutputFile | null {
+  return output ? OutputFile.open(output, [...inputs, ...opts.node].map((a) => parseInputArg(a).path)) : null;
 }
 
 function inputSpecs(inputs: string[], opts: { inputFormat?: string; node: string[] }): InputSpec[] {
@@ -108,6 +118,7 @@ Examples:
   slotscope analyze --node primary=a.monitor.gz --node replica=b.monitor.gz -f json -o report.json
   redis-cli --scan | slotscope analyze -`)
   .action(async (inputs: string[], opts) => {
+    const out = openOutput(opts.output, inputs, opts);
     const summary = new PlanSummary();
     if (opts.live) {
       const ep = parseRedisUrl(opts.live, opts.passwordFile);
@@ -121,7 +132,7 @@ Examples:
         onTopology: (t) => process.stderr.write(monitorWarning(t.nodes.length, opts.duration)),
       });
       for (const n of live.nodes) if (n.error) warn(n.error);
-      emitReport(buildReport(live, summary.result(), live.known), opts);
+      emitReport(buildReport(live, summary.result(), live.known), opts.format, out);
       return;
     }
     const specs = inputSpecs(inputs, opts);
@@ -137,14 +148,16 @@ Examples:
     progress.done();
     const manifest = manifestBeside(specs[0].path);
     const report = buildReport(result, summary.result(), (manifest && manifestPrimaries(manifest, specs.map((x) => x.path))) ?? undefined);
-    emitReport(report, opts);
-    for (const input of result.inputs) {
-      if (input.format === 'empty') process.stderr.write(`slotscope: ${input.path}: empty input\n`);
-      for (const s of input.firstSkipped.slice(0, 3)) process.stderr.write(`slotscope: ${input.path}:${s.line}: ${s.reason}\n`);
-      if (input.skippedCount > 3) process.stderr.write(`slotscope: ${input.path}: ${input.skippedCount} lines skipped in all\n`);
-    }
+    emitReport(report, opts.format, out);
+    process.stderr.write(skippedLinesNotes(result.inputs));
     if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;
   });
+
+function share(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a share between 0 and 1');
+  return n;
+}
 
 const nonNegativeInt = (value: string): number => {
   const n = Number(value);
@@ -161,6 +174,8 @@ program
   .option('--max-cross-slot-transactions <n>', 'cross-slot MULTI/EXEC blocks allowed', nonNegativeInt, 0)
   .option('--max-cross-slot-scripts <n>', 'cross-slot script calls allowed', nonNegativeInt, 0)
   .option('--max-skipped <n>', 'unreadable input lines allowed', nonNegativeInt)
+  .option('--max-skipped-share <share>', 'unreadable input lines allowed, as a share of the lines read (0-1)', share, 0.01)
+  .option('--min-commands <n>', 'client commands (MONITOR inputs) or keys (key dumps) the inputs must yield; an input with none always fails', nonNegativeInt, 1)
   .addOption(new Option('--fail-on <verdict>', 'fail when the verdict is blocked, or already when changes are needed').choices(['blocked', 'changes']).default('blocked'))
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
@@ -169,16 +184,21 @@ Examples:
   slotscope check staging.monitor
   slotscope check --max-cross-slot 10 --fail-on changes capture/*.monitor`)
   .action(async (inputs: string[], opts) => {
-    const report = buildReport(await analyzeInputs(inputSpecs(inputs, opts)));
-    const gates = checkGates(report, {
+    const result = await analyzeInputs(inputSpecs(inputs, opts));
+    const gates = checkGates(buildReport(result), {
       maxCrossSlotCommands: opts.maxCrossSlot,
       maxCrossSlotTransactions: opts.maxCrossSlotTransactions,
       maxCrossSlotScripts: opts.maxCrossSlotScripts,
       maxSkippedLines: opts.maxSkipped,
+      maxSkippedShare: opts.maxSkippedShare,
+      minCommands: opts.minCommands,
       failOn: opts.failOn,
     });
-    process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', passed: gates.every((g) => g.passed), gates }, null, 2) + '\n' : renderGates(gates));
-    if (!gates.every((g) => g.passed)) process.exitCode = EXIT_GATE;
+    const passed = gates.every((g) => g.passed);
+    // Set before writing: a reader that closes stdout early (EPIPE) still gets the gate's exit code.
+    if (!passed) process.exitCode = EXIT_GATE;
+    process.stderr.write(skippedLinesNotes(result.inputs));
+    process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', passed, gates }, null, 2) + '\n' : renderGates(gates));
   });
 
 program
@@ -198,9 +218,10 @@ Examples:
   slotscope plan --shards 6 -f json -o plan.json a.monitor b.monitor`)
   .action(async (inputs: string[], opts) => {
     const specs = inputSpecs(inputs, opts);
+    const out = openOutput(opts.output, inputs, opts);
+    const map = openOutput(opts.renameMap, inputs, opts);
     const manifest = manifestBeside(specs[0].path);
     const known = manifest ? manifestPrimaries(manifest, specs.map((x) => x.path)) : null;
-    const map = opts.renameMap ? createWriteStream(opts.renameMap) : null;
     map?.write('old_key,new_key\n');
     const plan = await makePlan(specs, {
       ...DEFAULT_PLAN_OPTIONS,
@@ -209,8 +230,8 @@ Examples:
       primaries: known?.mode === 'cluster' ? known.primaries : undefined,
       renameMap: map ? (from, to) => map.write(Buffer.from(`${csvField(from)},${csvField(to)}\n`, 'latin1')) : undefined,
     });
-    if (map) await new Promise<void>((resolve, reject) => map.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    emit(opts.format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : renderPlanMarkdown(plan), opts.output);
+    map?.close();
+    emit(opts.format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : renderPlanMarkdown(plan), out);
   });
 
 program
@@ -339,14 +360,39 @@ Examples:
 
 const NEWLINE = Buffer.from('\n');
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
+const EXIT_INTERNAL = 3;
+
+/** Ends the process for an error: one line, never a stack trace unless --verbose asked for it. */
+function fatal(err: unknown): never {
   if (err instanceof InputError) {
     process.stderr.write(`slotscope: ${err.message}\n`);
     process.exit(EXIT_INPUT);
   }
+  const sys = err as NodeJS.ErrnoException;
+  if (sys instanceof Error && sys.syscall && sys.code) {
+    // The operating system refused something (a path, a descriptor, a limit): the environment's fault, not a bug.
+    const reason = sys.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+ '.*'$/, '');
+    process.stderr.write(`slotscope: ${sys.path ?? sys.syscall}: ${reason}\n`);
+    process.exit(EXIT_INPUT);
+  }
   process.stderr.write(`slotscope: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
   if (verbose && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-  process.exit(3);
+  process.exit(EXIT_INTERNAL);
+}
+
+// A reader that stops early (`| head`) is not an error: stop quietly with the exit code the command
+// already has. Any other failure to write the product (a full disk) is one line and exit 2.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  fatal(new InputError(outputErrorReason(err), 'stdout'));
+});
+// Nowhere left to say anything: stderr's own errors are dropped rather than crashing the command.
+process.stderr.on('error', () => {});
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  fatal(err);
 }
