@@ -1,6 +1,7 @@
 // `check` fails closed, and every user-caused fault is one line with exit 2: the CLI run as a user runs it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -118,6 +119,21 @@ describe('user-caused faults: one line, exit 2', () => {
     closeSync(full);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('slotscope: stdout: no space left on device\n');
+  });
+
+  it('a signal stops analyze, check and plan as that signal (the shell reports 128 + n), not as a pass', async () => {
+    for (const [command, signal] of [['analyze', 'SIGINT'], ['check', 'SIGTERM'], ['plan', 'SIGHUP']] as const) {
+      const fifo = join(dir, `${command}.fifo`);
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      const child = spawn(process.execPath, [CLI, command, fifo], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // Opening the FIFO for writing returns once the command has opened it: it is reading its input.
+      const writer = await open(fifo, 'w');
+      await writer.write(`${good}\n`);
+      child.kill(signal);
+      const [code, got] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('close', (c, s) => r([c, s])));
+      await writer.close();
+      expect([command, code, got]).toEqual([command, null, signal]);
+    }
   });
 
   it('stdout closed early (| head): stops quietly with the exit code it had', () => {
