@@ -119,6 +119,9 @@ describe('user-caused faults: one line, exit 2', () => {
     closeSync(full);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('slotscope: stdout: no space left on device\n');
+    const o = slotscope(['analyze', '-f', 'json', '-o', '/dev/full', 'samples/app.monitor']);
+    expect(o.status).toBe(2);
+    expect(o.stderr).toBe('slotscope: /dev/full: no space left on device\n');
   });
 
   it('a signal stops analyze, check and plan as that signal (the shell reports 128 + n), not as a pass', async () => {
