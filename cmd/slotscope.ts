@@ -94,7 +94,9 @@ const program = new Command('slotscope')
   .hook('preAction', (cmd) => {
     verbose = Boolean(cmd.opts().verbose);
   })
-  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_INPUT));
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_INPUT))
+  // Usage errors read like every other fault: `slotscope: <reason>`, one line.
+  .configureOutput({ outputError: (text, write) => write(`slotscope: ${text.replace(/^error: /, '')}`) });
 
 program
   .command('analyze')

@@ -84,6 +84,15 @@ describe('check fails closed', () => {
 });
 
 describe('user-caused faults: one line, exit 2', () => {
+  it('usage errors are one line in the same form', () => {
+    const r = slotscope(['plan', '--shards', '0', 'samples/app.monitor']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("slotscope: option '--shards <n>' argument '0' is invalid. expected a positive integer\n");
+    const unknown = slotscope(['analyze', '--bogus', 'samples/app.monitor']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe("slotscope: unknown option '--bogus'\n");
+  });
+
   it('plan --rename-map into a missing directory, before reading any input', () => {
     const r = slotscope(['plan', '--rename-map', '/nonexistent/x.csv', join(dir, 'missing.monitor')]);
     expect(r.status).toBe(2);
