@@ -5,8 +5,9 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, slotscope } from '../helpers/cli.js';
+import { captureTraffic, type RedisServer, startRedis, waitFor } from '../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slotscope-fail-closed-'));
 const file = (name: string, content: string | Buffer): string => {
@@ -80,6 +81,44 @@ describe('check fails closed', () => {
     expect(gates([keys]).status).toBe(0);
     expect(gate(gates(['--min-commands', '3', keys]).gates, 'keys read')).toMatchObject({ value: 2, passed: false });
     expect(gate(gates([keys]).gates, 'client commands read')).toBeUndefined();
+  });
+});
+
+describe('check on captures from a real server', () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('fails a MONITOR that saw no traffic, passes one that saw a real client, and gates keys of a --scan dump', async () => {
+    // A real redis-cli MONITOR stopped before any client sent a command: the file holds only its OK.
+    const idle = join(dir, 'idle.monitor');
+    const out = openSync(idle, 'w');
+    const monitor = spawn('redis-cli', ['-p', String(server.port), 'MONITOR'], { stdio: ['ignore', out, 'ignore'] });
+    await waitFor('MONITOR to answer OK', async () => (readFileSync(idle, 'latin1').startsWith('OK') ? true : undefined));
+    monitor.kill('SIGTERM');
+    await new Promise((r) => monitor.once('exit', r));
+    closeSync(out);
+    expect(readFileSync(idle, 'latin1')).toBe('OK\n');
+    const r = gates([idle]);
+    expect(r.status).toBe(1);
+    expect(gate(r.gates, 'client commands read')).toMatchObject({ value: 0, passed: false });
+    const busy = await captureTraffic(server, async () => {
+      const c = server.client();
+      await c.set('{user:1}:a', '1');
+      await c.mget('{user:1}:a', '{user:1}:b');
+      c.disconnect();
+    });
+    const ok = gates([busy]);
+    expect(ok.status).toBe(0);
+    expect(gate(ok.gates, 'client commands read').value).toBeGreaterThanOrEqual(2);
+    const scan = spawnSync('redis-cli', ['-p', String(server.port), '--scan'], { encoding: 'latin1' });
+    const keys = gates([file('real.scan', scan.stdout)]);
+    expect(keys.status).toBe(0);
+    expect(gate(keys.gates, 'keys read')).toMatchObject({ value: 1, passed: true });
   });
 });
 
