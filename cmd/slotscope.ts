@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The CLI: wires options to src/ and sets exit codes (0 ok, 1 a gate failed, 2 usage or input error).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { captureContext, guessedReplication, withPeers } from '../src/ingest/capture-manifest.js';
@@ -17,6 +17,8 @@ import { renderTable } from '../src/report/table-report.js';
 import { redactPlan, redactReport } from '../src/report/redact-report.js';
 import { type KeyRedactor, keyRedactor } from '../src/analyze/redact-keys.js';
 import { checkGates, renderGates } from '../src/report/gates.js';
+import { OutputFile, outputErrorReason } from '../src/report/output-file.js';
+import { skippedLinesNotes } from '../src/report/skipped-lines.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
 import { PlanSummary } from '../src/plan/plan-summary.js';
 import { renderPlanMarkdown } from '../src/report/plan-markdown.js';
@@ -80,8 +82,8 @@ const REPORT_FORMATS: Record<string, (r: Report) => string> = {
   html: renderHtml,
 };
 
-function emitReport(report: Report, opts: { format: string; output?: string }, redactor: KeyRedactor | null): void {
-  emit(REPORT_FORMATS[opts.format](redactor ? redactReport(report, redactor) : report), opts.output);
+function emitReport(report: Report, format: string, out: OutputFile | null, redactor: KeyRedactor | null): void {
+  emit(REPORT_FORMATS[format](redactor ? redactReport(report, redactor) : report), out);
 }
 
 const REDACT_KEYS_HELP = 'show no key text: examples as <key>, words of key patterns as keyed hashes (customer:<id>:orders -> <h:…>:<id>:<h:…>)';
@@ -91,9 +93,18 @@ function redactorFor(opts: { redactKeys?: boolean; redactSecretFile?: string }):
   return keyRedactor(Boolean(opts.redactKeys), { secretFile: opts.redactSecretFile, secret: process.env.SLOTSCOPE_REDACT_SECRET });
 }
 
-function emit(text: string, output?: string): void {
-  if (output) writeFileSync(output, text);
-  else process.stdout.write(text);
+function emit(text: string, out: OutputFile | null): void {
+  if (!out) {
+    process.stdout.write(text);
+    return;
+  }
+  out.write(text);
+  out.close();
+}
+
+/** The -o file, opened before any input is read so that a path that cannot be written fails first. */
+function openOutput(output: string | undefined, inputs: string[], opts: { node: string[] }): OutputFile | null {
+  return output ? OutputFile.open(output, [...inputs, ...opts.node].map((a) => parseInputArg(a).path)) : null;
 }
 
 function inputSpecs(inputs: string[], opts: { inputFormat?: string; node: string[] }): InputSpec[] {
@@ -110,7 +121,9 @@ const program = new Command('slotscope')
   .hook('preAction', (cmd) => {
     verbose = Boolean(cmd.opts().verbose);
   })
-  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_INPUT));
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_INPUT))
+  // Usage errors read like every other fault: `slotscope: <reason>`, one line.
+  .configureOutput({ outputError: (text, write) => write(`slotscope: ${text.replace(/^error: /, '')}`) });
 
 program
   .command('analyze')
@@ -139,6 +152,7 @@ Examples:
   redis-cli --scan | slotscope analyze -`)
   .action(async (inputs: string[], opts) => {
     const redactor = redactorFor(opts);
+    const out = openOutput(opts.output, inputs, opts);
     const summary = new PlanSummary();
     if (opts.live) {
       const durationMs = parseDuration(opts.duration);
@@ -155,7 +169,7 @@ Examples:
         onAttached: () => warn(`MONITOR attached on ${nodeCount(nodes)}; analysing ${forHowLong(durationMs, opts.duration)}`),
       });
       for (const n of live.nodes) if (n.error) warn(n.error);
-      emitReport(buildReport(live, summary.result(), live.known), opts, redactor);
+      emitReport(buildReport(live, summary.result(), live.known), opts.format, out, redactor);
       endStopped(stop, 'the report covers the traffic up to then');
       return;
     }
@@ -177,14 +191,16 @@ Examples:
     const guessed = guessedReplication(capture, result.inputs);
     guessed.forEach(warn);
     const report = buildReport(result, summary.result(), capture.topology ?? undefined, [...capture.warnings, ...guessed]);
-    emitReport(report, opts, redactor);
-    for (const input of result.inputs) {
-      if (input.format === 'empty') process.stderr.write(`slotscope: ${input.path}: empty input\n`);
-      for (const s of input.firstSkipped.slice(0, 3)) process.stderr.write(`slotscope: ${input.path}:${s.line}: ${redactor ? redactor.reason(s.reason) : s.reason}\n`);
-      if (input.skippedCount > 3) process.stderr.write(`slotscope: ${input.path}: ${input.skippedCount} lines skipped in all\n`);
-    }
+    emitReport(report, opts.format, out, redactor);
+    process.stderr.write(skippedLinesNotes(result.inputs, redactor ? (r) => redactor.reason(r) : undefined));
     if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;
   });
+
+function share(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a share between 0 and 1');
+  return n;
+}
 
 const nonNegativeInt = (value: string): number => {
   const n = Number(value);
@@ -201,6 +217,8 @@ program
   .option('--max-cross-slot-transactions <n>', 'cross-slot MULTI/EXEC blocks allowed', nonNegativeInt, 0)
   .option('--max-cross-slot-scripts <n>', 'cross-slot script calls allowed', nonNegativeInt, 0)
   .option('--max-skipped <n>', 'unreadable input lines allowed', nonNegativeInt)
+  .option('--max-skipped-share <share>', 'unreadable input lines allowed, as a share of the lines read (0-1)', share, 0.01)
+  .option('--min-commands <n>', 'client commands (MONITOR inputs) or keys (key dumps) the inputs must yield; an input with none always fails', nonNegativeInt, 1)
   .addOption(new Option('--fail-on <verdict>', 'fail when the verdict is blocked, or already when changes are needed').choices(['blocked', 'changes']).default('blocked'))
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .addOption(new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]))
@@ -213,20 +231,26 @@ Examples:
   slotscope check --target redis-7.4 staging.monitor
   slotscope check --max-cross-slot 10 --fail-on changes capture/*.monitor`)
   .action(async (inputs: string[], opts) => {
-    const redactKeys = redactorFor(opts) !== null;
+    const redactor = redactorFor(opts);
     const given = inputSpecs(inputs, opts);
     const capture = captureContext(given.map((s) => s.path));
     capture.warnings.forEach(warn);
-    const report = buildReport(await analyzeInputs(withPeers(given, capture), { target: findTarget(opts.target), redactKeys }));
+    const result = await analyzeInputs(withPeers(given, capture), { target: findTarget(opts.target), redactKeys: redactor !== null });
+    const report = buildReport(result);
     const gates = checkGates(report, {
       maxCrossSlotCommands: opts.maxCrossSlot,
       maxCrossSlotTransactions: opts.maxCrossSlotTransactions,
       maxCrossSlotScripts: opts.maxCrossSlotScripts,
       maxSkippedLines: opts.maxSkipped,
+      maxSkippedShare: opts.maxSkippedShare,
+      minCommands: opts.minCommands,
       failOn: opts.failOn,
     });
-    process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', target: report.target, passed: gates.every((g) => g.passed), gates }, null, 2) + '\n' : `Judged for ${report.target.label} (--target ${report.target.id})\n${renderGates(gates)}`);
-    if (!gates.every((g) => g.passed)) process.exitCode = EXIT_GATE;
+    const passed = gates.every((g) => g.passed);
+    // Set before writing: a reader that closes stdout early (EPIPE) still gets the gate's exit code.
+    if (!passed) process.exitCode = EXIT_GATE;
+    process.stderr.write(skippedLinesNotes(result.inputs, redactor ? (r) => redactor.reason(r) : undefined));
+    process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', target: report.target, passed, gates }, null, 2) + '\n' : `Judged for ${report.target.label} (--target ${report.target.id})\n${renderGates(gates)}`);
   });
 
 program
@@ -252,11 +276,12 @@ Examples:
     // A rename map is the keys themselves: asked for with --redact-keys, it would break the promise.
     if (redactor && opts.renameMap) throw new InputError('--rename-map writes real key names, so it cannot be used with --redact-keys');
     const given = inputSpecs(inputs, opts);
+    const out = openOutput(opts.output, inputs, opts);
+    const map = openOutput(opts.renameMap, inputs, opts);
     const capture = captureContext(given.map((s) => s.path));
     capture.warnings.forEach(warn);
     const specs = withPeers(given, capture);
     const known = capture.topology;
-    const map = opts.renameMap ? createWriteStream(opts.renameMap) : null;
     map?.write('old_key,new_key\n');
     // makePlan hands its options to the analysis, which reads `target` from them.
     const options = {
@@ -268,9 +293,9 @@ Examples:
       renameMap: map ? (from: string, to: string) => map.write(Buffer.from(`${csvField(from)},${csvField(to)}\n`, 'latin1')) : undefined,
     };
     const plan = await makePlan(specs, options);
-    if (map) await new Promise<void>((resolve, reject) => map.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    map?.close();
     const shown = redactor ? redactPlan(plan, redactor) : plan;
-    emit(opts.format === 'json' ? JSON.stringify(shown, null, 2) + '\n' : renderPlanMarkdown(shown), opts.output);
+    emit(opts.format === 'json' ? JSON.stringify(shown, null, 2) + '\n' : renderPlanMarkdown(shown), out);
   });
 
 program
@@ -413,14 +438,39 @@ Examples:
 
 const NEWLINE = Buffer.from('\n');
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
+const EXIT_INTERNAL = 3;
+
+/** Ends the process for an error: one line, never a stack trace unless --verbose asked for it. */
+function fatal(err: unknown): never {
   if (err instanceof InputError) {
     process.stderr.write(`slotscope: ${err.message}\n`);
     process.exit(EXIT_INPUT);
   }
+  const sys = err as NodeJS.ErrnoException;
+  if (sys instanceof Error && sys.syscall && sys.code) {
+    // The operating system refused something (a path, a descriptor, a limit): the environment's fault, not a bug.
+    const reason = sys.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+ '.*'$/, '');
+    process.stderr.write(`slotscope: ${sys.path ?? sys.syscall}: ${reason}\n`);
+    process.exit(EXIT_INPUT);
+  }
   process.stderr.write(`slotscope: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
   if (verbose && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-  process.exit(3);
+  process.exit(EXIT_INTERNAL);
+}
+
+// A reader that stops early (`| head`) is not an error: stop quietly with the exit code the command
+// already has. Any other failure to write the product (a full disk) is one line and exit 2.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  fatal(new InputError(outputErrorReason(err), 'stdout'));
+});
+// Nowhere left to say anything: stderr's own errors are dropped rather than crashing the command.
+process.stderr.on('error', () => {});
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  fatal(err);
 }

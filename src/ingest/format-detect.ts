@@ -2,7 +2,9 @@
 // the lines vote, so one damaged line at the top does not turn a MONITOR capture into a key dump.
 import type { InputFormat } from './input-stats.js';
 
-const CSV_HEADER = Buffer.from('database,type,key,size_in_bytes');
+/** Every memory report slotscope reads starts its header so (rdbtools, rct, HDT3213/rdb); the reader checks the rest. */
+const CSV_HEADER = Buffer.from('database,');
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 const VOTERS = 50;
 
@@ -37,7 +39,9 @@ const OK = Buffer.from('OK');
 const PLUS_OK = Buffer.from('+OK');
 
 function classify(line: Buffer): InputFormat {
-  if (line.subarray(0, CSV_HEADER.length).equals(CSV_HEADER)) return 'memory-csv';
+  // Spreadsheet tools save CSV with a UTF-8 byte order mark before the header.
+  const header = line.subarray(0, BOM.length).equals(BOM) ? line.subarray(BOM.length) : line;
+  if (header.subarray(0, CSV_HEADER.length).equals(CSV_HEADER)) return 'memory-csv';
   if (looksLikeMonitor(line)) return 'monitor';
   return line[0] === 0x22 ? 'scan-quoted' : 'scan';
 }

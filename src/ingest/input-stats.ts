@@ -15,7 +15,10 @@ export class InputStats {
   format: InputFormat | 'empty' = 'empty';
   lines = 0;
   records = 0;
-  /** Lines that are neither records nor skipped: MONITOR's `OK`, a CSV header. records + skipped + preamble = lines. */
+  /**
+   * Lines that are neither records nor skipped: MONITOR's `OK`, a CSV header, the further lines of a CSV
+   * row whose quoted key holds a newline. records + skipped + preamble = lines.
+   */
   preamble = 0;
   bytes = 0;
   /** Records that were a replica's replication stream (client: another captured node): not traffic. */

@@ -79,7 +79,7 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
         yield c;
       }
     }
-    await readMemoryCsv(counted(), spec.node, sink, stats);
+    await readMemoryCsv(counted(), spec.node, sink, stats, options.maxLineBytes);
     return stats;
   }
 

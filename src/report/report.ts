@@ -21,7 +21,7 @@ export interface InputReport {
   bytes: number;
   lines: number;
   records: number;
-  /** Lines neither records nor skipped (MONITOR's OK, a CSV header): records + skipped.count + preamble = lines. */
+  /** Lines neither records nor skipped (MONITOR's OK, a CSV header, a quoted CSV key's further lines): records + skipped.count + preamble = lines. */
   preamble: number;
   skipped: { count: number; byReason: Record<string, number>; first: { line: number; reason: string }[] };
   /** Records of a replica's replication stream (their client is another captured node): counted here, not as traffic. */

@@ -1,0 +1,16 @@
+// The stderr notes on unreadable input that `analyze` and `check` print: an empty input, the first few
+// skipped lines with file:line and reason, and how many were skipped in all.
+import type { InputStats } from '../ingest/input-stats.js';
+
+const SHOWN = 3;
+
+/** `reason` shows a skip reason (the key redactor's, under --redact-keys). */
+export function skippedLinesNotes(inputs: readonly InputStats[], reason: (text: string) => string = (text) => text): string {
+  let out = '';
+  for (const input of inputs) {
+    if (input.format === 'empty') out += `slotscope: ${input.path}: empty input\n`;
+    for (const s of input.firstSkipped.slice(0, SHOWN)) out += `slotscope: ${input.path}:${s.line}: ${reason(s.reason)}\n`;
+    if (input.skippedCount > SHOWN) out += `slotscope: ${input.path}: ${input.skippedCount} lines skipped in all\n`;
+  }
+  return out;
+}
