@@ -37,8 +37,6 @@ export interface ScanManifest {
   keys: number;
   /** Keys per db scanned (a standalone server's non-empty dbs; a cluster has only db 0). */
   dbs: Record<string, number>;
-  /** Keys whose bytes are not valid UTF-8: written as latin1, so not exact in the CSV. */
-  inexactKeys: number;
   /** Keys that vanished or moved between SCAN and the probes (counted, written without size). */
   probeErrors: number;
   /** The file does not hold every key: the node failed, or a stop signal came first. */
@@ -50,11 +48,19 @@ export const CSV_HEADER = 'database,type,key,size_in_bytes,encoding,num_elements
 /** Redis TYPE names to rdbtools' names. */
 const RDB_TYPE: Record<string, string> = { zset: 'sortedset' };
 
-function csvKey(key: Buffer): { field: string; exact: boolean } {
-  const text = key.toString('utf8');
-  const exact = Buffer.from(text, 'utf8').equals(key);
-  const s = exact ? text : key.toString('latin1');
-  return { field: `"${s.replace(/"/g, '""')}"`, exact };
+/** The key quoted as RFC 4180 says, its bytes exact (the memory-CSV reader takes a quoted field's bytes as they are). */
+function csvKey(key: Buffer): Buffer {
+  let quotes = 0;
+  for (const b of key) if (b === 0x22) quotes++;
+  const out = Buffer.allocUnsafe(key.length + quotes + 2);
+  let o = 0;
+  out[o++] = 0x22;
+  for (const b of key) {
+    out[o++] = b;
+    if (b === 0x22) out[o++] = 0x22;
+  }
+  out[o] = 0x22;
+  return out;
 }
 
 /** An ACL user without a command the scan needs is the user's fault, not a node's: one line, exit 2. */
@@ -72,7 +78,7 @@ async function nonEmptyDbs(redis: Redis): Promise<number[]> {
 async function scanNode(redis: Redis, ep: RedisEndpoint, node: LiveNode, allDbs: boolean, file: string, o: ScanOptions, counted: (n: number) => void): Promise<ScanManifest> {
   const out = createWriteStream(file);
   out.write(CSV_HEADER);
-  const m: ScanManifest = { id: node.id, address: address(node), role: 'primary', slots: node.slots, file, keys: 0, dbs: {}, inexactKeys: 0, probeErrors: 0, partial: false };
+  const m: ScanManifest = { id: node.id, address: address(node), role: 'primary', slots: node.slots, file, keys: 0, dbs: {}, probeErrors: 0, partial: false };
   const started = Date.now();
   const full = (): boolean => o.sample !== undefined && m.keys >= o.sample;
   try {
@@ -100,19 +106,17 @@ async function scanNode(redis: Redis, ep: RedisEndpoint, node: LiveNode, allDbs:
           }
           const replies = (await p.exec()) ?? [];
           let r = 0;
-          const rows: string[] = [];
+          const rows: Buffer[] = [];
           for (const k of keys) {
             const [typeErr, type] = o.type ? [null, o.type] : replies[r++];
             const [memErr, mem] = o.memory ? replies[r++] : [null, null];
             const [ttlErr, pttl] = o.ttl ? replies[r++] : [null, -1];
             for (const e of [typeErr, memErr, ttlErr]) if (e) refused(ep, node, e);
             if (typeErr || memErr || ttlErr || type === 'none') m.probeErrors++;
-            const key = csvKey(k);
-            if (!key.exact) m.inexactKeys++;
             const expiry = typeof pttl === 'number' && pttl > 0 ? new Date(Date.now() + pttl).toISOString().replace('Z', '') : '';
-            rows.push(`${db},${RDB_TYPE[String(type)] ?? type},${key.field},${mem ?? ''},,,,${expiry}\n`);
+            rows.push(Buffer.from(`${db},${RDB_TYPE[String(type)] ?? type},`), csvKey(k), Buffer.from(`,${mem ?? ''},,,,${expiry}\n`));
           }
-          out.write(Buffer.from(rows.join(''), 'latin1'));
+          out.write(Buffer.concat(rows));
           m.keys += keys.length;
           m.dbs[db] += keys.length;
           counted(keys.length);

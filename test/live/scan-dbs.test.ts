@@ -42,3 +42,38 @@ describe('capture scan on a standalone server with several dbs', () => {
     }
   });
 });
+
+describe('capture scan of keys that are not plain text', () => {
+  let server: RedisServer;
+  /** CLUSTER KEYSLOT answers only in cluster mode: a node of its own, holding nothing, is the oracle. */
+  let oracle: RedisServer;
+  // UTF-8 text, bytes that are not UTF-8, a quote, a comma and a newline: each must come back byte for byte.
+  const keys = [Buffer.from('café:€'), Buffer.from([0x6b, 0xff, 0x00, 0xc3]), Buffer.from('say "hi",\nthere')];
+  beforeAll(async () => {
+    server = await startRedis();
+    oracle = await startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf']);
+    const c = server.client();
+    for (const k of keys) await c.set(k, 'v');
+    c.disconnect();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await oracle?.stop();
+  });
+
+  it('writes every key with its exact bytes, so its slot reads back as CLUSTER KEYSLOT says', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'slotscope-bytes-'));
+    expect(slotscope(['capture', 'scan', server.url, '--out', out]).status).toBe(0);
+    const report = JSON.parse(slotscope(['analyze', '-f', 'json', join(out, `127.0.0.1-${server.port}.csv`)]).stdout) as Report;
+    expect(report.inputs[0]).toMatchObject({ records: 3, skipped: { count: 0 } });
+    const c = oracle.client();
+    const expected = new Map<number, number>();
+    for (const k of keys) {
+      const slot = (await c.call('CLUSTER', 'KEYSLOT', k)) as number;
+      expected.set(slot, (expected.get(slot) ?? 0) + 1);
+    }
+    c.disconnect();
+    const found = new Map(report.slots.keys.flatMap((n, slot) => (n ? [[slot, n] as [number, number]] : [])));
+    expect(found).toEqual(expected);
+  });
+});
