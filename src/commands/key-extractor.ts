@@ -284,11 +284,36 @@ export function channelExtractor(def: CommandDef): GetKeys | null {
   const specs = def.keySpecs.filter((s) => s.flags.includes('not_key')).map((s) => ({ ...compile(s), notKey: false }));
   if (specs.length === 0) return null;
   const negativeArity = def.arity < 0;
-  return (args, out) => Math.max(0, keysFromSpecs(specs, negativeArity, args, out));
+  return withinArity(def.arity, (args, out) => Math.max(0, keysFromSpecs(specs, negativeArity, args, out)));
 }
 
-/** Builds the key extractor of one command, the way getKeysFromCommandWithSpecs() chooses. */
+/**
+ * Why Redis would refuse argc arguments (the name included) for this command before running it, as
+ * processCommand() checks arity; null when they fit. Such a command never reaches MONITOR, so a line that
+ * has it was cut or damaged. The reason names the command from the table, never bytes of the line.
+ */
+export function wrongArity(def: CommandDef, argc: number): string | null {
+  if (def.arity > 0 ? argc === def.arity : argc >= -def.arity) return null;
+  const name = def.name.replace('|', ' ').toUpperCase();
+  return `wrong number of arguments for ${name}: ${argc} with its name, ${def.arity > 0 ? 'needs' : 'needs at least'} ${Math.abs(def.arity)} (a cut line?)`;
+}
+
+/**
+ * Builds the key extractor of one command, the way getKeysFromCommandWithSpecs() chooses. Arguments that
+ * Redis's arity check refuses have no keys (COMMAND GETKEYS answers an error): the procedures below may
+ * then read indexes the line does not have, which hold the previous line's offsets.
+ */
 export function keyExtractor(def: CommandDef): GetKeys {
+  return withinArity(def.arity, keysWithinArity(def));
+}
+
+/** keys, for argument counts that fit arity (exactly n, or at least -n); no keys otherwise. */
+function withinArity(arity: number, keys: GetKeys): GetKeys {
+  if (arity > 0) return (args, out) => (args.argc === arity ? keys(args, out) : 0);
+  return (args, out) => (args.argc >= -arity ? keys(args, out) : 0);
+}
+
+function keysWithinArity(def: CommandDef): GetKeys {
   const specs = def.keySpecs.map(compile);
   const hasKeySpec = def.keySpecs.some((s) => !s.flags.includes('not_key'));
   const hasVarFlags = def.keySpecs.some((s) => s.flags.includes('variable_flags'));

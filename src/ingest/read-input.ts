@@ -99,8 +99,9 @@ export function lineHandler(format: InputFormat, node: string, sink: RecordSink,
     return (buf: Buffer, start: number, end: number, lineNo: number): void => {
       const kind = parser.parse(buf, start, end, lineNo);
       if (kind === 'record') {
-        stats.records++;
-        sink.command(parser.record, node);
+        const refused = sink.command(parser.record, node);
+        if (refused) stats.skip(lineNo, refused);
+        else stats.records++;
       } else if (kind === 'error') stats.skip(lineNo, parser.error);
       else stats.preamble++;
     };
