@@ -140,6 +140,7 @@ Examples:
     emitReport(report, opts);
     for (const input of result.inputs) {
       if (input.format === 'empty') process.stderr.write(`slotscope: ${input.path}: empty input\n`);
+      for (const note of input.notes) warn(`${input.path}: ${note}`);
       for (const s of input.firstSkipped.slice(0, 3)) process.stderr.write(`slotscope: ${input.path}:${s.line}: ${s.reason}\n`);
       if (input.skippedCount > 3) process.stderr.write(`slotscope: ${input.path}: ${input.skippedCount} lines skipped in all\n`);
     }
@@ -169,7 +170,9 @@ Examples:
   slotscope check staging.monitor
   slotscope check --max-cross-slot 10 --fail-on changes capture/*.monitor`)
   .action(async (inputs: string[], opts) => {
-    const report = buildReport(await analyzeInputs(inputSpecs(inputs, opts)));
+    const result = await analyzeInputs(inputSpecs(inputs, opts));
+    for (const input of result.inputs) for (const note of input.notes) warn(`${input.path}: ${note}`);
+    const report = buildReport(result);
     const gates = checkGates(report, {
       maxCrossSlotCommands: opts.maxCrossSlot,
       maxCrossSlotTransactions: opts.maxCrossSlotTransactions,

@@ -21,6 +21,8 @@ export class InputStats {
   skippedCount = 0;
   readonly skippedByReason = new Map<string, number>();
   readonly firstSkipped: SkippedLine[] = [];
+  /** What the reader noticed and let pass, one sentence each, for stderr (trailing garbage after gzip data). */
+  readonly notes: string[] = [];
 
   constructor(
     readonly path: string,

@@ -3,7 +3,8 @@
 import { basename } from 'node:path';
 import { detectFormat } from './format-detect.js';
 import { openInput } from './input-source.js';
-import { type InputFormat, InputStats } from './input-stats.js';
+import { InputError } from './input-error.js';
+import { INPUT_FORMATS, type InputFormat, InputStats } from './input-stats.js';
 import { DEFAULT_MAX_LINE, LineSplitter } from './line-splitter.js';
 import { readMemoryCsv } from './memory-csv.js';
 import { MonitorParser } from './monitor-parser.js';
@@ -54,7 +55,12 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
     }
   }
   if (headLength === 0) return stats; // empty input: format stays 'empty'
-  stats.format = spec.format ?? detectFormat(Buffer.concat(head, headLength));
+  if (spec.format) stats.format = spec.format;
+  else {
+    const detected = detectFormat(Buffer.concat(head, headLength));
+    if ('unsure' in detected) throw new InputError(`cannot tell the format of ${spec.path} (${detected.unsure}); pass --input-format ${INPUT_FORMATS.join('|')}`);
+    stats.format = detected.format;
+  }
 
   async function* chunks(): AsyncGenerator<Buffer> {
     yield* head;
@@ -78,7 +84,7 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
       }
     }
     await readMemoryCsv(counted(), spec.node, sink, stats);
-    return stats;
+    return finish(stats, source.notes);
   }
 
   const onLine = lineHandler(stats.format, spec.node, sink, stats);
@@ -89,6 +95,13 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
   }
   splitter.end();
   stats.lines = splitter.lines;
+  return finish(stats, source.notes);
+}
+
+/** Adds the notes of the source, and one when not a line was read: a wrong --input-format, say. */
+function finish(stats: InputStats, sourceNotes: string[]): InputStats {
+  stats.notes.push(...sourceNotes);
+  if (stats.records === 0 && stats.skippedCount > 0) stats.notes.push(`no line could be read as ${stats.format}: all ${stats.skippedCount} skipped`);
   return stats;
 }
 
