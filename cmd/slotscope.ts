@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { manifestBeside, manifestPrimaries } from '../src/ingest/capture-manifest.js';
 import { InputError } from '../src/ingest/input-error.js';
+import { listInputs } from '../src/ingest/input-list.js';
 import { INPUT_FORMATS, type InputFormat } from '../src/ingest/input-stats.js';
 import { LineSplitter } from '../src/ingest/line-splitter.js';
 import { type InputSpec, parseInputArg } from '../src/ingest/read-input.js';
@@ -71,9 +72,9 @@ function emit(text: string, output?: string): void {
 }
 
 function inputSpecs(inputs: string[], opts: { inputFormat?: string; node: string[] }): InputSpec[] {
-  const format = opts.inputFormat as InputFormat | undefined;
-  const specs = [...inputs, ...opts.node].map((a) => parseInputArg(a, format));
-  if (specs.length === 0) throw new InputError('no inputs: give files, NAME=PATH, or - for stdin');
+  const { specs, notes } = listInputs([...inputs, ...opts.node], opts.inputFormat as InputFormat | undefined);
+  for (const note of notes) warn(note);
+  if (specs.length === 0) throw new InputError('no inputs: give files, directories, NAME=PATH, or - for stdin');
   return specs;
 }
 

@@ -28,9 +28,14 @@ export function parseInputArg(arg: string, format?: InputFormat): InputSpec {
   const eq = arg.indexOf('=');
   if (eq > 0 && !arg.slice(0, eq).includes('/')) return { node: arg.slice(0, eq), path: arg.slice(eq + 1), format };
   if (arg === '-') return { node: 'stdin', path: '-', format };
-  let name = basename(arg);
+  return { node: nodeName(arg), path: arg, format };
+}
+
+/** A file's node name: its name without the extensions a capture carries. */
+export function nodeName(path: string): string {
+  let name = basename(path);
   while (KNOWN_EXTENSION.test(name)) name = name.replace(KNOWN_EXTENSION, '');
-  return { node: name || basename(arg), path: arg, format };
+  return name || basename(path);
 }
 
 const HEAD_BYTES = 64 * 1024;
