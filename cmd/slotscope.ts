@@ -8,7 +8,7 @@ import { manifestBeside, manifestPrimaries } from '../src/ingest/capture-manifes
 import { InputError } from '../src/ingest/input-error.js';
 import { listInputs } from '../src/ingest/input-list.js';
 import { INPUT_FORMATS, type InputFormat } from '../src/ingest/input-stats.js';
-import { LineSplitter } from '../src/ingest/line-splitter.js';
+import { splitRawKeys } from '../src/ingest/line-splitter.js';
 import { type InputSpec, parseInputArg } from '../src/ingest/read-input.js';
 import { createProgress } from '../src/report/progress.js';
 import { buildReport, type Report } from '../src/report/report.js';
@@ -327,7 +327,8 @@ Examples:
       pending = [];
       size = 0;
     };
-    const splitter = new LineSplitter(
+    const { note } = await splitRawKeys(
+      process.stdin,
       (buf, start, end) => {
         const line = Buffer.concat([Buffer.from(`${slotOfRange(buf, start, end)}\t`), buf.subarray(start, end), NEWLINE]);
         pending.push(line);
@@ -336,9 +337,8 @@ Examples:
       },
       (line) => process.stderr.write(`slotscope: stdin:${line}: line too long, skipped\n`),
     );
-    for await (const chunk of process.stdin) splitter.push(chunk as Buffer);
-    splitter.end();
     flush();
+    if (note) warn(`stdin: ${note}`);
   });
 
 const NEWLINE = Buffer.from('\n');

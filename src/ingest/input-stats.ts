@@ -1,4 +1,5 @@
 // Per-input bookkeeping: how many lines were read and turned into records, and why any were skipped.
+import type { LineEndings } from './line-splitter.js';
 
 export type InputFormat = 'monitor' | 'scan' | 'scan-quoted' | 'memory-csv';
 export const INPUT_FORMATS: readonly InputFormat[] = ['monitor', 'scan', 'scan-quoted', 'memory-csv'];
@@ -18,6 +19,8 @@ export class InputStats {
   /** Lines that are neither records nor skipped: MONITOR's `OK`, a CSV header. records + skipped + preamble = lines. */
   preamble = 0;
   bytes = 0;
+  /** How the lines end; 'crlf' when every line ends in CRLF, which raw keys then do not include. */
+  lineEndings: LineEndings = 'lf';
   skippedCount = 0;
   readonly skippedByReason = new Map<string, number>();
   readonly firstSkipped: SkippedLine[] = [];

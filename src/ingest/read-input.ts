@@ -5,7 +5,7 @@ import { detectFormat } from './format-detect.js';
 import { openInput } from './input-source.js';
 import { InputError } from './input-error.js';
 import { INPUT_FORMATS, type InputFormat, InputStats } from './input-stats.js';
-import { DEFAULT_MAX_LINE, LineSplitter } from './line-splitter.js';
+import { confirmLineEndings, DEFAULT_MAX_LINE, headLineEndings, LineSplitter } from './line-splitter.js';
 import { readMemoryCsv } from './memory-csv.js';
 import { MonitorParser } from './monitor-parser.js';
 import type { RecordSink } from './records.js';
@@ -60,9 +60,11 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
     }
   }
   if (headLength === 0) return stats; // empty input: format stays 'empty'
+  const headBytes = head.length === 1 ? head[0] : Buffer.concat(head, headLength);
+  stats.lineEndings = headLineEndings(headBytes);
   if (spec.format) stats.format = spec.format;
   else {
-    const detected = detectFormat(Buffer.concat(head, headLength));
+    const detected = detectFormat(headBytes);
     if ('unsure' in detected) throw new InputError(`cannot tell the format of ${spec.path} (${detected.unsure}); pass --input-format ${INPUT_FORMATS.join('|')}`);
     stats.format = detected.format;
   }
@@ -93,13 +95,20 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
   }
 
   const onLine = lineHandler(stats.format, spec.node, sink, stats);
-  const splitter = new LineSplitter(onLine, (line, length) => stats.skip(line, `line of ${length} bytes is longer than the ${options.maxLineBytes ?? DEFAULT_MAX_LINE}-byte limit`), options.maxLineBytes);
+  // A CR before a newline is never data in MONITOR lines or quoted keys (sdscatrepr escapes it).
+  const rawKeys = stats.format === 'scan';
+  const splitter = new LineSplitter(onLine, (line, length) => stats.skip(line, `line of ${length} bytes is longer than the ${options.maxLineBytes ?? DEFAULT_MAX_LINE}-byte limit`), options.maxLineBytes, !rawKeys || stats.lineEndings === 'crlf');
   for await (const chunk of chunks()) {
     splitter.push(chunk);
     progress(chunk.length);
   }
   splitter.end();
   stats.lines = splitter.lines;
+  if (rawKeys) {
+    const { lineEndings, note } = confirmLineEndings(stats.lineEndings, splitter.lfOnly);
+    stats.lineEndings = lineEndings;
+    if (note) stats.notes.push(note);
+  }
   return finish(stats, source.notes);
 }
 

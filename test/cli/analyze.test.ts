@@ -177,7 +177,7 @@ describe('analyze on traffic captured from a real server', () => {
 describe('keyslot', () => {
   it('prints slot<TAB>key for arguments and for raw stdin lines', () => {
     expect(slotscope(['keyslot', '123456789', '{user1000}.following']).stdout).toBe('12739\t123456789\n' + '7926\t{user1000}.following\n'.replace('7926', String(slotscope(['keyslot', 'user1000']).stdout.split('\t')[0])));
-    const r = slotscope(['keyslot', '--stdin'], '123456789\r\nfoo{bar}\n');
+    const r = slotscope(['keyslot', '--stdin'], '123456789\r\nfoo{bar}\r\n');
     expect(r.stdout).toBe(`12739\t123456789\n${slotscope(['keyslot', 'bar']).stdout.split('\t')[0]}\tfoo{bar}\n`);
     expect(slotscope(['keyslot']).status).toBe(2);
   });
