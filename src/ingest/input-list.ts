@@ -24,7 +24,7 @@ export function listInputs(args: string[], format?: InputFormat): InputList {
   const add = (spec: InputSpec, ino: string): void => {
     const first = seen.get(ino);
     if (first !== undefined) {
-      notes.push(`${spec.path}: the same file as ${first}; read once`);
+      notes.push(spec.path === '-' ? 'stdin (-) given twice; read once' : `${spec.path}: the same file as ${first}; read once`);
       return;
     }
     seen.set(ino, spec.path);

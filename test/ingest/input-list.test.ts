@@ -76,6 +76,9 @@ describe('inputs: capture directories, manifests, the same file twice', () => {
     expect(r.report.inputs).toHaveLength(1);
     expect(r.stderr.split('\n').filter(Boolean)).toEqual([other, linked, hard].map((p) => `slotscope: ${p}: the same file as ${file}; read once`));
     expect(analyze([out, file]).report.inputs.map((i) => i.path)).toEqual([join(out, '0-empty.monitor'), ...captures]);
+    const stdin = slotscope(['analyze', '-f', 'json', '-', '-'], Buffer.from('user:1\nuser:2\n'));
+    expect(stdin.stderr).toBe('slotscope: stdin (-) given twice; read once\n');
+    expect((JSON.parse(stdin.stdout) as ReportJson).totals.keyRecords).toBe(2);
   });
 
   it('turns every error of the operating system into one line, exit 2', () => {
@@ -86,6 +89,8 @@ describe('inputs: capture directories, manifests, the same file twice', () => {
       [join(base, 'x'.repeat(300)), /: file name too long$/],
       [join(base, 'loop'), /: too many levels of symbolic links$/],
       [join(base, 'empty-dir'), /: a directory without capture files$/],
+      // Opens as a file, fails on the first read.
+      ['/proc/self/mem', /: input\/output error while reading$/],
     ];
     symlinkSync(join(base, 'loop'), join(base, 'loop'));
     mkdirSync(join(base, 'empty-dir'));
