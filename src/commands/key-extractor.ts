@@ -304,7 +304,23 @@ export function wrongArity(def: CommandDef, argc: number): string | null {
  * then read indexes the line does not have, which hold the previous line's offsets.
  */
 export function keyExtractor(def: CommandDef): GetKeys {
-  return withinArity(def.arity, keysWithinArity(def));
+  const at = singleKeyAt(def);
+  const arity = def.arity;
+  if (at > 0 && at < Math.abs(arity)) {
+    // One key at a fixed index (GET, SET, HGETALL, ...: most traffic) that every count fitting the arity
+    // has: what keysFromSpecs() finds for such a spec, without walking it or a second call.
+    if (arity > 0) return (args, out) => (args.argc === arity ? ((out[0] = at), 1) : 0);
+    return (args, out) => (args.argc >= -arity ? ((out[0] = at), 1) : 0);
+  }
+  return withinArity(arity, keysWithinArity(def));
+}
+
+/** The index of the key when the command's only key spec is one key at a fixed index; 0 otherwise. */
+function singleKeyAt(def: CommandDef): number {
+  if (def.keySpecs.length !== 1 || def.keySpecs[0].flags.includes('variable_flags')) return 0;
+  const one = compile(def.keySpecs[0]);
+  if (one.notKey || one.incomplete || one.keyword !== null || one.kind !== 'range' || one.lastkey !== 0) return 0;
+  return one.bsIndex;
 }
 
 /** keys, for argument counts that fit arity (exactly n, or at least -n); no keys otherwise. */
@@ -320,11 +336,9 @@ function keysWithinArity(def: CommandDef): GetKeys {
   const negativeArity = def.arity < 0;
   const proc = fallbackProc(def);
   if (hasKeySpec && !hasVarFlags) {
-    const one = specs.length === 1 ? specs[0] : null;
-    if (one && !one.notKey && !one.incomplete && one.keyword === null && one.kind === 'range' && one.lastkey === 0 && one.bsIndex > 0) {
-      // One key at a fixed index (GET, SET, HGETALL, ...: most traffic): what keysFromSpecs() finds for
-      // such a spec, without walking it.
-      const at = one.bsIndex;
+    const at = singleKeyAt(def);
+    if (at > 0) {
+      // One key at a fixed index, which a short command line may lack: then the command's own procedure.
       return (args, out) => {
         if (at < args.argc) {
           out[0] = at;

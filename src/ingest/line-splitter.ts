@@ -139,7 +139,8 @@ export function confirmLineEndings(head: LineEndings, lfOnly: number): { lineEnd
   return { lineEndings: 'lf', note: null };
 }
 
-const HEAD_BYTES = 64 * 1024;
+/** How much of an input is held to tell its format and line endings when no newline comes sooner. */
+export const HEAD_BYTES = 64 * 1024;
 
 /**
  * Splits a stream of raw keys (`redis-cli --scan` output) into lines, telling its line endings from the

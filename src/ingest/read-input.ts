@@ -5,7 +5,7 @@ import { detectFormat } from './format-detect.js';
 import { openInput } from './input-source.js';
 import { InputError } from './input-error.js';
 import { INPUT_FORMATS, type InputFormat, InputStats } from './input-stats.js';
-import { confirmLineEndings, DEFAULT_MAX_LINE, headLineEndings, LineSplitter } from './line-splitter.js';
+import { confirmLineEndings, DEFAULT_MAX_LINE, HEAD_BYTES, headLineEndings, LineSplitter } from './line-splitter.js';
 import { readMemoryCsv } from './memory-csv.js';
 import { MonitorParser } from './monitor-parser.js';
 import type { RecordSink } from './records.js';
@@ -38,7 +38,6 @@ export function nodeName(path: string): string {
   return name || basename(path);
 }
 
-const HEAD_BYTES = 64 * 1024;
 /** Extensions dropped from a file name to make its node name (`10.0.0.5-6379.monitor.gz` -> `10.0.0.5-6379`). */
 const KNOWN_EXTENSION = /\.(gz|monitor|mon|txt|log|csv|scan|keys)$/i;
 
