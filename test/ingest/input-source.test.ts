@@ -128,6 +128,9 @@ describe('compressed and binary inputs', () => {
   it('refuses what is no format with confidence: random bytes, a tar.gz, JSON, a server log, prose', () => {
     const random = write('random.bin', execFileSync('head', ['-c', '20000', '/dev/urandom']));
     expect(refused(random)).toMatch(/^slotscope: cannot tell the format of .*random\.bin \(binary data[^)]*\); pass --input-format monitor\|scan\|scan-quoted\|memory-csv$/);
+    // Binary without a NUL (and with newlines): most lines are not text.
+    const noNul = Buffer.from(execFileSync('head', ['-c', '20000', '/dev/urandom']).map((b) => (b === 0 ? 1 : b)));
+    expect(refused(write('nonul.bin', noNul))).toMatch(/cannot tell the format of .*nonul\.bin \(binary data: \d+ of the first \d+ lines are not text\)/);
     const tgz = join(dir, 'capture.tar.gz');
     execFileSync('tar', ['-czf', tgz, '-C', dir, 'garbage.gz']);
     expect(refused(tgz)).toMatch(/cannot tell the format of .*capture\.tar\.gz \(binary data/);
