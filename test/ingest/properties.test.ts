@@ -2,8 +2,10 @@
 // quoted SCAN keys), and, for any cut or flipped capture, no throw anywhere from bytes to the analyzer,
 // every line accounted for once, and skip reasons that never quote the line's bytes.
 import fc from 'fast-check';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Analyzer } from '../../src/analyze/analyzer.js';
+import { gunzipMembers } from '../../src/ingest/gunzip-members.js';
 import { InputStats } from '../../src/ingest/input-stats.js';
 import { LineSplitter } from '../../src/ingest/line-splitter.js';
 import { MonitorParser } from '../../src/ingest/monitor-parser.js';
@@ -97,6 +99,29 @@ describe('damaged MONITOR captures', () => {
         for (const reason of stats.skippedByReason.keys()) expect(reason).not.toMatch(/[QXZJ]{3}/);
       }),
       { numRuns: 1500 },
+    );
+  });
+});
+
+describe('gzip members', () => {
+  it('decode to the same bytes however the stream is chunked, members and trailing garbage included', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 4 }), fc.uint8Array({ maxLength: 5 }), fc.array(fc.nat(), { maxLength: 8 }), async (members, tail, cuts) => {
+        if (tail[0] === 0x1f) tail[0] = 0x20; // a tail that starts like a member is a corrupt member, not garbage
+        const gz = Buffer.concat([...members.map((m) => gzipSync(m)), Buffer.from(tail)]);
+        // Cut at every member boundary too, where the inflater ends exactly at a chunk's end.
+        let at = 0;
+        const boundaries = members.map((m) => (at += gzipSync(m).length));
+        async function* chunks(): AsyncGenerator<Buffer> {
+          yield* chunked(gz, [...cuts, ...boundaries, ...boundaries.map((b) => b - 8)]);
+        }
+        const out: Buffer[] = [];
+        let trailing = -1;
+        for await (const c of gunzipMembers(chunks(), 64, (n) => (trailing = n))) out.push(c);
+        expect(Buffer.concat(out).toString('hex')).toBe(Buffer.concat(members).toString('hex'));
+        expect(trailing).toBe(tail.some((b) => b !== 0) ? tail.length : -1);
+      }),
+      { numRuns: 500 },
     );
   });
 });
