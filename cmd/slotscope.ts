@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { captureContext, guessedReplication, withPeers } from '../src/ingest/capture-manifest.js';
 import { InputError } from '../src/ingest/input-error.js';
+import { listInputs } from '../src/ingest/input-list.js';
 import { INPUT_FORMATS, type InputFormat } from '../src/ingest/input-stats.js';
-import { LineSplitter } from '../src/ingest/line-splitter.js';
+import { splitRawKeys } from '../src/ingest/line-splitter.js';
 import { type InputSpec, parseInputArg } from '../src/ingest/read-input.js';
 import { createProgress } from '../src/report/progress.js';
 import { buildReport, type Report } from '../src/report/report.js';
@@ -108,9 +109,9 @@ function openOutput(output: string | undefined, inputs: string[], opts: { node: 
 }
 
 function inputSpecs(inputs: string[], opts: { inputFormat?: string; node: string[] }): InputSpec[] {
-  const format = opts.inputFormat as InputFormat | undefined;
-  const specs = [...inputs, ...opts.node].map((a) => parseInputArg(a, format));
-  if (specs.length === 0) throw new InputError('no inputs: give files, NAME=PATH, or - for stdin');
+  const { specs, notes } = listInputs([...inputs, ...opts.node], opts.inputFormat as InputFormat | undefined);
+  for (const note of notes) warn(note);
+  if (specs.length === 0) throw new InputError('no inputs: give files, directories, NAME=PATH, or - for stdin');
   return specs;
 }
 
@@ -422,7 +423,8 @@ Examples:
       pending = [];
       size = 0;
     };
-    const splitter = new LineSplitter(
+    const { note } = await splitRawKeys(
+      process.stdin,
       (buf, start, end) => {
         const line = Buffer.concat([Buffer.from(`${slotOfRange(buf, start, end)}\t`), buf.subarray(start, end), NEWLINE]);
         pending.push(line);
@@ -431,9 +433,8 @@ Examples:
       },
       (line) => process.stderr.write(`slotscope: stdin:${line}: line too long, skipped\n`),
     );
-    for await (const chunk of process.stdin) splitter.push(chunk as Buffer);
-    splitter.end();
     flush();
+    if (note) warn(`stdin: ${note}`);
   });
 
 const NEWLINE = Buffer.from('\n');

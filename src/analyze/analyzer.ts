@@ -4,6 +4,7 @@
 import { argStrings } from '../commands/args.js';
 import { CommandTable } from '../commands/command-table.js';
 import type { CommandInfo } from '../commands/command-table.js';
+import { wrongArity } from '../commands/key-extractor.js';
 import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
 import type { KeyMeta, RecordSink } from '../ingest/records.js';
 import { SLOT_COUNT, slotOfRange } from '../slot/key-slot.js';
@@ -219,7 +220,12 @@ export class Analyzer implements RecordSink {
     return agg;
   }
 
-  command(rec: MonitorRecord, nodeName: string): void {
+  command(rec: MonitorRecord, nodeName: string): string | undefined {
+    const cmd = this.table.lookup(rec);
+    if (cmd !== undefined) {
+      const refused = wrongArity(cmd.def, rec.argc);
+      if (refused !== null) return refused;
+    }
     const node = this.node(nodeName);
     const client = rec.clientKind !== ClientKind.Lua;
     if (client) {
@@ -233,7 +239,6 @@ export class Analyzer implements RecordSink {
       this.scriptCommands++;
       node.scriptCommands++;
     }
-    const cmd = this.table.lookup(rec);
     if (!cmd) {
       if (client) this.unknownCommand(rec, nodeName);
       return;

@@ -284,22 +284,61 @@ export function channelExtractor(def: CommandDef): GetKeys | null {
   const specs = def.keySpecs.filter((s) => s.flags.includes('not_key')).map((s) => ({ ...compile(s), notKey: false }));
   if (specs.length === 0) return null;
   const negativeArity = def.arity < 0;
-  return (args, out) => Math.max(0, keysFromSpecs(specs, negativeArity, args, out));
+  return withinArity(def.arity, (args, out) => Math.max(0, keysFromSpecs(specs, negativeArity, args, out)));
 }
 
-/** Builds the key extractor of one command, the way getKeysFromCommandWithSpecs() chooses. */
+/**
+ * Why Redis would refuse argc arguments (the name included) for this command before running it, as
+ * processCommand() checks arity; null when they fit. Such a command never reaches MONITOR, so a line that
+ * has it was cut or damaged. The reason names the command from the table, never bytes of the line.
+ */
+export function wrongArity(def: CommandDef, argc: number): string | null {
+  if (def.arity > 0 ? argc === def.arity : argc >= -def.arity) return null;
+  const name = def.name.replace('|', ' ').toUpperCase();
+  return `wrong number of arguments for ${name}: ${argc} with its name, ${def.arity > 0 ? 'needs' : 'needs at least'} ${Math.abs(def.arity)} (a cut line?)`;
+}
+
+/**
+ * Builds the key extractor of one command, the way getKeysFromCommandWithSpecs() chooses. Arguments that
+ * Redis's arity check refuses have no keys (COMMAND GETKEYS answers an error): the procedures below may
+ * then read indexes the line does not have, which hold the previous line's offsets.
+ */
 export function keyExtractor(def: CommandDef): GetKeys {
+  const at = singleKeyAt(def);
+  const arity = def.arity;
+  if (at > 0 && at < Math.abs(arity)) {
+    // One key at a fixed index (GET, SET, HGETALL, ...: most traffic) that every count fitting the arity
+    // has: what keysFromSpecs() finds for such a spec, without walking it or a second call.
+    if (arity > 0) return (args, out) => (args.argc === arity ? ((out[0] = at), 1) : 0);
+    return (args, out) => (args.argc >= -arity ? ((out[0] = at), 1) : 0);
+  }
+  return withinArity(arity, keysWithinArity(def));
+}
+
+/** The index of the key when the command's only key spec is one key at a fixed index; 0 otherwise. */
+function singleKeyAt(def: CommandDef): number {
+  if (def.keySpecs.length !== 1 || def.keySpecs[0].flags.includes('variable_flags')) return 0;
+  const one = compile(def.keySpecs[0]);
+  if (one.notKey || one.incomplete || one.keyword !== null || one.kind !== 'range' || one.lastkey !== 0) return 0;
+  return one.bsIndex;
+}
+
+/** keys, for argument counts that fit arity (exactly n, or at least -n); no keys otherwise. */
+function withinArity(arity: number, keys: GetKeys): GetKeys {
+  if (arity > 0) return (args, out) => (args.argc === arity ? keys(args, out) : 0);
+  return (args, out) => (args.argc >= -arity ? keys(args, out) : 0);
+}
+
+function keysWithinArity(def: CommandDef): GetKeys {
   const specs = def.keySpecs.map(compile);
   const hasKeySpec = def.keySpecs.some((s) => !s.flags.includes('not_key'));
   const hasVarFlags = def.keySpecs.some((s) => s.flags.includes('variable_flags'));
   const negativeArity = def.arity < 0;
   const proc = fallbackProc(def);
   if (hasKeySpec && !hasVarFlags) {
-    const one = specs.length === 1 ? specs[0] : null;
-    if (one && !one.notKey && !one.incomplete && one.keyword === null && one.kind === 'range' && one.lastkey === 0 && one.bsIndex > 0) {
-      // One key at a fixed index (GET, SET, HGETALL, ...: most traffic): what keysFromSpecs() finds for
-      // such a spec, without walking it.
-      const at = one.bsIndex;
+    const at = singleKeyAt(def);
+    if (at > 0) {
+      // One key at a fixed index, which a short command line may lack: then the command's own procedure.
       return (args, out) => {
         if (at < args.argc) {
           out[0] = at;

@@ -1,70 +1,125 @@
 // Opens an input as a stream of byte chunks: a file or `-` for stdin, gunzipped when it starts with
-// gzip's magic bytes whatever its name.
+// gzip's magic bytes whatever its name. Other compressed files, archives and RDB files are told by their
+// magic bytes too and refused with the command that makes them readable: read as keys, they would pass.
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { GzipError, gunzipMembers } from './gunzip-members.js';
 import { InputError } from './input-error.js';
 
 export interface ChunkSource {
   chunks: AsyncIterable<Buffer>;
   /** Bytes read from the file or stdin so far (compressed bytes for a gzip input). */
   rawBytes(): number;
+  /** What was noticed and let pass, for stderr and the report (trailing garbage after gzip data). */
+  notes: string[];
 }
 
 const CHUNK = 1 << 20;
 
+interface Magic {
+  bytes: Buffer;
+  /** Why the input cannot be read, given the shell word for it. */
+  refuse: (file: string) => string;
+}
+
+const first = (verb: string) => (what: string, tool: string) => (file: string): string =>
+  `${what}; ${verb} it first: ${file === '-' ? `... | ${tool}` : `${tool} ${file}`} | slotscope analyze -`;
+const decompress = first('decompress');
+const extract = first('extract');
+
+const RDB = (): string => 'an RDB file: make a memory report first (rdb -c memory / rdb --command memory) or use capture scan';
+
+const MAGICS: Magic[] = [
+  { bytes: Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), refuse: decompress('zstd-compressed', 'zstd -dc') },
+  { bytes: Buffer.from('BZh'), refuse: decompress('bzip2-compressed', 'bzip2 -dc') },
+  { bytes: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), refuse: decompress('xz-compressed', 'xz -dc') },
+  { bytes: Buffer.from([0x04, 0x22, 0x4d, 0x18]), refuse: decompress('lz4-compressed', 'lz4 -dc') },
+  { bytes: Buffer.from([0x50, 0x4b, 0x03, 0x04]), refuse: extract('a zip archive', 'unzip -p') },
+  { bytes: Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]), refuse: extract('a 7z archive', '7z x -so') },
+  { bytes: Buffer.from('REDIS00'), refuse: RDB },
+  { bytes: Buffer.from('VALKEY'), refuse: RDB },
+];
+const MAGIC_BYTES = Math.max(...MAGICS.map((m) => m.bytes.length));
+
 export function openInput(path: string): ChunkSource {
   let raw = 0;
+  const notes: string[] = [];
   const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: CHUNK });
   async function* counted(): AsyncGenerator<Buffer> {
-    for await (const chunk of stream) {
-      raw += (chunk as Buffer).length;
-      yield chunk as Buffer;
+    try {
+      for await (const chunk of stream) {
+        raw += (chunk as Buffer).length;
+        yield chunk as Buffer;
+      }
+    } catch (err) {
+      throw readError(err, path);
     }
   }
-  return { chunks: gunzipIfNeeded(counted(), path), rawBytes: () => raw };
+  const onTrailing = (bytes: number): void => {
+    notes.push(`${bytes} bytes of trailing garbage after the gzip data ignored (as gzip -d does)`);
+  };
+  return { chunks: decoded(counted(), path, onTrailing), rawBytes: () => raw, notes };
 }
 
-async function* gunzipIfNeeded(source: AsyncGenerator<Buffer>, path: string): AsyncGenerator<Buffer> {
+async function* decoded(source: AsyncGenerator<Buffer>, path: string, onTrailing: (bytes: number) => void): AsyncGenerator<Buffer> {
   const head: Buffer[] = [];
   let headLength = 0;
-  try {
-    // Two bytes decide; a pipe may deliver them one at a time.
-    while (headLength < 2) {
-      const next = await source.next();
-      if (next.done) break;
-      head.push(next.value);
-      headLength += next.value.length;
+  // The longest magic decides; a pipe may deliver it a byte at a time.
+  let done = false;
+  while (headLength < MAGIC_BYTES) {
+    const next = await source.next();
+    if (next.done) {
+      done = true;
+      break;
     }
-  } catch (err) {
-    throw openError(err, path);
+    head.push(next.value);
+    headLength += next.value.length;
   }
   if (headLength === 0) return;
-  const first = head.length === 1 ? head[0] : Buffer.concat(head);
+  const start = head.length === 1 ? head[0] : Buffer.concat(head);
+  const magic = MAGICS.find((m) => start.subarray(0, m.bytes.length).equals(m.bytes));
+  if (magic) throw new InputError(magic.refuse(shellWord(path)), path);
   async function* all(): AsyncGenerator<Buffer> {
-    yield first;
-    yield* source;
+    yield start;
+    if (!done) yield* source;
   }
-  if (first[0] !== 0x1f || first[1] !== 0x8b) {
-    try {
-      yield* all();
-    } catch (err) {
-      throw openError(err, path);
-    }
+  if (start[0] !== 0x1f || start[1] !== 0x8b) {
+    yield* all();
     return;
   }
-  const gunzip = Readable.from(all()).pipe(createGunzip({ chunkSize: CHUNK }));
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
+    yield* gunzipMembers(all(), CHUNK, onTrailing);
   } catch (err) {
-    throw new InputError(`corrupt gzip data (${(err as Error).message})`, path);
+    if (err instanceof GzipError) throw new InputError(`corrupt gzip data (${err.message})`, path);
+    throw err;
   }
 }
 
-function openError(err: unknown, path: string): Error {
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return new InputError('no such file', path);
-  if (e.code === 'EISDIR') return new InputError('is a directory, not a capture file', path);
-  if (e.code === 'EACCES') return new InputError('permission denied', path);
-  return err instanceof Error ? err : new Error(String(err));
+/** A path as one shell word, for the commands in messages. */
+function shellWord(path: string): string {
+  return /^[\w./:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+const ERRNO_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory, not a capture file',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EIO: 'input/output error while reading',
+  ENXIO: 'no such device or address',
+  ENODEV: 'no such device',
+  EAGAIN: 'resource temporarily unavailable',
+};
+
+/** Any error of the operating system on opening or reading a path, as one line naming it. */
+export function readError(err: unknown, path: string): Error {
+  if (err instanceof InputError) return err;
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return err instanceof Error ? err : new Error(String(err));
+  return new InputError(ERRNO_REASONS[code] ?? `cannot be read (${code})`, path);
 }

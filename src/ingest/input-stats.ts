@@ -1,4 +1,5 @@
 // Per-input bookkeeping: how many lines were read and turned into records, and why any were skipped.
+import type { LineEndings } from './line-splitter.js';
 
 export type InputFormat = 'monitor' | 'scan' | 'scan-quoted' | 'memory-csv';
 export const INPUT_FORMATS: readonly InputFormat[] = ['monitor', 'scan', 'scan-quoted', 'memory-csv'];
@@ -25,9 +26,13 @@ export class InputStats {
   replicationLines = 0;
   /** The nodes those lines came from. */
   replicationFrom: string[] = [];
+  /** How the lines end; 'crlf' when every line ends in CRLF, which raw keys then do not include. */
+  lineEndings: LineEndings = 'lf';
   skippedCount = 0;
   readonly skippedByReason = new Map<string, number>();
   readonly firstSkipped: SkippedLine[] = [];
+  /** What the reader noticed and let pass, one sentence each, for stderr (trailing garbage after gzip data). */
+  readonly notes: string[] = [];
 
   constructor(
     readonly path: string,

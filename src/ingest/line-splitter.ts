@@ -1,5 +1,6 @@
 // Splits a stream of byte chunks into lines without copying, except for the one line that straddles
-// two chunks. A line is handed over as (buffer, start, end) with the '\n' and any '\r' before it removed.
+// two chunks. A line is handed over as (buffer, start, end) with the '\n' removed, and the '\r' before it
+// when the lines end in CRLF (stripCR): raw keys are exact bytes up to the newline, and may end in CR.
 
 export type LineHandler = (buf: Buffer, start: number, end: number, lineNo: number) => void;
 /** Called instead of the handler for a line longer than the bound; the line is skipped, not split. */
@@ -12,11 +13,15 @@ export class LineSplitter {
   private carryLength = 0;
   private overlong = false;
   private lineNo = 0;
+  private ending = false;
+  /** Lines ended by a '\n' without a '\r' before it, counted while stripping CR: a CRLF file is confirmed by 0. */
+  lfOnly = 0;
 
   constructor(
     private readonly onLine: LineHandler,
     private readonly onOverlong: OverlongHandler,
     private readonly maxLine = DEFAULT_MAX_LINE,
+    private readonly stripCR = true,
   ) {}
 
   get lines(): number {
@@ -58,6 +63,7 @@ export class LineSplitter {
 
   /** Ends the stream: a last line without '\n' is still a line. */
   end(): void {
+    this.ending = true;
     if (this.carryLength > 0 || this.overlong) this.flushCarry();
   }
 
@@ -67,7 +73,10 @@ export class LineSplitter {
       this.onOverlong(this.lineNo, end - start);
       return;
     }
-    if (end > start && buf[end - 1] === 13) end--;
+    if (this.stripCR) {
+      if (end > start && buf[end - 1] === 13) end--;
+      else if (!this.ending) this.lfOnly++;
+    }
     this.onLine(buf, start, end, this.lineNo);
   }
 
@@ -102,4 +111,63 @@ export class LineSplitter {
     this.carryLength = 0;
     this.overlong = false;
   }
+}
+
+export type LineEndings = 'lf' | 'crlf' | 'mixed';
+
+/** How the complete lines of a head end: 'crlf' only when every one of them ends in CRLF. */
+export function headLineEndings(head: Buffer): LineEndings {
+  let crlf = 0;
+  let lf = 0;
+  for (let nl = head.indexOf(10); nl >= 0; nl = head.indexOf(10, nl + 1)) {
+    if (nl > 0 && head[nl - 1] === 13) crlf++;
+    else lf++;
+  }
+  if (crlf === 0) return 'lf';
+  return lf === 0 ? 'crlf' : 'mixed';
+}
+
+/**
+ * Raw keys are exact bytes up to the newline: a CR before it is a line ending only when every line ends
+ * in CRLF, which the head tells and the end confirms (lfOnly of a splitter that stripped CR). Answers the
+ * line endings and a note for stderr when they change what the keys are.
+ */
+export function confirmLineEndings(head: LineEndings, lfOnly: number): { lineEndings: LineEndings; note: string | null } {
+  if (head === 'crlf' && lfOnly === 0) return { lineEndings: 'crlf', note: 'every line ends in CRLF: the CR is read as part of the line ending, not of the key' };
+  if (head === 'crlf') return { lineEndings: 'mixed', note: `the first lines end in CRLF but ${lfOnly} later ones in LF only: a CR before a newline was read as a line ending, so keys that end in CR are off by that byte` };
+  if (head === 'mixed') return { lineEndings: 'mixed', note: 'line endings are mixed (CRLF and LF): a CR before a newline is kept as the last byte of its key' };
+  return { lineEndings: 'lf', note: null };
+}
+
+/** How much of an input is held to tell its format and line endings when no newline comes sooner. */
+export const HEAD_BYTES = 64 * 1024;
+
+/**
+ * Splits a stream of raw keys (`redis-cli --scan` output) into lines, telling its line endings from the
+ * head (the chunks up to a newline or 64 KiB) and confirming them at the end.
+ */
+export async function splitRawKeys(chunks: AsyncIterable<Buffer>, onLine: LineHandler, onOverlong: OverlongHandler): Promise<{ lines: number; lineEndings: LineEndings; note: string | null }> {
+  const held: Buffer[] = [];
+  let heldLength = 0;
+  let head: LineEndings = 'lf';
+  let splitter: LineSplitter | null = null;
+  const start = (): LineSplitter => {
+    const first = Buffer.concat(held, heldLength);
+    head = headLineEndings(first);
+    const s = new LineSplitter(onLine, onOverlong, DEFAULT_MAX_LINE, head === 'crlf');
+    s.push(first);
+    return s;
+  };
+  for await (const chunk of chunks) {
+    if (splitter !== null) {
+      splitter.push(chunk);
+      continue;
+    }
+    held.push(chunk);
+    heldLength += chunk.length;
+    if (chunk.indexOf(10) >= 0 || heldLength >= HEAD_BYTES) splitter = start();
+  }
+  splitter ??= start();
+  splitter.end();
+  return { lines: splitter.lines, ...confirmLineEndings(head, splitter.lfOnly) };
 }

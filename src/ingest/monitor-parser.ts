@@ -5,7 +5,7 @@
 import { viewFor } from '../bytes/byte-view.js';
 import { digits4, hasByte, isDigits4 } from '../bytes/swar.js';
 import { ArgList } from '../commands/args.js';
-import { BAD_ESCAPE, type Cursor, badEscapeText, unescapeInPlace } from './sdsrepr.js';
+import { BAD_ESCAPE, type Cursor, unescapeInPlace } from './sdsrepr.js';
 
 export const enum ClientKind {
   Tcp = 0,
@@ -38,7 +38,8 @@ export type MonitorLineKind = 'record' | 'control' | 'error';
 
 /**
  * parse() fills `record` from buf[start, end) and returns 'record', 'control' for the `OK` that MONITOR
- * answers first, or 'error' with the reason in `error`. The record is reused for the next line.
+ * answers first, or 'error' with the reason in `error`. The record is reused for the next line. Reasons
+ * say where, never what: the bytes of a line are keys and values.
  */
 export class MonitorParser {
   readonly record = new MonitorRecord();
@@ -92,7 +93,7 @@ export class MonitorParser {
       const argEnd = unescapeInPlace(buf, p, end, cur);
       if (argEnd < 0) {
         return this.fail(argEnd === BAD_ESCAPE
-          ? `bad escape ${badEscapeText(buf, cur.errorAt, end)} in argument ${rec.argc + 1}`
+          ? `bad escape at byte ${cur.errorAt - p} of argument ${rec.argc + 1}`
           : `unterminated quote in argument ${rec.argc + 1}`);
       }
       rec.push(p + 1, argEnd);

@@ -3,8 +3,9 @@
 import { basename } from 'node:path';
 import { detectFormat } from './format-detect.js';
 import { openInput } from './input-source.js';
-import { type InputFormat, InputStats } from './input-stats.js';
-import { DEFAULT_MAX_LINE, LineSplitter } from './line-splitter.js';
+import { InputError } from './input-error.js';
+import { INPUT_FORMATS, type InputFormat, InputStats } from './input-stats.js';
+import { confirmLineEndings, DEFAULT_MAX_LINE, HEAD_BYTES, headLineEndings, LineSplitter } from './line-splitter.js';
 import { readMemoryCsv } from './memory-csv.js';
 import { MonitorParser } from './monitor-parser.js';
 import type { RecordSink } from './records.js';
@@ -29,12 +30,16 @@ export function parseInputArg(arg: string, format?: InputFormat): InputSpec {
   const eq = arg.indexOf('=');
   if (eq > 0 && !arg.slice(0, eq).includes('/')) return { node: arg.slice(0, eq), path: arg.slice(eq + 1), format };
   if (arg === '-') return { node: 'stdin', path: '-', format };
-  let name = basename(arg);
-  while (KNOWN_EXTENSION.test(name)) name = name.replace(KNOWN_EXTENSION, '');
-  return { node: name || basename(arg), path: arg, format };
+  return { node: nodeName(arg), path: arg, format };
 }
 
-const HEAD_BYTES = 64 * 1024;
+/** A file's node name: its name without the extensions a capture carries. */
+export function nodeName(path: string): string {
+  let name = basename(path);
+  while (KNOWN_EXTENSION.test(name)) name = name.replace(KNOWN_EXTENSION, '');
+  return name || basename(path);
+}
+
 /** Extensions dropped from a file name to make its node name (`10.0.0.5-6379.monitor.gz` -> `10.0.0.5-6379`). */
 const KNOWN_EXTENSION = /\.(gz|monitor|mon|txt|log|csv|scan|keys)$/i;
 
@@ -56,7 +61,14 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
     }
   }
   if (headLength === 0) return stats; // empty input: format stays 'empty'
-  stats.format = spec.format ?? detectFormat(Buffer.concat(head, headLength));
+  const headBytes = head.length === 1 ? head[0] : Buffer.concat(head, headLength);
+  stats.lineEndings = headLineEndings(headBytes);
+  if (spec.format) stats.format = spec.format;
+  else {
+    const detected = detectFormat(headBytes);
+    if ('unsure' in detected) throw new InputError(`cannot tell the format of ${spec.path} (${detected.unsure}); pass --input-format ${INPUT_FORMATS.join('|')}`);
+    stats.format = detected.format;
+  }
 
   async function* chunks(): AsyncGenerator<Buffer> {
     yield* head;
@@ -80,17 +92,31 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
       }
     }
     await readMemoryCsv(counted(), spec.node, sink, stats, options.maxLineBytes);
-    return stats;
+    return finish(stats, source.notes);
   }
 
   const onLine = lineHandler(stats.format, spec.node, sink, stats);
-  const splitter = new LineSplitter(onLine, (line, length) => stats.skip(line, `line of ${length} bytes is longer than the ${options.maxLineBytes ?? DEFAULT_MAX_LINE}-byte limit`), options.maxLineBytes);
+  // A CR before a newline is never data in MONITOR lines or quoted keys (sdscatrepr escapes it).
+  const rawKeys = stats.format === 'scan';
+  const splitter = new LineSplitter(onLine, (line, length) => stats.skip(line, `line of ${length} bytes is longer than the ${options.maxLineBytes ?? DEFAULT_MAX_LINE}-byte limit`), options.maxLineBytes, !rawKeys || stats.lineEndings === 'crlf');
   for await (const chunk of chunks()) {
     splitter.push(chunk);
     progress(chunk.length);
   }
   splitter.end();
   stats.lines = splitter.lines;
+  if (rawKeys) {
+    const { lineEndings, note } = confirmLineEndings(stats.lineEndings, splitter.lfOnly);
+    stats.lineEndings = lineEndings;
+    if (note) stats.notes.push(note);
+  }
+  return finish(stats, source.notes);
+}
+
+/** Adds the notes of the source, and one when not a line was read: a wrong --input-format, say. */
+function finish(stats: InputStats, sourceNotes: string[]): InputStats {
+  stats.notes.push(...sourceNotes);
+  if (stats.records === 0 && stats.skippedCount > 0) stats.notes.push(`no line could be read as ${stats.format}: all ${stats.skippedCount} skipped`);
   return stats;
 }
 
@@ -101,8 +127,9 @@ export function lineHandler(format: InputFormat, node: string, sink: RecordSink,
     return (buf: Buffer, start: number, end: number, lineNo: number): void => {
       const kind = parser.parse(buf, start, end, lineNo);
       if (kind === 'record') {
-        stats.records++;
-        sink.command(parser.record, node);
+        const refused = sink.command(parser.record, node);
+        if (refused) stats.skip(lineNo, refused);
+        else stats.records++;
       } else if (kind === 'error') stats.skip(lineNo, parser.error);
       else stats.preamble++;
     };

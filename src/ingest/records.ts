@@ -12,8 +12,12 @@ export interface KeyMeta {
 }
 
 export interface RecordSink {
-  /** A command from a MONITOR capture; rec and its buffer are reused after the call returns. */
-  command(rec: MonitorRecord, node: string): void;
+  /**
+   * A command from a MONITOR capture; rec and its buffer are reused after the call returns. Answers a
+   * reason when the line cannot be a command Redis ran (a known command with the wrong number of
+   * arguments: a cut line); the line is then counted as skipped, not as a record.
+   */
+  command(rec: MonitorRecord, node: string): string | void;
   /** A key from a SCAN dump or a memory report, as bytes buf[start, end); buf is reused after the call. */
   key(buf: Buffer, start: number, end: number, node: string, meta: KeyMeta | null): void;
 }

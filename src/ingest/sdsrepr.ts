@@ -94,12 +94,6 @@ function unescapeFrom(buf: Uint8Array, r: number, end: number, cur: Cursor): num
   }
 }
 
-/** The bad escape at buf[at] as the user wrote it, for error messages: `\q` or `\xZZ`. */
-export function badEscapeText(buf: Uint8Array, at: number, end: number): string {
-  const len = buf[at + 1] === 0x78 ? 4 : 2;
-  return JSON.stringify(Buffer.from(buf.subarray(at, Math.min(end, at + len))).toString('latin1'));
-}
-
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;

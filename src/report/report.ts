@@ -23,6 +23,8 @@ export interface InputReport {
   records: number;
   /** Lines neither records nor skipped (MONITOR's OK, a CSV header, a quoted CSV key's further lines): records + skipped.count + preamble = lines. */
   preamble: number;
+  /** 'crlf' when every line ended in CRLF (raw keys then exclude the CR); 'mixed' keeps the CR in raw keys. */
+  lineEndings: string;
   skipped: { count: number; byReason: Record<string, number>; first: { line: number; reason: string }[] };
   /** Records of a replica's replication stream (their client is another captured node): counted here, not as traffic. */
   replicationLines?: number;
@@ -202,6 +204,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
       lines: s.lines,
       records: s.records,
       preamble: s.preamble,
+      lineEndings: s.lineEndings,
       skipped: { count: s.skippedCount, byReason: Object.fromEntries(s.skippedByReason), first: s.firstSkipped },
       ...(s.replicationLines > 0 ? { replicationLines: s.replicationLines, replicationFrom: s.replicationFrom } : {}),
     })),

@@ -1,4 +1,5 @@
-// The stderr notes on unreadable input that `analyze` and `check` print: an empty input, the first few
+// The stderr notes on unreadable input that `analyze` and `check` print: an empty input, what ingest let
+// pass (trailing gzip bytes, CRLF line endings, a forced format that read nothing), the first few
 // skipped lines with file:line and reason, and how many were skipped in all.
 import type { InputStats } from '../ingest/input-stats.js';
 
@@ -9,6 +10,7 @@ export function skippedLinesNotes(inputs: readonly InputStats[], reason: (text: 
   let out = '';
   for (const input of inputs) {
     if (input.format === 'empty') out += `slotscope: ${input.path}: empty input\n`;
+    for (const note of input.notes) out += `slotscope: ${input.path}: ${note}\n`;
     for (const s of input.firstSkipped.slice(0, SHOWN)) out += `slotscope: ${input.path}:${s.line}: ${reason(s.reason)}\n`;
     if (input.skippedCount > SHOWN) out += `slotscope: ${input.path}: ${input.skippedCount} lines skipped in all\n`;
   }

@@ -92,7 +92,7 @@ describe('bad input', () => {
     expect(report.totals.commands).toBe(2);
     expect(report.inputs[0].skipped.count).toBe(4);
     expect(report.inputs[0].skipped.first.map((s) => s.line)).toEqual([3, 4, 5, 7]);
-    expect(r.stderr).toContain(`${p}:3: bad escape "\\\\q" in argument 2`);
+    expect(r.stderr).toContain(`${p}:3: bad escape at byte 2 of argument 2`);
     expect(r.stderr).toContain(`${p}:4: unterminated quote in argument 2`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(slotscope(['analyze', '--strict', p]).status).toBe(2);
@@ -132,7 +132,7 @@ describe('bad input', () => {
     const p = file('keys.scan', '"a"\n"b\\q"\n"c\\x41"\n');
     const r = json([p]);
     expect(r.totals.keyRecords).toBe(2);
-    expect(r.inputs[0].skipped.first).toEqual([{ line: 2, reason: 'bad escape "\\\\q"' }]);
+    expect(r.inputs[0].skipped.first).toEqual([{ line: 2, reason: 'bad escape at byte 2' }]);
   });
 });
 
@@ -177,7 +177,7 @@ describe('analyze on traffic captured from a real server', () => {
 describe('keyslot', () => {
   it('prints slot<TAB>key for arguments and for raw stdin lines', () => {
     expect(slotscope(['keyslot', '123456789', '{user1000}.following']).stdout).toBe('12739\t123456789\n' + '7926\t{user1000}.following\n'.replace('7926', String(slotscope(['keyslot', 'user1000']).stdout.split('\t')[0])));
-    const r = slotscope(['keyslot', '--stdin'], '123456789\r\nfoo{bar}\n');
+    const r = slotscope(['keyslot', '--stdin'], '123456789\r\nfoo{bar}\r\n');
     expect(r.stdout).toBe(`12739\t123456789\n${slotscope(['keyslot', 'bar']).stdout.split('\t')[0]}\tfoo{bar}\n`);
     expect(slotscope(['keyslot']).status).toBe(2);
   });
