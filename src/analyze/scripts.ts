@@ -273,7 +273,7 @@ function append(a: readonly string[], s: string): readonly string[] {
 }
 
 /** Whether a second slot fails a script with this first line even on one node (evalGenericCommand's shebang flags). */
-function isStrict(firstLine: string | undefined): boolean {
+export function isStrict(firstLine: string | undefined): boolean {
   if (firstLine === undefined || !firstLine.startsWith('#!')) return false;
   return !/\bflags=[^\s]*allow-cross-slot-keys/.test(firstLine);
 }
