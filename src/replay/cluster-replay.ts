@@ -85,6 +85,8 @@ interface TxState {
   multiLine: number;
   target: number;
   pending: StreamCommand[];
+  /** The queued commands' records, in the order EXEC answers them. */
+  sent: ReplayedCommand[];
   refused: boolean;
 }
 
@@ -107,6 +109,7 @@ export async function replayStream(stream: ReplayStream, topology: ClusterTopolo
   /** A queued command refused for its slot dooms the transaction (EXECABORT). */
   const queued = (tx: TxState, r: ReplayedCommand): ReplayedCommand => {
     if (['MOVED', 'ASK', 'CROSSSLOT'].includes(r.reply)) tx.refused = true;
+    tx.sent.push(r);
     return r;
   };
 
@@ -130,7 +133,7 @@ export async function replayStream(stream: ReplayStream, topology: ClusterTopolo
       const tx = txs.get(clientId);
 
       if (name === 'multi') {
-        txs.set(clientId, { multiLine: c.line, target: -1, pending: [], refused: false });
+        txs.set(clientId, { multiLine: c.line, target: -1, pending: [], sent: [], refused: false });
         continue;
       }
       if (tx && name !== 'exec' && name !== 'discard') {
@@ -155,6 +158,12 @@ export async function replayStream(stream: ReplayStream, topology: ClusterTopolo
           for (const p of tx.pending) result.commands.push(queued(tx, await run(conns, p, 0)));
         }
         const r = await send(conns.get(tx.target), [Buffer.from(name)], false);
+        // A queued command's own answer comes in EXEC's reply (a script failing at run time, say).
+        if (Array.isArray(r.value) && r.value.length === tx.sent.length) {
+          r.value.forEach((v: unknown, i) => {
+            if (v instanceof Error) Object.assign(tx.sent[i], replyKind(v));
+          });
+        }
         if (name === 'exec') {
           const crossSlot = tx.refused || r.reply === 'CROSSSLOT';
           result.transactions.push({ node: c.node, client: c.client, multiLine: tx.multiLine, execLine: c.line, crossSlot, execReply: r.reply });

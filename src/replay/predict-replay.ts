@@ -47,7 +47,7 @@ export interface Prediction {
 }
 
 const SCRIPT_CALLS = new Set(['eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro']);
-/** Lua words that can make a script's path depend on a value (a function's body is not in its FCALL: assumed). */
+/** Lua words that can make a script's path depend on a value; a function is judged by its library's body (unseen: assumed). */
 const BRANCH = /\b(if|while|for|repeat|goto|and|or|pcall)\b/;
 
 /** Where a script call stands after the lines seen so far. */
@@ -69,6 +69,15 @@ interface RunningCall {
   /** Whether its path can depend on what it reads: a body with no branch runs the same commands whatever the data. */
   branches: boolean;
   state: CallState;
+  /** Inside MULTI: its commands, lost if the block does not run. */
+  lua: StreamCommand[] | null;
+}
+
+interface Block {
+  queued: StreamCommand[];
+  /** The primary the replay sends the block to; -1 until a keyed command is queued. */
+  target: number;
+  calls: RunningCall[];
 }
 
 /**
@@ -118,8 +127,10 @@ export function predictReplay(stream: ReplayStream, topology: ClusterTopology, t
     },
   });
   const running = new Map<string, RunningCall>();
-  /** Per client connection inside MULTI: the replayed commands queued so far. */
-  const queued = new Map<string, StreamCommand[]>();
+  /** Per client connection inside MULTI: what it queued; its scripts run only if EXEC runs the block. */
+  const blocks = new Map<string, Block>();
+  /** Function name -> its library's body, from FUNCTION LOAD. */
+  const functions = new Map<string, string>();
 
   const clientLine = (c: StreamCommand): void => {
     running.delete(c.node);
@@ -129,21 +140,29 @@ export function predictReplay(stream: ReplayStream, topology: ClusterTopology, t
     }
     const name = c.cmd!.name;
     const client = `${c.node}\u0000${c.client}`;
-    const block = queued.get(client);
-    if (name === 'multi') queued.set(client, []);
+    const block = blocks.get(client);
+    if (name === 'multi') blocks.set(client, { queued: [], target: -1, calls: [] });
     else if (name === 'exec' || name === 'discard') {
-      queued.delete(client);
-      if (block && (name === 'discard' || currentTxCrossSlot)) for (const q of block) divergence.lost(q);
-    } else if (block) block.push(c);
+      blocks.delete(client);
+      if (block && (name === 'discard' || currentTxCrossSlot)) abandon(block);
+    } else if (block) {
+      block.queued.push(c);
+      if (block.target < 0 && c.keys.length > 0) block.target = targetOf(topology, keySlot(c.args[c.keys[0]]));
+    }
     if (currentCrossSlot) divergence.lost(c);
+    if (name === 'function|load') for (const f of functionNames(c.args[c.args.length - 1])) functions.set(f, c.args[c.args.length - 1].toString('latin1'));
     if (!SCRIPT_CALLS.has(name)) return;
 
     const slots = new Set(c.keys.map((k) => keySlot(c.args[k])));
     const id = lineId(c.node, c.line);
     const slot = slots.size === 1 ? [...slots][0] : -1;
-    const strict = name.startsWith('fcall') || isStrict(firstLine(c.args[1]));
-    const branches = name.startsWith('fcall') || BRANCH.test(c.args[1]?.toString('latin1') ?? '');
-    const call: RunningCall = { line: id, routed: targetOf(topology, slot), slot, strict, branches, state: CallState.Running };
+    const fn = name.startsWith('fcall');
+    const body = fn ? functions.get(c.args[1]?.toString('latin1') ?? '') : c.args[1]?.toString('latin1');
+    const strict = fn ? !body?.includes('allow-cross-slot-keys') : isStrict(firstLine(c.args[1]));
+    // Queued, it runs on the block's node: the node of the block's first keyed command.
+    const routed = block && block.target >= 0 ? block.target : targetOf(topology, slot);
+    const call: RunningCall = { line: id, routed, slot, strict, branches: body === undefined || BRANCH.test(body), state: CallState.Running, lua: block ? [] : null };
+    block?.calls.push(call);
     running.set(c.node, call);
     if (slots.size > 1) {
       replayed.scriptCrossSlot.add(id);
@@ -153,8 +172,20 @@ export function predictReplay(stream: ReplayStream, topology: ClusterTopology, t
     if (name.startsWith('evalsha')) call.state = CallState.Stopped;
   };
 
+  /** A block EXEC did not run (refused, or discarded): its scripts neither failed nor wrote. */
+  const abandon = (block: Block): void => {
+    for (const q of block.queued) divergence.lost(q);
+    for (const call of block.calls) {
+      replayed.scriptNonLocalKey.delete(call.line);
+      replayed.scriptOtherSlot.delete(call.line);
+      unpredictable.delete(call.line);
+      for (const l of call.lua!) divergence.lost(l);
+    }
+  };
+
   const luaLine = (c: StreamCommand): void => {
     const call = running.get(c.node);
+    call?.lua?.push(c);
     if (!call || call.state !== CallState.Running || c.keys.length === 0) {
       if (call?.state !== CallState.Running) divergence.lost(c);
       return;
@@ -214,6 +245,12 @@ function fill(rec: MonitorRecord, c: StreamCommand): MonitorRecord {
   rec.db = c.db;
   rec.timeMicros = c.timeMicros;
   return rec;
+}
+
+/** The functions a library body registers: `register_function('name', ...)` or `{function_name = 'name', ...}`. */
+function functionNames(body: Buffer): string[] {
+  const text = body.toString('latin1');
+  return [...text.matchAll(/register_function\s*\(\s*['"]([^'"]+)['"]|function_name\s*=\s*['"]([^'"]+)['"]/g)].map((m) => m[1] ?? m[2]);
 }
 
 /** A script body's first line, where a `#!lua flags=...` shebang would be. */

@@ -10,6 +10,7 @@ import type { InputStats } from '../ingest/input-stats.js';
 import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
 import { type InputSpec, readInput } from '../ingest/read-input.js';
 import type { PrefixRewriter } from '../plan/prefix-rewrite.js';
+import { rewriteMsgpackStrings } from './msgpack-strings.js';
 import { replayable } from './replay-policy.js';
 
 export interface StreamCommand {
@@ -98,7 +99,14 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
   // Per node, the declared keys of the script call running there, captured name -> name as replayed: a
   // script's own commands use the keys it was given, and keys it builds from them (derived()).
   const declared = new Map<string, Map<string, Buffer>>();
-  const rewrite = (a: Buffer): Buffer => (changes.prefixes ? changes.prefixes.rewrite(a) : a);
+  const prefixes = changes.prefixes;
+  /** A script's own commands: the prefix where it stands in each key (the script built them). */
+  const rewrite = (a: Buffer): Buffer => (prefixes ? prefixes.rewrite(a) : a);
+  /** What a client sends: the same, and in MessagePack arguments string by string, lengths kept right. */
+  const rewriteSent = (a: Buffer): Buffer => {
+    const plain = rewrite(a);
+    return plain === a ? a : (rewriteMsgpackStrings(a, rewrite) ?? plain);
+  };
 
   const clientLine = (rec: MonitorRecord, node: string, raw: Buffer[]): void => {
     declared.delete(node);
@@ -113,7 +121,7 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
       const body = bodies.get(args[1].toString('latin1').toLowerCase());
       if (body) args = [Buffer.from(name === 'evalsha' ? 'eval' : 'eval_ro'), body, ...args.slice(2)];
     }
-    args = args.map(rewrite);
+    args = args.map(rewriteSent);
     const found = finder.find(args);
     cmd = found.cmd;
     const replayed = replayable(cmd);
