@@ -3,7 +3,7 @@
 // client would; what it does not send is counted by command name. MULTI
 // blocks go to the node of their first keyed command. What the cluster answers is recorded per line and
 // per transaction, so an analysis can be checked against real Redis rather than against itself.
-import { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
 import type { CommandTable } from '../commands/command-table.js';
 import type { InputSpec } from '../ingest/read-input.js';
 import { clientOptions } from '../live/redis-url.js';
@@ -66,8 +66,12 @@ class ClientConnections {
   }
 }
 
+/** Not an answer from Redis (a connection that broke, a node that went away): the line was never judged. */
+export const NO_REPLY = 'NOREPLY';
+
 function replyKind(err: unknown): { reply: ReplyKind; message: string } {
   const message = err instanceof Error ? err.message : String(err);
+  if (!(err instanceof ReplyError)) return { reply: NO_REPLY, message };
   return { reply: message.split(/\s/)[0] || 'ERR', message };
 }
 

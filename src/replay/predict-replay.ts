@@ -29,9 +29,11 @@ export interface Outcomes {
   scriptCrossSlot: Set<LineId>;
   scriptNonLocalKey: Set<LineId>;
   scriptOtherSlot: Set<LineId>;
+  /** Commands the cluster did not answer (a broken connection): never predicted, so any fails verify. */
+  unanswered: Set<LineId>;
 }
 
-export const emptyOutcomes = (): Outcomes => ({ crossSlotCommands: new Set(), crossSlotTransactions: new Set(), scriptCrossSlot: new Set(), scriptNonLocalKey: new Set(), scriptOtherSlot: new Set() });
+export const emptyOutcomes = (): Outcomes => ({ crossSlotCommands: new Set(), crossSlotTransactions: new Set(), scriptCrossSlot: new Set(), scriptNonLocalKey: new Set(), scriptOtherSlot: new Set(), unanswered: new Set() });
 
 export interface Prediction {
   /** For the lines the replay sends. */

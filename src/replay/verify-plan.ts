@@ -8,7 +8,7 @@ import type { InputSpec } from '../ingest/read-input.js';
 import { PLAN_SCHEMA, type Plan } from '../plan/make-plan.js';
 import { type PrefixChange, PrefixRewriter } from '../plan/prefix-rewrite.js';
 import { Renamer } from '../plan/renames.js';
-import { replayStream, type ReplayResult } from './cluster-replay.js';
+import { NO_REPLY, replayStream, type ReplayResult } from './cluster-replay.js';
 import { type ClusterTopology, readTopology } from './cluster-topology.js';
 import { emptyOutcomes, lineId, type LineId, type Outcomes, predictReplay } from './predict-replay.js';
 import { readReplayStream, type ReplayStream, type StreamCommand } from './replay-stream.js';
@@ -69,6 +69,7 @@ const ROWS: { key: keyof Outcomes; what: string; plan?: 'commands' | 'transactio
   { key: 'scriptCrossSlot', what: 'script calls refused CROSSSLOT (declared keys)', script: true },
   { key: 'scriptNonLocalKey', what: 'script calls failing on a non-local key', script: true },
   { key: 'scriptOtherSlot', what: 'script calls failing on a key in another slot (#! scripts, functions)', script: true },
+  { key: 'unanswered', what: 'commands the cluster did not answer' },
 ];
 
 const MAX_DIFFERENCES = 10;
@@ -136,7 +137,8 @@ function observe(stream: ReplayStream, replay: ReplayResult): Outcomes {
   for (const r of replay.commands) {
     const id = lineId(r.node, r.line);
     const script = /^(eval|fcall)/.test(byLine.get(id)?.cmd?.name ?? '');
-    if (r.reply === 'CROSSSLOT') {
+    if (r.reply === NO_REPLY) out.unanswered.add(id);
+    else if (r.reply === 'CROSSSLOT') {
       out.crossSlotCommands.add(id);
       if (script) out.scriptCrossSlot.add(id);
     } else if (/Script attempted to access a non local key/.test(r.message ?? '')) out.scriptNonLocalKey.add(id);

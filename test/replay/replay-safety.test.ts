@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slotscope } from '../helpers/cli.js';
-import { captureTraffic, type RedisCluster, type RedisServer, startCluster, startRedis } from '../helpers/redis.js';
+import { NO_REPLY, replayStream } from '../../src/replay/cluster-replay.js';
+import { readReplayStream } from '../../src/replay/replay-stream.js';
+import { captureTraffic, freePort, type RedisCluster, type RedisServer, startCluster, startRedis } from '../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slotscope-replay-safety-'));
 
@@ -78,6 +80,23 @@ describe('verify sends only data commands that stay inside the target', () => {
     const values = await Promise.all(owner.map((p) => p.call('GET', 'stays').catch(() => null)));
     for (const p of owner) p.disconnect();
     expect(values).toContain('1');
+  });
+
+  it('refuses a cluster node that does not serve every slot', () => {
+    const r = slotscope(['verify', '--plan', planFile, '--cluster', `redis://127.0.0.1:${outsider.port}`, capture]);
+    expect(r.stderr).toBe(`slotscope: 127.0.0.1:${outsider.port}: the cluster serves 0 of 16384 slots; verify needs every slot served\n`);
+    expect(r.status).toBe(2);
+  });
+});
+
+describe('a cluster that does not answer', () => {
+  it('gives lines no verdict of their own, so verify cannot pass on silence', async () => {
+    const dead = await freePort(); // nothing listens there
+    const stream = await readReplayStream([{ path: 'samples/app.monitor', node: 'app' }]);
+    const topology = { endpoint: { host: '127.0.0.1', port: dead, tls: false }, primaries: [{ host: '127.0.0.1', port: dead }], owner: new Int16Array(16384) };
+    const replay = await replayStream({ ...stream, commands: stream.commands.slice(0, 40) }, topology);
+    expect(replay.commands.length).toBeGreaterThan(10);
+    expect(new Set(replay.commands.map((c) => c.reply))).toEqual(new Set([NO_REPLY]));
   });
 });
 
