@@ -49,11 +49,11 @@ const SCRIPT_CALLS = new Set(['eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall
 const MAX_NAME = 64;
 
 /** Finds a command and its keys in arguments held as separate Buffers. */
-export class KeyFinder {
+class KeyFinder {
   private readonly view = new ArgList();
   private keyIdx = new Int32Array(256);
 
-  constructor(readonly table: CommandTable = new CommandTable()) {}
+  constructor(private readonly table: CommandTable) {}
 
   find(args: readonly Buffer[]): { cmd: CommandInfo | undefined; keys: number[] } {
     const view = this.view;
@@ -126,20 +126,20 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
     cmd = found.cmd;
     const replayed = replayable(cmd);
     if (!replayed) {
-      const counted = cmd?.name ?? raw[0].toString('latin1', 0, Math.min(raw[0].length, MAX_NAME)).toLowerCase();
+      const counted = cmd?.name ?? (raw[0]?.toString('latin1', 0, Math.min(raw[0].length, MAX_NAME)).toLowerCase() ?? '');
       stream.notReplayed.set(counted, (stream.notReplayed.get(counted) ?? 0) + 1);
     }
     const keys = found.keys;
-    if (changes.renameKey && keys.length > 0) {
-      const given = cmd && SCRIPT_CALLS.has(cmd.name) ? new Map<string, Buffer>() : null;
+    const given = cmd && SCRIPT_CALLS.has(cmd.name) ? new Map<string, Buffer>() : null;
+    if (changes.renameKey) {
       for (const k of keys) {
         const before = args[k];
         const to = changes.renameKey(before.toString('latin1'));
         if (to !== null) args[k] = Buffer.from(to, 'latin1');
         given?.set(before.toString('latin1'), args[k]);
       }
-      if (given) declared.set(node, given);
     }
+    if (given) declared.set(node, given);
     stream.commands.push({ node, line: rec.lineNo, client: rec.clientAddress(), db: rec.db, timeMicros: rec.timeMicros, lua: false, replayed, cmd, args, keys });
   };
 

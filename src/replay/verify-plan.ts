@@ -86,7 +86,7 @@ export function readPlan(path: string): Plan {
 }
 
 /** The plan's client changes (absent in plans from before they existed); one verify cannot apply is an error. */
-export function clientChanges(plan: Plan, path: string): PrefixChange[] {
+function clientChanges(plan: Plan, path: string): PrefixChange[] {
   const changes = (plan as Plan & { clientChanges?: unknown }).clientChanges ?? [];
   if (!Array.isArray(changes)) throw new InputError('"clientChanges" is not a list', path);
   for (const c of changes as Partial<PrefixChange>[]) {

@@ -100,6 +100,18 @@ describe('a cluster that does not answer', () => {
   });
 });
 
+describe('verify reads the plan strictly', () => {
+  it('refuses a client change it cannot apply, in one line, before touching any server', () => {
+    const plan = JSON.parse(slotscope(['plan', '-f', 'json', 'samples/app.monitor']).stdout) as Record<string, unknown>;
+    plan.clientChanges = [{ kind: 'queue-name', library: 'bullmq', queue: 'emails' }];
+    const planFile = join(dir, 'unknown-change.json');
+    writeFileSync(planFile, JSON.stringify(plan));
+    const r = slotscope(['verify', '--plan', planFile, '--cluster', 'redis://127.0.0.1:1', 'samples/app.monitor']);
+    expect(r.stderr).toBe(`slotscope: ${planFile}: a client change verify cannot apply: "queue-name" (expected "prefix" with "from" and "to")\n`);
+    expect(r.status).toBe(2);
+  });
+});
+
 describe('verify needs a MONITOR capture', () => {
   it('refuses a key dump or a memory report in one line, exit 2', () => {
     const plan = slotscope(['plan', '-f', 'json', 'samples/app.monitor']);
