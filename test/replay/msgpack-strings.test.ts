@@ -20,7 +20,7 @@ describe('prefix rewriting inside MessagePack arguments', () => {
     await server?.stop();
   });
 
-  const pack = async (lua: string): Promise<Buffer> => (await c.evalBuffer(`return cmsgpack.pack(${lua})`, 0)) as Buffer;
+  const pack = async (lua: string): Promise<Buffer> => (await c.callBuffer('EVAL', `return cmsgpack.pack(${lua})`, '0')) as Buffer;
   const unpackJson = async (packed: Buffer): Promise<unknown> => JSON.parse((await c.eval('return cjson.encode(cmsgpack.unpack(ARGV[1]))', 0, packed)) as string);
 
   it('rewrites each string and re-encodes its length, whatever the types around it', async () => {
