@@ -7,14 +7,15 @@
 //   to: "Script attempted to access a non local key in a cluster node";
 // - for `#!` scripts without allow-cross-slot-keys and for functions, a key in a second slot on the same
 //   node: "Script attempted to access keys that do not hash to the same slot".
-// A script stops at its first failing command, so the first one decides.
+// A script stops at its first failing command, so the first one decides. A script queued in MULTI runs at
+// EXEC on the block's node, or not at all when the block is refused or discarded.
 import { isStrict } from '../analyze/scripts.js';
 import { Analyzer } from '../analyze/analyzer.js';
 import type { CommandTable } from '../commands/command-table.js';
 import { ClientKind, MonitorRecord } from '../ingest/monitor-parser.js';
 import { keySlot } from '../slot/key-slot.js';
 import { type ClusterTopology, targetOf } from './cluster-topology.js';
-import type { ReplayStream, StreamCommand } from './replay-stream.js';
+import { type ReplayStream, SCRIPT_CALLS, type StreamCommand } from './replay-stream.js';
 
 /** A line of the stream: `node\0line`. */
 export type LineId = string;
@@ -48,7 +49,6 @@ export interface Prediction {
   all: { commands: number; transactions: number };
 }
 
-const SCRIPT_CALLS = new Set(['eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro']);
 /** Lua words that can make a script's path depend on a value; a function is judged by its library's body (unseen: assumed). */
 const BRANCH = /\b(if|while|for|repeat|goto|and|or|pcall)\b/;
 

@@ -44,7 +44,8 @@ export interface StreamChanges {
   prefixes?: PrefixRewriter;
 }
 
-const SCRIPT_CALLS = new Set(['eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro']);
+/** Commands that run a script or function (their own commands follow as `lua` lines). */
+export const SCRIPT_CALLS: ReadonlySet<string> = new Set(['eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro']);
 /** An unknown command's name is counted by at most this many bytes. */
 const MAX_NAME = 64;
 

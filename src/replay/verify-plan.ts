@@ -11,7 +11,7 @@ import { Renamer } from '../plan/renames.js';
 import { NO_REPLY, replayStream, type ReplayResult } from './cluster-replay.js';
 import { type ClusterTopology, readTopology } from './cluster-topology.js';
 import { emptyOutcomes, lineId, type LineId, type Outcomes, predictReplay } from './predict-replay.js';
-import { readReplayStream, type ReplayStream, type StreamCommand } from './replay-stream.js';
+import { readReplayStream, type ReplayStream, SCRIPT_CALLS, type StreamCommand } from './replay-stream.js';
 import { connect } from '../live/discover.js';
 import { address, type RedisEndpoint } from '../live/redis-url.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
@@ -136,7 +136,7 @@ function observe(stream: ReplayStream, replay: ReplayResult): Outcomes {
   const byLine = commandsByLine(stream);
   for (const r of replay.commands) {
     const id = lineId(r.node, r.line);
-    const script = /^(eval|fcall)/.test(byLine.get(id)?.cmd?.name ?? '');
+    const script = SCRIPT_CALLS.has(byLine.get(id)?.cmd?.name ?? '');
     if (r.reply === NO_REPLY) out.unanswered.add(id);
     else if (r.reply === 'CROSSSLOT') {
       out.crossSlotCommands.add(id);
