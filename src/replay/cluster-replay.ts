@@ -19,6 +19,8 @@ export interface ReplayedCommand {
   line: number;
   reply: ReplyKind;
   message?: string;
+  /** Sent inside MULTI, to the block's node rather than its own. */
+  queued?: true;
 }
 
 export interface ReplayedTransaction {
@@ -113,6 +115,7 @@ export async function replayStream(stream: ReplayStream, topology: ClusterTopolo
   /** A queued command refused for its slot dooms the transaction (EXECABORT). */
   const queued = (tx: TxState, r: ReplayedCommand): ReplayedCommand => {
     if (['MOVED', 'ASK', 'CROSSSLOT'].includes(r.reply)) tx.refused = true;
+    r.queued = true;
     tx.sent.push(r);
     return r;
   };

@@ -30,7 +30,10 @@ export interface Outcomes {
   scriptCrossSlot: Set<LineId>;
   scriptNonLocalKey: Set<LineId>;
   scriptOtherSlot: Set<LineId>;
-  /** Commands the cluster did not answer (a broken connection): never predicted, so any fails verify. */
+  /**
+   * Commands the cluster did not answer (a broken connection), or redirected though sent to their slot's
+   * node (the slot map changed under the replay): never predicted, so any fails verify.
+   */
   unanswered: Set<LineId>;
 }
 

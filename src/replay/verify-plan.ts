@@ -69,10 +69,12 @@ const ROWS: { key: keyof Outcomes; what: string; plan?: 'commands' | 'transactio
   { key: 'scriptCrossSlot', what: 'script calls refused CROSSSLOT (declared keys)', script: true },
   { key: 'scriptNonLocalKey', what: 'script calls failing on a non-local key', script: true },
   { key: 'scriptOtherSlot', what: 'script calls failing on a key in another slot (#! scripts, functions)', script: true },
-  { key: 'unanswered', what: 'commands the cluster did not answer' },
+  { key: 'unanswered', what: 'commands the cluster did not answer, or redirected (MOVED, ASK, TRYAGAIN, CLUSTERDOWN)' },
 ];
 
 const MAX_DIFFERENCES = 10;
+/** Answers that mean the slot map the replay routes by is no longer the cluster's. */
+const REDIRECTS = new Set(['MOVED', 'ASK', 'TRYAGAIN', 'CLUSTERDOWN']);
 
 export function readPlan(path: string): Plan {
   let plan: Plan;
@@ -131,13 +133,13 @@ export async function verifyPlan(specs: InputSpec[], plan: Plan, planPath: strin
 }
 
 /** What the cluster answered, sorted into the same rows as the prediction. */
-function observe(stream: ReplayStream, replay: ReplayResult): Outcomes {
+export function observe(stream: ReplayStream, replay: ReplayResult): Outcomes {
   const out = emptyOutcomes();
   const byLine = commandsByLine(stream);
   for (const r of replay.commands) {
     const id = lineId(r.node, r.line);
     const script = SCRIPT_CALLS.has(byLine.get(id)?.cmd?.name ?? '');
-    if (r.reply === NO_REPLY) out.unanswered.add(id);
+    if (r.reply === NO_REPLY || (!r.queued && REDIRECTS.has(r.reply))) out.unanswered.add(id);
     else if (r.reply === 'CROSSSLOT') {
       out.crossSlotCommands.add(id);
       if (script) out.scriptCrossSlot.add(id);

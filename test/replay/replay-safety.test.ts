@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slotscope } from '../helpers/cli.js';
 import { NO_REPLY, replayStream } from '../../src/replay/cluster-replay.js';
+import { readTopology } from '../../src/replay/cluster-topology.js';
 import { readReplayStream } from '../../src/replay/replay-stream.js';
+import { observe } from '../../src/replay/verify-plan.js';
 import { captureTraffic, freePort, type RedisCluster, type RedisServer, startCluster, startRedis } from '../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slotscope-replay-safety-'));
@@ -80,6 +82,17 @@ describe('verify sends only data commands that stay inside the target', () => {
     const values = await Promise.all(owner.map((p) => p.call('GET', 'stays').catch(() => null)));
     for (const p of owner) p.disconnect();
     expect(values).toContain('1');
+  });
+
+  it('counts a redirect as a command not judged: a slot map that changed under the replay fails verify', async () => {
+    const stream = await readReplayStream([{ path: 'samples/app.monitor', node: 'app' }]);
+    const real = await readTopology({ host: '127.0.0.1', port: cluster.primaries[0].port });
+    // Every slot sent to the next primary: what a reshard during the replay would do.
+    const moved = { ...real, owner: real.owner.map((o) => (o + 1) % real.primaries.length) };
+    const replay = await replayStream({ ...stream, commands: stream.commands.slice(0, 200) }, moved);
+    const redirected = replay.commands.filter((c) => c.reply === 'MOVED' && !c.queued).length;
+    expect(redirected).toBeGreaterThan(20);
+    expect(observe(stream, replay).unanswered.size).toBe(redirected);
   });
 
   it('refuses a cluster node that does not serve every slot', () => {
