@@ -1,8 +1,8 @@
 // Replays a MONITOR capture against a real cluster: every client command replay-policy.ts allows, per
 // client connection and in capture order, sent to the primary that owns its first key's slot, as a cluster
-// client would; what it does not send is counted by command name. MULTI
-// blocks go to the node of their first keyed command. What the cluster answers is recorded per line and
-// per transaction, so an analysis can be checked against real Redis rather than against itself.
+// client would; what it does not send is counted by command name. MULTI blocks go to the node of their
+// first keyed command. What the cluster answers is recorded per line and per transaction, so an analysis
+// can be checked against real Redis rather than against itself.
 import { Redis, ReplyError } from 'ioredis';
 import type { CommandTable } from '../commands/command-table.js';
 import type { InputSpec } from '../ingest/read-input.js';
@@ -112,7 +112,7 @@ export async function replayStream(stream: ReplayStream, topology: ClusterTopolo
   const txs = new Map<string, TxState>();
 
   const firstSlot = (c: StreamCommand): number => (c.keys.length > 0 ? keySlot(c.args[c.keys[0]]) : -1);
-  /** A queued command refused for its slot dooms the transaction (EXECABORT). */
+  /** Records a queued command; one refused for its slot dooms the transaction (EXECABORT). */
   const queued = (tx: TxState, r: ReplayedCommand): ReplayedCommand => {
     if (['MOVED', 'ASK', 'CROSSSLOT'].includes(r.reply)) tx.refused = true;
     r.queued = true;
