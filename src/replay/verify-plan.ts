@@ -167,7 +167,8 @@ function compare(stream: ReplayStream, topology: ClusterTopology, prediction: Re
     const differing = [...[...p].filter((id) => !o.has(id)), ...[...o].filter((id) => !p.has(id))];
     for (const id of differing) {
       const c = byLine.get(id)!;
-      differences.push({ what, node: c.node, line: c.line, command: c.cmd?.name ?? '', keys: c.keys.map((k) => c.args[k].toString('latin1')), predicted: p.has(id), observed: o.has(id) });
+      const { command, keys } = key === 'crossSlotTransactions' ? block(stream, replay, c) : { command: c.cmd?.name ?? '', keys: keysOf(c) };
+      differences.push({ what, node: c.node, line: c.line, command, keys, predicted: p.has(id), observed: o.has(id) });
     }
     const row: VerifyRow = { what, predicted: p.size, observed: o.size, match: differing.length === 0 };
     if (planKey) {
@@ -195,6 +196,15 @@ function compare(stream: ReplayStream, topology: ClusterTopology, prediction: Re
     notReplayed: replay.notReplayed,
     skippedLines: stream.inputs.reduce((t, i) => t + i.skippedCount, 0),
   };
+}
+
+const keysOf = (c: StreamCommand): string[] => c.keys.map((k) => c.args[k].toString('latin1'));
+
+/** A MULTI block named by its EXEC line: `multi…exec` from its MULTI line, with the keys it queued. */
+function block(stream: ReplayStream, replay: ReplayResult, exec: StreamCommand): { command: string; keys: string[] } {
+  const multiLine = replay.transactions.find((t) => t.node === exec.node && t.execLine === exec.line)?.multiLine ?? exec.line;
+  const keys = stream.commands.filter((c) => !c.lua && c.node === exec.node && c.client === exec.client && c.line > multiLine && c.line < exec.line).flatMap(keysOf);
+  return { command: `multi…exec (from line ${multiLine})`, keys: [...new Set(keys)] };
 }
 
 /** The short human summary for stderr: one line per row, then the first differing lines. */
