@@ -23,7 +23,7 @@ import { skippedLinesNotes } from '../src/report/skipped-lines.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
 import { PlanSummary } from '../src/plan/plan-summary.js';
 import { renderPlanMarkdown } from '../src/report/plan-markdown.js';
-import { readPlan, verifyPlan } from '../src/replay/verify-plan.js';
+import { readPlan, renderVerifySummary, verifyPlan } from '../src/replay/verify-plan.js';
 import { analyzeLive } from '../src/analyze/analyze-live.js';
 import { captureMonitor, fileSink } from '../src/live/capture-monitor.js';
 import { captureScan } from '../src/live/capture-scan.js';
@@ -301,7 +301,7 @@ Examples:
 
 program
   .command('verify')
-  .description("replay a capture with a plan's renames against a real cluster and compare with the plan's prediction")
+  .description("replay a capture with a plan's changes into a real cluster and compare, line by line, with what that cluster's slot map predicts")
   .requiredOption('--plan <file>', 'a plan written by `slotscope plan -f json`')
   .requiredOption('--cluster <url>', 'redis://HOST:PORT of a node of the cluster to replay into (writes go only there)')
   .option('--force', 'replay even into a cluster that already holds data')
@@ -311,9 +311,10 @@ Example:
   slotscope verify --plan plan.json --cluster redis://127.0.0.1:7000 samples/app.monitor`)
   .action(async (inputs: string[], opts) => {
     const plan = readPlan(opts.plan);
-    const result = await verifyPlan(inputs.map((a) => parseInputArg(a)), plan, parseRedisUrl(opts.cluster), { force: Boolean(opts.force) });
+    const result = await verifyPlan(inputs.map((a) => parseInputArg(a)), plan, opts.plan, parseRedisUrl(opts.cluster), { force: Boolean(opts.force) });
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    if (!result.matchesPrediction) process.exitCode = EXIT_GATE;
+    process.stderr.write(renderVerifySummary(result));
+    if (!result.match) process.exitCode = EXIT_GATE;
   });
 
 const capture = program.command('capture').description('capture MONITOR traffic or SCAN keys from every node of a live deployment');

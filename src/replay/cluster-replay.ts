@@ -1,17 +1,15 @@
-// Replays a MONITOR capture against a real cluster: every client command, per client connection and in
-// capture order, sent to the primary that owns its first key's slot, as a cluster client would. MULTI
-// blocks go to the node of their first keyed command. What the cluster answers is recorded per line and
-// per transaction, so an analysis can be checked against real Redis rather than against itself.
-import { Redis } from 'ioredis';
-import { createHash } from 'node:crypto';
-import { ArgList } from '../commands/args.js';
-import { type CommandInfo, CommandTable } from '../commands/command-table.js';
-import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
-import { type InputSpec, readInput } from '../ingest/read-input.js';
-import type { RecordSink } from '../ingest/records.js';
-import { slotOfRange } from '../slot/key-slot.js';
-import type { ClusterTopology } from './cluster-topology.js';
+// Replays a MONITOR capture against a real cluster: every client command replay-policy.ts allows, per
+// client connection and in capture order, sent to the primary that owns its first key's slot, as a cluster
+// client would; what it does not send is counted by command name. MULTI blocks go to the node of their
+// first keyed command. What the cluster answers is recorded per line and per transaction, so an analysis
+// can be checked against real Redis rather than against itself.
+import { Redis, ReplyError } from 'ioredis';
+import type { CommandTable } from '../commands/command-table.js';
+import type { InputSpec } from '../ingest/read-input.js';
 import { clientOptions } from '../live/redis-url.js';
+import { keySlot } from '../slot/key-slot.js';
+import { type ClusterTopology, targetOf } from './cluster-topology.js';
+import { readReplayStream, type ReplayStream, type StreamChanges, type StreamCommand } from './replay-stream.js';
 
 /** What the cluster answered: ok, or the first word of its error (CROSSSLOT, MOVED, EXECABORT, ...). */
 export type ReplyKind = string;
@@ -21,6 +19,8 @@ export interface ReplayedCommand {
   line: number;
   reply: ReplyKind;
   message?: string;
+  /** Sent inside MULTI, to the block's node rather than its own. */
+  queued?: true;
 }
 
 export interface ReplayedTransaction {
@@ -36,18 +36,10 @@ export interface ReplayedTransaction {
 export interface ReplayResult {
   commands: ReplayedCommand[];
   transactions: ReplayedTransaction[];
-  skipped: number;
+  /** Client commands not sent (replay-policy.ts), by command name. */
+  notReplayed: Record<string, number>;
 }
 
-interface Captured {
-  node: string;
-  line: number;
-  client: string;
-  args: Buffer[];
-}
-
-/** Connection-level commands: replaying them would change the replaying connection, not test routing. */
-const SKIP = new Set(['hello', 'auth', 'select', 'client', 'quit', 'reset', 'readonly', 'readwrite', 'subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe', 'monitor', 'sync', 'psync', 'replconf', 'shutdown', 'debug', 'config']);
 /** A blocking command that would really block is given up after this long: it was routed, not refused. */
 const BLOCK_WAIT_MS = 300;
 
@@ -76,8 +68,12 @@ class ClientConnections {
   }
 }
 
+/** Not an answer from Redis (a connection that broke, a node that went away): the line was never judged. */
+export const NO_REPLY = 'NOREPLY';
+
 function replyKind(err: unknown): { reply: ReplyKind; message: string } {
   const message = err instanceof Error ? err.message : String(err);
+  if (!(err instanceof ReplyError)) return { reply: NO_REPLY, message };
   return { reply: message.split(/\s/)[0] || 'ERR', message };
 }
 
@@ -91,102 +87,50 @@ async function send(conn: Redis, args: Buffer[], blocking: boolean): Promise<{ r
   return Promise.race([call, timeout]);
 }
 
-async function readCapture(spec: InputSpec): Promise<Captured[]> {
-  const out: Captured[] = [];
-  const sink: RecordSink = {
-    command(rec: MonitorRecord, node: string) {
-      if (rec.clientKind === ClientKind.Lua) return;
-      const args: Buffer[] = [];
-      for (let i = 0; i < rec.argc; i++) args.push(Buffer.from(rec.buf.subarray(rec.start[i], rec.end[i])));
-      out.push({ node, line: rec.lineNo, client: rec.clientAddress(), args });
-    },
-    key() {},
-  };
-  await readInput(spec, sink);
-  return out;
-}
-
 interface TxState {
   multiLine: number;
   target: number;
-  pending: Captured[];
+  pending: StreamCommand[];
+  /** The queued commands' records, in the order EXEC answers them. */
+  sent: ReplayedCommand[];
   refused: boolean;
 }
 
-export interface ReplayOptions {
+export interface ReplayOptions extends StreamChanges {
   table?: CommandTable;
-  /** A key's new name (latin1), or null to keep it: how a plan's renames are replayed. */
-  renameKey?: (key: string) => string | null;
 }
 
+/** Reads a capture (replay-stream.ts) and replays it. */
 export async function replayCapture(spec: InputSpec, topology: ClusterTopology, options: ReplayOptions = {}): Promise<ReplayResult> {
-  const table = options.table ?? new CommandTable();
-  const captured = await readCapture(spec);
-  const result: ReplayResult = { commands: [], transactions: [], skipped: 0 };
+  const stream = await readReplayStream([spec], options, options.table);
+  return replayStream(stream, topology);
+}
+
+export async function replayStream(stream: ReplayStream, topology: ClusterTopology): Promise<ReplayResult> {
+  const result: ReplayResult = { commands: [], transactions: [], notReplayed: Object.fromEntries(stream.notReplayed) };
   const clients = new Map<string, ClientConnections>();
   const txs = new Map<string, TxState>();
-  const bodies = new Map<string, Buffer>(); // EVALSHA -> body seen in an EVAL, so the cluster need not know it
-  const keyIdx = new Int32Array(1024);
-  const view = new ArgList();
 
-  /** The command args name and how many keys it has; their indexes land in keyIdx, the bytes in view. */
-  const keysOf = (args: Buffer[]): { cmd: CommandInfo | undefined; n: number } => {
-    view.buf = Buffer.concat(args);
-    view.argc = 0;
-    let off = 0;
-    for (const a of args) {
-      view.push(off, off + a.length);
-      off += a.length;
-    }
-    const cmd = table.lookup(view);
-    return { cmd, n: cmd ? cmd.getKeys(view, keyIdx) : 0 };
-  };
-  const lookup = (args: Buffer[]): { cmd: CommandInfo | undefined; firstSlot: number } => {
-    const { cmd, n } = keysOf(args);
-    return { cmd, firstSlot: n > 0 ? slotOfRange(view.buf, view.start[keyIdx[0]], view.end[keyIdx[0]]) : -1 };
-  };
-  /** A queued command refused for its slot dooms the transaction (EXECABORT). */
+  const firstSlot = (c: StreamCommand): number => (c.keys.length > 0 ? keySlot(c.args[c.keys[0]]) : -1);
+  /** Records a queued command; one refused for its slot dooms the transaction (EXECABORT). */
   const queued = (tx: TxState, r: ReplayedCommand): ReplayedCommand => {
     if (['MOVED', 'ASK', 'CROSSSLOT'].includes(r.reply)) tx.refused = true;
+    r.queued = true;
+    tx.sent.push(r);
     return r;
   };
-  const targetOf = (slot: number): number => (slot >= 0 && topology.owner[slot] >= 0 ? topology.owner[slot] : 0);
 
-  const run = async (conns: ClientConnections, c: Captured, primary: number, cmd: CommandInfo | undefined): Promise<{ reply: ReplyKind; message?: string }> => {
-    let args = c.args;
-    const name = cmd?.name ?? '';
-    if (name === 'eval' || name === 'eval_ro') bodies.set(createHash('sha1').update(args[1]).digest('hex'), args[1]);
-    if ((name === 'evalsha' || name === 'evalsha_ro') && bodies.has(args[1].toString('latin1').toLowerCase())) {
-      args = [Buffer.from(name === 'evalsha' ? 'EVAL' : 'EVAL_RO'), bodies.get(args[1].toString('latin1').toLowerCase())!, ...args.slice(2)];
-    }
-    const blocking = cmd?.def.flags.includes('blocking') ?? false;
-    const r = await send(conns.get(primary), args, blocking);
+  const run = async (conns: ClientConnections, c: StreamCommand, primary: number): Promise<ReplayedCommand> => {
+    const blocking = c.cmd?.def.flags.includes('blocking') ?? false;
+    const r = await send(conns.get(primary), c.args, blocking);
     if (r.reply === 'blocked') conns.drop(primary); // the connection is still waiting: start afresh
-    return r;
-  };
-
-  /** The command with its key arguments renamed. */
-  const renamed = (args: Buffer[]): Buffer[] => {
-    if (!options.renameKey) return args;
-    const { n } = keysOf(args);
-    if (n === 0) return args;
-    const out = [...args];
-    for (let k = 0; k < n; k++) {
-      const to = options.renameKey(args[keyIdx[k]].toString('latin1'));
-      if (to !== null) out[keyIdx[k]] = Buffer.from(to, 'latin1');
-    }
-    return out;
+    return { node: c.node, line: c.line, reply: r.reply, ...(r.message === undefined ? {} : { message: r.message }) };
   };
 
   try {
-    for (const original of captured) {
-      const c = { ...original, args: renamed(original.args) };
-      const { cmd, firstSlot } = lookup(c.args);
-      const name = cmd?.name ?? c.args[0].toString('latin1').toLowerCase();
-      if (SKIP.has(name.split('|')[0])) {
-        result.skipped++;
-        continue;
-      }
+    for (const c of stream.commands) {
+      if (!c.replayed) continue;
+      const name = c.cmd!.name;
       const clientId = `${c.node}\u0000${c.client}`;
       let conns = clients.get(clientId);
       if (!conns) {
@@ -196,19 +140,20 @@ export async function replayCapture(spec: InputSpec, topology: ClusterTopology, 
       const tx = txs.get(clientId);
 
       if (name === 'multi') {
-        txs.set(clientId, { multiLine: c.line, target: -1, pending: [], refused: false });
+        txs.set(clientId, { multiLine: c.line, target: -1, pending: [], sent: [], refused: false });
         continue;
       }
       if (tx && name !== 'exec' && name !== 'discard') {
         // Queued: the block goes to the node of its first keyed command; keyless ones wait for it.
         if (tx.target < 0) {
           tx.pending.push(c);
-          if (firstSlot < 0) continue;
-          tx.target = targetOf(firstSlot);
+          const slot = firstSlot(c);
+          if (slot < 0) continue;
+          tx.target = targetOf(topology, slot);
           await conns.get(tx.target).call('MULTI');
-          for (const p of tx.pending) result.commands.push(queued(tx, { node: p.node, line: p.line, ...(await run(conns, p, tx.target, lookup(p.args).cmd)) }));
+          for (const p of tx.pending) result.commands.push(queued(tx, await run(conns, p, tx.target)));
           tx.pending = [];
-        } else result.commands.push(queued(tx, { node: c.node, line: c.line, ...(await run(conns, c, tx.target, cmd)) }));
+        } else result.commands.push(queued(tx, await run(conns, c, tx.target)));
         continue;
       }
       if (tx && (name === 'exec' || name === 'discard')) {
@@ -217,21 +162,29 @@ export async function replayCapture(spec: InputSpec, topology: ClusterTopology, 
           // No keyed command: any node will do.
           tx.target = 0;
           await conns.get(0).call('MULTI');
-          for (const p of tx.pending) result.commands.push(queued(tx, { node: p.node, line: p.line, ...(await run(conns, p, 0, lookup(p.args).cmd)) }));
+          for (const p of tx.pending) result.commands.push(queued(tx, await run(conns, p, 0)));
         }
-        const r = await send(conns.get(tx.target), [Buffer.from(name.toUpperCase())], false);
+        const r = await send(conns.get(tx.target), [Buffer.from(name)], false);
+        // A queued command's own answer comes in EXEC's reply (a script failing at run time, say).
+        if (Array.isArray(r.value) && r.value.length === tx.sent.length) {
+          r.value.forEach((v: unknown, i) => {
+            if (v instanceof Error) Object.assign(tx.sent[i], replyKind(v));
+          });
+        }
         if (name === 'exec') {
           const crossSlot = tx.refused || r.reply === 'CROSSSLOT';
           result.transactions.push({ node: c.node, client: c.client, multiLine: tx.multiLine, execLine: c.line, crossSlot, execReply: r.reply });
         }
         continue;
       }
-      const r = await run(conns, c, targetOf(firstSlot), cmd);
-      result.commands.push({ node: c.node, line: c.line, ...r });
+      if (name === 'function|load') {
+        // A function must be known on every primary an FCALL may be routed to; node 0's answer is the line's.
+        for (let p = topology.primaries.length - 1; p > 0; p--) await run(conns, c, p);
+      }
+      result.commands.push(await run(conns, c, targetOf(topology, firstSlot(c))));
     }
   } finally {
     for (const conns of clients.values()) conns.close();
   }
   return result;
 }
-

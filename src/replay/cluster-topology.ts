@@ -37,3 +37,8 @@ export async function readTopology(seed: ClusterNode & Partial<RedisEndpoint>): 
     redis.disconnect();
   }
 }
+
+/** The primary a command with this first-key slot goes to; a keyless one (-1) goes to the first primary. */
+export function targetOf(topology: ClusterTopology, slot: number): number {
+  return slot >= 0 && topology.owner[slot] >= 0 ? topology.owner[slot] : 0;
+}

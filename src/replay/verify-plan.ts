@@ -1,26 +1,80 @@
-// `slotscope verify`: replays captures with a plan's renames into a real cluster and compares what the
-// cluster refuses with what the plan predicted. It writes only to the cluster it is given, and refuses
-// a node that is not in cluster mode, or a cluster that holds data, unless forced.
+// `slotscope verify`: replays captures with a plan's changes (client prefix changes, then key renames)
+// into a real cluster, predicts from the same changed stream and that cluster's own slot map what it will
+// refuse, and compares line by line. It writes only to the cluster it is given (replay-policy.ts), and
+// refuses a node that is not in cluster mode, or a cluster that holds data, unless forced.
 import { readFileSync } from 'node:fs';
 import { InputError } from '../ingest/input-error.js';
 import type { InputSpec } from '../ingest/read-input.js';
-import { PLAN_SCHEMA, type CrossSlotCounts, type Plan } from '../plan/make-plan.js';
+import { PLAN_SCHEMA, type Plan } from '../plan/make-plan.js';
+import { type PrefixChange, PrefixRewriter } from '../plan/prefix-rewrite.js';
 import { Renamer } from '../plan/renames.js';
-import { replayCapture } from './cluster-replay.js';
-import { readTopology } from './cluster-topology.js';
+import { NO_REPLY, replayStream, type ReplayResult } from './cluster-replay.js';
+import { type ClusterTopology, readTopology } from './cluster-topology.js';
+import { emptyOutcomes, lineId, type LineId, type Outcomes, predictReplay } from './predict-replay.js';
+import { readReplayStream, type ReplayStream, SCRIPT_CALLS, type StreamCommand } from './replay-stream.js';
 import { connect } from '../live/discover.js';
 import { address, type RedisEndpoint } from '../live/redis-url.js';
+import { SLOT_COUNT } from '../slot/key-slot.js';
 
 export type ClusterTarget = RedisEndpoint;
 
-export interface VerifyResult {
-  replayed: number;
-  observed: CrossSlotCounts;
-  predicted: CrossSlotCounts;
-  /** Commands and transactions refused for their slots, exactly as predicted. */
-  matchesPrediction: boolean;
-  note: string;
+export const VERIFY_SCHEMA = 'slotscope.verify/1';
+
+export interface VerifyRow {
+  what: string;
+  predicted: number;
+  observed: number;
+  /** The plan's own figure for this row, where it has one; it must equal the prediction over every line. */
+  plan?: number;
+  /** Of the prediction over every line, those on lines not replayed (see notReplayed). */
+  notReplayed?: number;
+  /** Predicted and observed on exactly the same lines, and the plan's figure right. */
+  match: boolean;
 }
+
+/** A line predicted and observed differently; commands and keys only, never values. */
+export interface VerifyDifference {
+  what: string;
+  node: string;
+  line: number;
+  command: string;
+  keys: string[];
+  predicted: boolean;
+  observed: boolean;
+}
+
+export interface VerifyResult {
+  schema: typeof VERIFY_SCHEMA;
+  /** Client commands sent to the cluster. */
+  replayed: number;
+  primaries: number;
+  rows: VerifyRow[];
+  match: boolean;
+  /** The first lines where prediction and cluster disagree. */
+  differences: VerifyDifference[];
+  /**
+   * Script calls left out of the script rows: they read keys whose values the replay does not have (an
+   * earlier refused command or failed script would have written them), so what they do depends on data.
+   */
+  unpredictable: { calls: number; failedInCluster: number; first: { node: string; line: number }[] };
+  /** Client commands not sent (replay-policy.ts), by command name. */
+  notReplayed: Record<string, number>;
+  /** Capture lines that could not be read (neither replayed nor predicted). */
+  skippedLines: number;
+}
+
+const ROWS: { key: keyof Outcomes; what: string; plan?: 'commands' | 'transactions'; script?: true }[] = [
+  { key: 'crossSlotCommands', what: 'cross-slot commands (CROSSSLOT)', plan: 'commands' },
+  { key: 'crossSlotTransactions', what: 'cross-slot transactions', plan: 'transactions' },
+  { key: 'scriptCrossSlot', what: 'script calls refused CROSSSLOT (declared keys)', script: true },
+  { key: 'scriptNonLocalKey', what: 'script calls failing on a non-local key', script: true },
+  { key: 'scriptOtherSlot', what: 'script calls failing on a key in another slot (#! scripts, functions)', script: true },
+  { key: 'unanswered', what: 'commands the cluster did not answer, or redirected (MOVED, ASK, TRYAGAIN, CLUSTERDOWN)' },
+];
+
+const MAX_DIFFERENCES = 10;
+/** Answers that mean the slot map the replay routes by is no longer the cluster's. */
+const REDIRECTS = new Set(['MOVED', 'ASK', 'TRYAGAIN', 'CLUSTERDOWN']);
 
 export function readPlan(path: string): Plan {
   let plan: Plan;
@@ -35,15 +89,29 @@ export function readPlan(path: string): Plan {
   return plan;
 }
 
-async function checkTarget(target: ClusterTarget, force: boolean): Promise<void> {
+/** The plan's client changes (absent in plans from before they existed); one verify cannot apply is an error. */
+function clientChanges(plan: Plan, path: string): PrefixChange[] {
+  const changes = (plan as Plan & { clientChanges?: unknown }).clientChanges ?? [];
+  if (!Array.isArray(changes)) throw new InputError('"clientChanges" is not a list', path);
+  for (const c of changes as Partial<PrefixChange>[]) {
+    if (c?.kind !== 'prefix' || typeof c.from !== 'string' || typeof c.to !== 'string') throw new InputError(`a client change verify cannot apply: ${JSON.stringify(c?.kind ?? null)} (expected "prefix" with "from" and "to")`, path);
+  }
+  return changes as PrefixChange[];
+}
+
+/** The target's slot map, once it is known to be a cluster serving every slot and, unless forced, empty. */
+async function targetTopology(target: ClusterTarget, force: boolean): Promise<ClusterTopology> {
   const redis = await connect(target);
   try {
     if (!/cluster_enabled:1/.test(await redis.info('cluster'))) throw new InputError(`${address(target)} is not in cluster mode; refusing to replay into it`);
   } finally {
     redis.disconnect();
   }
-  if (force) return;
   const topology = await readTopology(target);
+  // A slot no node serves would fail every command on it for a reason that is not its keys.
+  const served = topology.owner.reduce((n, o) => (o >= 0 ? n + 1 : n), 0);
+  if (served < SLOT_COUNT) throw new InputError(`${address(target)}: the cluster serves ${served} of ${SLOT_COUNT} slots; verify needs every slot served`);
+  if (force) return topology;
   for (const node of topology.primaries) {
     const r = await connect(target, node);
     try {
@@ -53,27 +121,106 @@ async function checkTarget(target: ClusterTarget, force: boolean): Promise<void>
       r.disconnect();
     }
   }
+  return topology;
 }
 
-export async function verifyPlan(specs: InputSpec[], plan: Plan, target: ClusterTarget, options: { force: boolean }): Promise<VerifyResult> {
-  await checkTarget(target, options.force);
-  const topology = await readTopology(target);
+export async function verifyPlan(specs: InputSpec[], plan: Plan, planPath: string, target: ClusterTarget, options: { force: boolean }): Promise<VerifyResult> {
   const renamer = new Renamer(plan.renames.flatMap((r) => r.rules));
-  const observed: CrossSlotCounts = { commands: 0, transactions: 0, scripts: 0 };
-  let replayed = 0;
-  for (const spec of specs) {
-    const r = await replayCapture(spec, topology, { renameKey: (k) => renamer.rename(k) });
-    replayed += r.commands.length;
-    observed.commands += r.commands.filter((c) => c.reply === 'CROSSSLOT').length;
-    observed.transactions += r.transactions.filter((t) => t.crossSlot).length;
-    observed.scripts += r.commands.filter((c) => /Script attempted to access/.test(c.message ?? '')).length;
+  const prefixes = new PrefixRewriter(clientChanges(plan, planPath));
+  // The captures first: a wrong input fails before the cluster is touched.
+  const stream = await readReplayStream(specs, { renameKey: renamer.rules.length > 0 ? (k) => renamer.rename(k) : undefined, prefixes: prefixes.empty ? undefined : prefixes });
+  const topology = await targetTopology(target, options.force);
+  const replay = await replayStream(stream, topology);
+  return compare(stream, topology, predictReplay(stream, topology), observe(stream, replay), replay, plan);
+}
+
+/** What the cluster answered, sorted into the same rows as the prediction. */
+export function observe(stream: ReplayStream, replay: ReplayResult): Outcomes {
+  const out = emptyOutcomes();
+  const byLine = commandsByLine(stream);
+  for (const r of replay.commands) {
+    const id = lineId(r.node, r.line);
+    const script = SCRIPT_CALLS.has(byLine.get(id)?.cmd?.name ?? '');
+    if (r.reply === NO_REPLY || (!r.queued && REDIRECTS.has(r.reply))) out.unanswered.add(id);
+    else if (r.reply === 'CROSSSLOT') {
+      out.crossSlotCommands.add(id);
+      if (script) out.scriptCrossSlot.add(id);
+    } else if (/Script attempted to access a non local key/.test(r.message ?? '')) out.scriptNonLocalKey.add(id);
+    else if (/Script attempted to access keys that do not hash to the same slot/.test(r.message ?? '')) out.scriptOtherSlot.add(id);
   }
-  const predicted = plan.predicted.after;
+  for (const t of replay.transactions) if (t.crossSlot) out.crossSlotTransactions.add(lineId(t.node, t.execLine));
+  return out;
+}
+
+function commandsByLine(stream: ReplayStream): Map<LineId, StreamCommand> {
+  const out = new Map<LineId, StreamCommand>();
+  for (const c of stream.commands) if (!c.lua) out.set(lineId(c.node, c.line), c);
+  return out;
+}
+
+function compare(stream: ReplayStream, topology: ClusterTopology, prediction: ReturnType<typeof predictReplay>, observed: Outcomes, replay: ReplayResult, plan: Plan): VerifyResult {
+  const byLine = commandsByLine(stream);
+  const differences: VerifyDifference[] = [];
+  const { unpredictable } = prediction;
+  const rows = ROWS.map(({ key, what, plan: planKey, script }): VerifyRow => {
+    const compared = (ids: Set<LineId>): Set<LineId> => (script ? new Set([...ids].filter((id) => !unpredictable.has(id))) : ids);
+    const p = compared(prediction.replayed[key]);
+    const o = compared(observed[key]);
+    const differing = [...[...p].filter((id) => !o.has(id)), ...[...o].filter((id) => !p.has(id))];
+    for (const id of differing) {
+      const c = byLine.get(id)!;
+      const { command, keys } = key === 'crossSlotTransactions' ? block(stream, replay, c) : { command: c.cmd?.name ?? '', keys: keysOf(c) };
+      differences.push({ what, node: c.node, line: c.line, command, keys, predicted: p.has(id), observed: o.has(id) });
+    }
+    const row: VerifyRow = { what, predicted: p.size, observed: o.size, match: differing.length === 0 };
+    if (planKey) {
+      const overAll = prediction.all[planKey];
+      row.plan = plan.predicted.after[planKey];
+      if (overAll !== p.size) row.notReplayed = overAll - p.size;
+      row.match &&= row.plan === overAll;
+    }
+    return row;
+  });
+  differences.sort((a, b) => a.line - b.line);
+  differences.length = Math.min(differences.length, MAX_DIFFERENCES);
   return {
-    replayed,
-    observed,
-    predicted,
-    matchesPrediction: observed.commands === predicted.commands && observed.transactions === predicted.transactions,
-    note: 'scripts: the plan counts every call whose keys span slots; a cluster fails a plain EVAL only when a key lives on another node, so observed script failures are at most the prediction.',
+    schema: VERIFY_SCHEMA,
+    replayed: stream.commands.filter((c) => c.replayed).length,
+    primaries: topology.primaries.length,
+    rows,
+    match: rows.every((r) => r.match),
+    differences,
+    unpredictable: {
+      calls: unpredictable.size,
+      failedInCluster: [...unpredictable].filter((id) => observed.scriptCrossSlot.has(id) || observed.scriptNonLocalKey.has(id) || observed.scriptOtherSlot.has(id)).length,
+      first: [...unpredictable].slice(0, MAX_DIFFERENCES).map((id) => byLine.get(id)!).map((c) => ({ node: c.node, line: c.line })),
+    },
+    notReplayed: replay.notReplayed,
+    skippedLines: stream.inputs.reduce((t, i) => t + i.skippedCount, 0),
   };
+}
+
+const keysOf = (c: StreamCommand): string[] => c.keys.map((k) => c.args[k].toString('latin1'));
+
+/** A MULTI block named by its EXEC line: `multi…exec` from its MULTI line, with the keys it queued. */
+function block(stream: ReplayStream, replay: ReplayResult, exec: StreamCommand): { command: string; keys: string[] } {
+  const multiLine = replay.transactions.find((t) => t.node === exec.node && t.execLine === exec.line)?.multiLine ?? exec.line;
+  const keys = stream.commands.filter((c) => !c.lua && c.node === exec.node && c.client === exec.client && c.line > multiLine && c.line < exec.line).flatMap(keysOf);
+  return { command: `multi…exec (from line ${multiLine})`, keys: [...new Set(keys)] };
+}
+
+/** The short human summary for stderr: one line per row, then the first differing lines. */
+export function renderVerifySummary(r: VerifyResult): string {
+  const lines = [`verify: ${r.replayed} commands replayed into ${r.primaries} primaries; ${r.match ? 'the cluster answered exactly as predicted' : 'the cluster did NOT answer as predicted'}`];
+  for (const row of r.rows) {
+    const plan = row.plan === undefined ? '' : `, plan ${row.plan}${row.notReplayed ? ` (${row.notReplayed} on lines not replayed)` : ''}`;
+    lines.push(`  ${row.match ? 'ok  ' : 'DIFF'} ${row.what}: predicted ${row.predicted}, observed ${row.observed}${plan}`);
+  }
+  for (const d of r.differences) lines.push(`  ${d.node}:${d.line}: ${d.command} ${d.keys.join(' ')}: ${d.what} predicted ${d.predicted ? 'yes' : 'no'}, observed ${d.observed ? 'yes' : 'no'}`);
+  const u = r.unpredictable;
+  if (u.calls > 0) lines.push(`  ${u.calls} script calls not compared (${u.failedInCluster} failed in the cluster): they read keys an earlier refused command or failed script would have written, first at ${u.first.slice(0, 3).map((x) => `${x.node}:${x.line}`).join(', ')}`);
+  const skipped = Object.entries(r.notReplayed).sort(([a], [b]) => a.localeCompare(b));
+  if (skipped.length > 0) lines.push(`  not replayed: ${skipped.map(([name, n]) => `${name} ${n}`).join(', ')}`);
+  if (r.skippedLines > 0) lines.push(`  ${r.skippedLines} capture lines could not be read and were neither replayed nor predicted`);
+  return lines.map((l) => `slotscope: ${l}\n`).join('');
 }

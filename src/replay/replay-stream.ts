@@ -1,0 +1,189 @@
+// A MONITOR capture as a replay sends it, with a plan's changes applied: every argument's client prefixes
+// rewritten (keys, ARGV and values, since libraries build keys from ARGV and store key names in values),
+// then the keys renamed. The replay and its prediction both read this one stream, so what is predicted
+// is exactly what is sent. `lua` lines are kept for the prediction (the replayed script runs them itself).
+import { createHash } from 'node:crypto';
+import { ArgList } from '../commands/args.js';
+import { type CommandInfo, CommandTable } from '../commands/command-table.js';
+import { InputError } from '../ingest/input-error.js';
+import type { InputStats } from '../ingest/input-stats.js';
+import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
+import { type InputSpec, readInput } from '../ingest/read-input.js';
+import type { PrefixRewriter } from '../plan/prefix-rewrite.js';
+import { rewriteMsgpackStrings } from './msgpack-strings.js';
+import { replayable } from './replay-policy.js';
+
+export interface StreamCommand {
+  node: string;
+  line: number;
+  /** The client's address; '' for a `lua` line. */
+  client: string;
+  db: number;
+  timeMicros: number;
+  lua: boolean;
+  /** Whether the replay sends it: a client command replay-policy allows. */
+  replayed: boolean;
+  cmd: CommandInfo | undefined;
+  /** The arguments after the changes; an EVALSHA whose body came earlier is an EVAL of that body. */
+  args: Buffer[];
+  /** Argument indexes of the keys, as the command's key specs find them. */
+  keys: number[];
+}
+
+export interface ReplayStream {
+  commands: StreamCommand[];
+  /** Client commands not replayed, by command name (lower case; `container|sub` for a subcommand). */
+  notReplayed: Map<string, number>;
+  inputs: InputStats[];
+}
+
+export interface StreamChanges {
+  /** A key's new name (latin1), or null to keep it: a plan's renames. */
+  renameKey?: (key: string) => string | null;
+  /** A plan's client prefix changes, applied to every argument before the renames. */
+  prefixes?: PrefixRewriter;
+}
+
+/** Commands that run a script or function (their own commands follow as `lua` lines). */
+export const SCRIPT_CALLS: ReadonlySet<string> = new Set(['eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro']);
+/** An unknown command's name is counted by at most this many bytes. */
+const MAX_NAME = 64;
+
+/** Finds a command and its keys in arguments held as separate Buffers. */
+class KeyFinder {
+  private readonly view = new ArgList();
+  private keyIdx = new Int32Array(256);
+
+  constructor(private readonly table: CommandTable) {}
+
+  find(args: readonly Buffer[]): { cmd: CommandInfo | undefined; keys: number[] } {
+    const view = this.view;
+    view.buf = Buffer.concat(args);
+    view.argc = 0;
+    let off = 0;
+    for (const a of args) {
+      view.push(off, off + a.length);
+      off += a.length;
+    }
+    if (this.keyIdx.length < args.length * 2) this.keyIdx = new Int32Array(args.length * 2);
+    const cmd = this.table.lookup(view);
+    const n = cmd ? cmd.getKeys(view, this.keyIdx) : 0;
+    return { cmd, keys: Array.from(this.keyIdx.subarray(0, n)) };
+  }
+}
+
+/**
+ * The name a script builds from a declared key, as replayed: a key that starts with a declared key and goes
+ * on past a word boundary (BullMQ's `jobIdKey .. ":lock"`) was made by appending to it, so it is the
+ * replayed key with the same tail; the longest such declared key wins. Keys a script builds otherwise
+ * (from ARGV, or literals) keep their names, prefix changes aside.
+ */
+function derived(given: Map<string, Buffer>, key: string): Buffer | null {
+  let best = '';
+  for (const d of given.keys()) if (d.length > best.length && key.length > d.length && key.startsWith(d) && !isWordChar(key.charCodeAt(d.length))) best = d;
+  if (best === '') return null;
+  const to = given.get(best)!;
+  return to.toString('latin1') === best ? null : Buffer.concat([to, Buffer.from(key.slice(best.length), 'latin1')]);
+}
+
+const isWordChar = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
+const sha1 = (b: Buffer): string => createHash('sha1').update(b).digest('hex');
+
+/** Reads MONITOR captures into the stream a replay sends; anything else is an InputError. */
+export async function readReplayStream(specs: readonly InputSpec[], changes: StreamChanges = {}, table = new CommandTable()): Promise<ReplayStream> {
+  const finder = new KeyFinder(table);
+  const stream: ReplayStream = { commands: [], notReplayed: new Map(), inputs: [] };
+  // EVAL and SCRIPT LOAD bodies by the sha1 of the captured body, so an EVALSHA can be sent as an EVAL
+  // (a cluster node other than the one that saw the body would answer NOSCRIPT).
+  const bodies = new Map<string, Buffer>();
+  // Per node, the declared keys of the script call running there, captured name -> name as replayed: a
+  // script's own commands use the keys it was given, and keys it builds from them (derived()).
+  const declared = new Map<string, Map<string, Buffer>>();
+  const prefixes = changes.prefixes;
+  /** A script's own commands: the prefix where it stands in each key (the script built them). */
+  const rewrite = (a: Buffer): Buffer => (prefixes ? prefixes.rewrite(a) : a);
+  /** What a client sends: the same, and in MessagePack arguments string by string, lengths kept right. */
+  const rewriteSent = (a: Buffer): Buffer => {
+    const plain = rewrite(a);
+    return plain === a ? a : (rewriteMsgpackStrings(a, rewrite) ?? plain);
+  };
+
+  const clientLine = (rec: MonitorRecord, node: string, raw: Buffer[]): void => {
+    declared.delete(node);
+    let args = raw;
+    let { cmd } = finder.find(args);
+    const name = cmd?.name;
+    if ((name === 'eval' || name === 'eval_ro' || name === 'script|load') && args.length > (name === 'script|load' ? 2 : 1)) {
+      const body = args[name === 'script|load' ? 2 : 1];
+      bodies.set(sha1(body), body);
+    }
+    if ((name === 'evalsha' || name === 'evalsha_ro') && args.length > 1) {
+      const body = bodies.get(args[1].toString('latin1').toLowerCase());
+      if (body) args = [Buffer.from(name === 'evalsha' ? 'eval' : 'eval_ro'), body, ...args.slice(2)];
+    }
+    args = args.map(rewriteSent);
+    const found = finder.find(args);
+    cmd = found.cmd;
+    const replayed = replayable(cmd);
+    if (!replayed) {
+      const counted = cmd?.name ?? (raw[0]?.toString('latin1', 0, Math.min(raw[0].length, MAX_NAME)).toLowerCase() ?? '');
+      stream.notReplayed.set(counted, (stream.notReplayed.get(counted) ?? 0) + 1);
+    }
+    const keys = found.keys;
+    const given = cmd && SCRIPT_CALLS.has(cmd.name) ? new Map<string, Buffer>() : null;
+    if (changes.renameKey) {
+      for (const k of keys) {
+        const before = args[k];
+        const to = changes.renameKey(before.toString('latin1'));
+        if (to !== null) args[k] = Buffer.from(to, 'latin1');
+        given?.set(before.toString('latin1'), args[k]);
+      }
+    }
+    if (given) declared.set(node, given);
+    stream.commands.push({ node, line: rec.lineNo, client: rec.clientAddress(), db: rec.db, timeMicros: rec.timeMicros, lua: false, replayed, cmd, args, keys });
+  };
+
+  const luaLine = (rec: MonitorRecord, node: string, raw: Buffer[]): void => {
+    const args = raw.map(rewrite);
+    const { cmd, keys } = finder.find(args);
+    if (changes.renameKey) {
+      const given = declared.get(node);
+      for (const k of keys) {
+        const key = args[k].toString('latin1');
+        if (given) {
+          const to = given.get(key) ?? derived(given, key);
+          if (to) args[k] = to;
+          continue;
+        }
+        // No call open (a capture that starts inside one): renamed as a client's key would be.
+        const to = changes.renameKey(key);
+        if (to !== null) args[k] = Buffer.from(to, 'latin1');
+      }
+    }
+    stream.commands.push({ node, line: rec.lineNo, client: '', db: rec.db, timeMicros: rec.timeMicros, lua: true, replayed: false, cmd, args, keys });
+  };
+
+  for (const spec of specs) {
+    const stats = await readInput(spec, {
+      command(rec: MonitorRecord, node: string) {
+        const raw: Buffer[] = [];
+        for (let i = 0; i < rec.argc; i++) raw.push(Buffer.from(rec.buf.subarray(rec.start[i], rec.end[i])));
+        if (rec.clientKind === ClientKind.Lua) luaLine(rec, node, raw);
+        else clientLine(rec, node, raw);
+      },
+      key() {},
+    });
+    if (stats.format !== 'monitor') throw new InputError(`verify needs a MONITOR capture; this input is ${FORMAT_NAMES[stats.format]}`, spec.path);
+    stream.inputs.push(stats);
+  }
+  return stream;
+}
+
+const FORMAT_NAMES: Record<InputStats['format'], string> = {
+  empty: 'empty',
+  monitor: 'a MONITOR capture',
+  scan: 'a SCAN key dump',
+  'scan-quoted': 'a SCAN key dump',
+  'memory-csv': 'a memory report',
+};
