@@ -4,12 +4,15 @@
 import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
 import { buildReport, type Report } from '../report/report.js';
-import { keySlot } from '../slot/key-slot.js';
+import { keySlot, slotOfString } from '../slot/key-slot.js';
 import { distinctKeys, PlanCollector } from './collect.js';
 import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from './layout.js';
+import { layoutScript } from './layout-script.js';
+import { ReadStats } from './read-stats.js';
 import type { Unfixable } from './propose.js';
 import { Renamer, type RenameRule } from './renames.js';
-import { CLIENT_SETTINGS, type ReplicaReadCandidate, replicaReads } from './replica-reads.js';
+import { type ReplicaReads, replicaReads } from './replica-reads.js';
+import { SlotLoad } from './slot-load.js';
 import { TopK } from './top-k.js';
 
 export const PLAN_SCHEMA = 'slotscope.plan/1';
@@ -52,8 +55,10 @@ export interface Plan {
   patterns: PatternSummary[];
   renames: PlanRename[];
   unfixable: PlanUnfixable[];
-  replicaReads: { clientSettings: string; candidates: ReplicaReadCandidate[]; excluded: ReplicaReadCandidate[] };
+  replicaReads: ReplicaReads;
   layout: Layout;
+  /** Bash that applies the layout: ADDSLOTSRANGE for a new cluster, or the slot moves for today's primaries. */
+  layoutScript: string;
   /** When the inputs came from a real cluster: its primaries, with their own slots, under the renamed load. */
   today?: PrimaryLoad[];
   predicted: { before: CrossSlotCounts; after: CrossSlotCounts };
@@ -88,7 +93,10 @@ const OTHER_CHANGES: Record<string, string> = {
 
 export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAULT_PLAN_OPTIONS): Promise<Plan> {
   const collector = new PlanCollector({ ownWriteWindowMs: options.ownWriteWindowMs, maxPatterns: 5000 });
-  const before = buildReport(await analyzeInputs(specs, { ...options, observer: collector.observer() }));
+  const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 });
+  let load = new SlotLoad(slotOfLatin1);
+  const pass1 = collector.observer();
+  const before = buildReport(await analyzeInputs(specs, { ...options, observer: { ...pass1, keyed: (c) => (pass1.keyed!(c), reads.add(c), load.add(c)) } }));
   const { proposals, unfixable } = collector.proposer.result();
   const renamer = new Renamer(proposals.flatMap((p) => p.rules));
 
@@ -96,6 +104,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   // renames it would only repeat pass 1.
   const hot = new Map(proposals.map((p) => [p.tag, new TopK(64)]));
   const mapped = new Set<string>(); // a key dumped from a primary and its replica is renamed once
+  if (renamer.rules.length > 0) load = new SlotLoad((k) => slotOfLatin1(renamer.rename(k) ?? k));
   const after =
     renamer.rules.length === 0
       ? before
@@ -112,6 +121,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
                 options.renameMap(k, renamed);
               },
               keyed: (c) => {
+                load.add(c);
                 if (c.fromScript) return;
                 for (const k of new Set(c.keys)) {
                   const renamed = renamer.apply(k);
@@ -121,7 +131,10 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
             },
           }),
         );
-  const layout = planLayout(options.shards, after.slots.ops, after.slots.keys, after.slots.bytes, options.maxSkew);
+  const layout = planLayout(
+    { ops: after.slots.ops, scriptOps: load.scriptOps, keys: after.slots.keys, bytes: after.slots.bytes, topKeys: (s) => load.topKeys(s) },
+    { shards: options.shards, maxSkew: options.maxSkew, primaries: options.primaries },
+  );
   const totalOps = after.slots.ops.reduce((t, v) => t + v, 0);
   const nodeOf = (entity: string): number => {
     const slot = keySlot(Buffer.from(entity, 'latin1'));
@@ -139,8 +152,6 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
     };
   });
 
-  const seconds = collector.lastMicros > collector.firstMicros ? (collector.lastMicros - collector.firstMicros) / 1e6 : 0;
-  const reads = replicaReads(collector.patterns.values(), seconds, { minReadWriteRatio: 4, maxOwnWriteReadShare: 0.05, minReads: 10 });
   const totalPatternOps = [...collector.patterns.values()].reduce((t, p) => t + p.reads + p.writes, 0);
 
   return {
@@ -161,8 +172,9 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
       .sort((a, b) => b.reads + b.writes - (a.reads + a.writes) || b.distinctKeys - a.distinctKeys),
     renames,
     unfixable: unfixable.map((u) => ({ ...u, alternatives: alternatives(u, after) })),
-    replicaReads: { clientSettings: CLIENT_SETTINGS, ...reads },
+    replicaReads: replicaReads(reads.patterns.values(), reads.seconds, { minReadWriteRatio: 4, maxOwnWriteReadShare: 0.05, minReads: 10 }),
     layout,
+    layoutScript: layoutScript(layout),
     ...(options.primaries?.length ? { today: primaryLoads(options.primaries, after.slots.ops, after.slots.keys, after.slots.bytes) } : {}),
     predicted: { before: counts(before), after: counts(after) },
     otherChanges: before.findings.filter((f) => OTHER_CHANGES[f.id]).map((f) => ({ finding: f.id, count: f.count, change: OTHER_CHANGES[f.id] })),
@@ -182,4 +194,9 @@ function alternatives(u: Unfixable, after: Report): string[] {
   }
   out.push('Change the application so these keys are not used together, or are stored under one entity.');
   return out;
+}
+
+/** The slot of a key held as a latin1 string (one char a byte): its bytes, as the analyzer hashes them. */
+function slotOfLatin1(key: string): number {
+  return /[^\x00-\x7f]/.test(key) ? keySlot(Buffer.from(key, 'latin1')) : slotOfString(key);
 }

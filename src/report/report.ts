@@ -5,7 +5,7 @@ import type { CommandExample } from '../analyze/command-example.js';
 import { FINDING_DEFS, type FindingId, type FixKind, type Severity } from '../analyze/findings.js';
 import type { ScriptStats } from '../analyze/scripts.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
-import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
+import { evenSplitLoads, type Layout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
 import { SUMMARY_SAMPLE } from '../plan/plan-summary.js';
 import type { Proposals } from '../plan/propose.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
@@ -216,7 +216,7 @@ function topologyReport(t: KnownTopology, ops: Float64Array, keys: number[], byt
   return {
     mode: t.mode,
     primaries: primaryLoads(t.primaries, ops, keys, bytes),
-    evenSplit: planLayout(t.primaries.length, ops, keys, bytes).nodes,
+    evenSplit: evenSplitLoads(t.primaries.length, ops, keys, bytes),
     ...(t.slotsMoved?.length ? { slotsMoved: t.slotsMoved } : {}),
   };
 }
