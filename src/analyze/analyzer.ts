@@ -14,6 +14,7 @@ import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
 import { NO_STRINGS } from './no-strings.js';
 import { type CommandKeys, ScriptCall, type ScriptCallEnd, ScriptTracker } from './scripts.js';
+import { SlotKeys } from './slot-keys.js';
 import { type TransactionEnd, TransactionTracker, type TxLine, type TxRole } from './transactions.js';
 
 export class NodeAggregate {
@@ -120,6 +121,10 @@ const SCRIPT_CALL: Record<string, ScriptCall> = {
 
 const TX_ROLE: Record<string, TxRole> = { multi: 'multi', exec: 'exec', discard: 'discard', watch: 'watch', unwatch: 'unwatch' };
 
+/** A slot's keys are sketched once it has HOT_SLOT_FACTOR times the mean ops so far plus HOT_SLOT_MIN_OPS. */
+const HOT_SLOT_FACTOR = 4;
+const HOT_SLOT_MIN_OPS = 32;
+
 /** Patterns of a finding's keys come from its first occurrences only: a pattern costs ~0.5 µs a key. */
 const PATTERN_SAMPLE = 10_000;
 
@@ -146,6 +151,8 @@ export class Analyzer implements RecordSink {
   readonly findings = new Findings();
   readonly transactions: TransactionTracker;
   readonly scripts = new ScriptTracker();
+  /** The busiest keys per slot in client commands, counted once the slot stands out; none kept when keys are redacted. */
+  readonly slotKeys: SlotKeys | null;
   /** Keys that came with a size (memory report): dedupes a key dumped from a primary and its replica. */
   private sizedKeys: DistinctKeys | null = null;
 
@@ -178,6 +185,7 @@ export class Analyzer implements RecordSink {
     this.distinctOptions = options.distinct ?? DEFAULT_DISTINCT_OPTIONS;
     this.keys = new DistinctKeys(this.distinctOptions);
     this.redactKeys = options.redactKeys ?? false;
+    this.slotKeys = this.redactKeys ? null : new SlotKeys();
     this.observer = options.observer ?? {};
     this.slotOf = options.slotOf ?? slotOfRange;
   }
@@ -360,6 +368,8 @@ export class Analyzer implements RecordSink {
       const renamed = renames && (scriptKeys === null || this.scripts.declares(scriptNode!, scriptKeys, k) !== false);
       const slot = this.hashedKeySlot(buf, s, e, renamed);
       this.countKey(node, high, low, slot);
+      // Only slots that stand out so far: the sketch on every key would cost a third of the pipeline.
+      if (scriptNode === null && this.slotKeys !== null && this.ops[slot] * SLOT_COUNT > HOT_SLOT_FACTOR * this.keyedCommands + HOT_SLOT_MIN_OPS * SLOT_COUNT) this.slotKeys.add(slot, high, low, buf, s, e);
       distinct = addDistinct(slots, distinct, slot);
     }
     return distinct;

@@ -2,7 +2,7 @@
 // split `redis-cli --cluster create` makes, or today's primaries from a capture's manifest), an assignment
 // by measured load that may split ranges so hot single slots are spread, and the busiest slots named by
 // their keys. The commands that apply it are in layout-script.ts.
-import { keyPattern } from '../analyze/key-pattern.js';
+import { keyPattern, printable } from '../analyze/key-pattern.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 import { slotRanges } from '../slot/slot-ranges.js';
 import { assignSlots } from './slot-assign.js';
@@ -49,7 +49,7 @@ export interface HotSlot {
   /** Nodes before and after the assignment. */
   node: number;
   nodeAfter: number;
-  /** The busiest keys seen in the slot (a bounded sketch: counts are upper bounds), with their patterns. */
+  /** The busiest keys seen in the slot (a bounded sketch: counts are upper bounds; bytes past ASCII as \xhh), with their patterns. */
   keys: (SlotKey & { pattern: string })[];
 }
 
@@ -136,16 +136,17 @@ export function planLayout(input: LayoutInput, options: LayoutOptions): Layout {
   const shards = primaries ? primaries.length : options.shards;
   const load = new Float64Array(SLOT_COUNT);
   for (let s = 0; s < SLOT_COUNT; s++) load[s] = input.ops[s] + input.scriptOps[s];
-  const memory = input.bytes && sum(input.bytes) > 0 ? input.bytes : sum(input.keys) > 0 ? input.keys : null;
-  // A key dump alone has no ops: then the keys (or bytes) are the load.
-  const balanced = sum(load) > 0 ? load : (memory ?? load);
+  const bytes = input.bytes && sum(input.bytes) > 0 ? input.bytes : null;
+  // A key dump alone has no ops: then its bytes (or keys) are the load. With ops, known bytes bound the
+  // moves; key counts do not, since a hot slot's few keys would then pin its node's cold ones in place.
+  const balanced = sum(load) > 0 ? load : (bytes ?? input.keys);
 
   const before = new Int32Array(SLOT_COUNT).fill(-1);
   const ranges = primaries ? primaries.map((p) => p.slots) : createRanges(shards).map((r) => [r]);
   ranges.forEach((rs, n) => {
     for (const [f, t] of rs) before.fill(n, f, t + 1);
   });
-  const after = assignSlots({ load: balanced, memory: balanced === memory ? null : memory, owner: before, nodes: shards, maxSkew: options.maxSkew });
+  const after = assignSlots({ load: balanced, memory: balanced === load ? bytes : null, owner: before, nodes: shards, maxSkew: options.maxSkew });
 
   const nodesOf = (owner: Int32Array): LayoutNode[] => nodeLoads(owner, shards, input, load, primaries);
   const beforeNodes = nodesOf(before);
@@ -166,7 +167,7 @@ export function planLayout(input: LayoutInput, options: LayoutOptions): Layout {
       share: total ? load[slot] / total : 0,
       node: before[slot],
       nodeAfter: after[slot],
-      keys: input.topKeys(slot).map((k) => ({ ...k, pattern: keyPattern(k.key) })),
+      keys: input.topKeys(slot).map((k) => ({ key: printable(k.key), ops: k.ops, pattern: keyPattern(k.key) })),
     }));
   const beforeSkew = skewOf(beforeNodes, Boolean(input.bytes));
   const even = evenSplitLoads(shards, input.ops, input.keys, input.bytes);

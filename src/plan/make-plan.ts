@@ -2,6 +2,7 @@
 // and derives the renames; the second re-analyses everything with the renames applied, so the predicted
 // cross-slot counts, the per-slot load and the hotspots are what the renamed workload would do.
 import { analyzeInputs } from '../analyze/analyze-inputs.js';
+import type { KeyedCommand } from '../analyze/analyzer.js';
 import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
 import { buildReport, type Report } from '../report/report.js';
 import { keySlot, slotOfString } from '../slot/key-slot.js';
@@ -96,7 +97,16 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 });
   let load = new SlotLoad(slotOfLatin1);
   const pass1 = collector.observer();
-  const before = buildReport(await analyzeInputs(specs, { ...options, observer: { ...pass1, keyed: (c) => (pass1.keyed!(c), reads.add(c), load.add(c)) } }));
+  const keyed1 = pass1.keyed!;
+  const observer1 = {
+    ...pass1,
+    keyed: (c: KeyedCommand) => {
+      keyed1(c);
+      reads.add(c);
+      load.add(c);
+    },
+  };
+  const before = buildReport(await analyzeInputs(specs, { ...options, observer: observer1 }));
   const { proposals, unfixable } = collector.proposer.result();
   const renamer = new Renamer(proposals.flatMap((p) => p.rules));
 

@@ -10,7 +10,7 @@ const MAX_MOVES = 4096;
 export interface AssignInput {
   /** Load per slot: the quantity balanced. */
   load: ArrayLike<number>;
-  /** Keys or bytes per slot: a move may not push a node past the bound (or today's worst) on these. */
+  /** Bytes per slot, if known: a move may not push a node past the bound (or today's worst) on these. */
   memory: ArrayLike<number> | null;
   /** Owner of each slot before (-1: no owner known, never moved). */
   owner: Int32Array;

@@ -96,7 +96,7 @@ function layoutSection(p: Plan): string[] {
   }
   if (l.hotSlots.length > 0) {
     out.push('Hot slots and the keys behind them (top keys per slot from a bounded sketch; counts are upper bounds):', '', '| slot | ops | share | scripts | node before → after | keys |', '|---:|---:|---:|---:|---|---|');
-    for (const h of l.hotSlots) out.push(`| ${h.slot} | ${h.ops} | ${share(h.share)} | ${h.scriptOps} | ${h.node} → ${h.nodeAfter} | ${h.keys.map((k) => `${code(k.key)} ${k.ops}`).join(', ')} |`);
+    for (const h of l.hotSlots) out.push(`| ${h.slot} | ${h.ops} | ${share(h.share)} | ${h.scriptOps} | ${h.node} → ${h.nodeAfter} | ${h.keys.map((k) => `${code(k.key).replace(/\|/g, '\\|')} ${k.ops}`).join(', ')} |`);
     out.push('');
   }
   if (l.moves.length > 0) {

@@ -4,6 +4,8 @@ import type { AnalysisResult } from '../analyze/analyze-inputs.js';
 import type { CommandExample } from '../analyze/command-example.js';
 import { FINDING_DEFS, type FindingId, type FixKind, type Severity } from '../analyze/findings.js';
 import type { ScriptStats } from '../analyze/scripts.js';
+import type { SlotKeyCount, SlotKeys } from '../analyze/slot-keys.js';
+import { printable } from '../analyze/key-pattern.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
 import { evenSplitLoads, type Layout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
 import { SUMMARY_SAMPLE } from '../plan/plan-summary.js';
@@ -49,7 +51,12 @@ export interface SlotSkew {
   meanOps: number;
   /** Slots that carry any op. */
   activeSlots: number;
-  hotSlots: { slot: number; ops: number; share: number }[];
+  /**
+   * `keys`: the slot's busiest keys in client commands, from a bounded sketch that starts once the slot has
+   * four times the mean load plus 32 ops (so a count misses the slot's first ops, and may include ops of
+   * keys it displaced); none with --redact-keys.
+   */
+  hotSlots: { slot: number; ops: number; share: number; keys: SlotKeyCount[] }[];
 }
 
 export interface FindingReport {
@@ -202,7 +209,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     commands,
     unknownCommands,
     slots: { keys: keysPerSlot, ops: Array.from(a.ops), ...(a.hasBytes ? { bytes: Array.from(a.bytes) } : {}) },
-    skew: skew(a.ops),
+    skew: skew(a.ops, a.slotKeys),
     nodes,
     transactions: { total: a.transactions.total, crossSlot: a.transactions.crossSlot, commandsInCrossSlot: byCount(new Map(Object.entries(inCrossSlotTx))) },
     scripts: [...a.scripts.scripts.values()].sort((x, y) => y.crossSlot + y.undeclared - (x.crossSlot + x.undeclared) || y.calls - x.calls),
@@ -235,7 +242,7 @@ function byCount(m: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...m].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])));
 }
 
-function skew(ops: Float64Array): SlotSkew {
+function skew(ops: Float64Array, slotKeys: SlotKeys | null): SlotSkew {
   const total = sum(ops);
   let max = 0;
   let active = 0;
@@ -247,7 +254,7 @@ function skew(ops: Float64Array): SlotSkew {
     .filter((s) => ops[s] > 0)
     .sort((x, y) => ops[y] - ops[x] || x - y)
     .slice(0, HOT_SLOTS)
-    .map((slot) => ({ slot, ops: ops[slot], share: total ? ops[slot] / total : 0 }));
+    .map((slot) => ({ slot, ops: ops[slot], share: total ? ops[slot] / total : 0, keys: slotKeys ? slotKeys.top(slot).map((k) => ({ key: printable(k.key), ops: k.ops })) : [] }));
   return { maxOps: max, meanOps: total / SLOT_COUNT, activeSlots: active, hotSlots: hot };
 }
 
