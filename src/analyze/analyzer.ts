@@ -145,6 +145,8 @@ export class Analyzer implements RecordSink {
 
   readonly keys: DistinctKeys;
   readonly ops = new Float64Array(SLOT_COUNT);
+  /** Commands scripts ran (the `lua` lines), once per slot each touched: work `ops` leaves out. */
+  readonly scriptOps = new Float64Array(SLOT_COUNT);
   readonly bytes = new Float64Array(SLOT_COUNT);
   readonly nodes = new Map<string, NodeAggregate>();
   readonly dbs = new Map<number, DbStats>();
@@ -238,7 +240,10 @@ export class Analyzer implements RecordSink {
     }
     if (n > 0 && (this.observer.keyed || (this.observer.crossSlot && client && distinctSlots > 1))) this.notifyKeyed(rec, nodeName, cmd, n, client, distinctSlots);
     if (!client) {
-      if (n > 0) this.scripts.touch(nodeName, this.commandKeys(rec, n), this.slots, distinctSlots);
+      if (n > 0) {
+        for (let j = 0; j < distinctSlots; j++) this.scriptOps[this.slots[j]]++;
+        this.scripts.touch(nodeName, this.commandKeys(rec, n), this.slots, distinctSlots);
+      }
       return;
     }
 

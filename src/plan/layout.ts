@@ -5,8 +5,8 @@
 import { keyPattern, printable } from '../analyze/key-pattern.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 import { slotRanges } from '../slot/slot-ranges.js';
-import { assignSlots } from './slot-assign.js';
-import type { SlotKey } from './slot-load.js';
+import { assignSlots, closeEmptyGaps } from './slot-assign.js';
+import type { SlotKeyCount } from '../analyze/slot-keys.js';
 
 export interface NodeLoad {
   node: number;
@@ -50,7 +50,7 @@ export interface HotSlot {
   node: number;
   nodeAfter: number;
   /** The busiest keys seen in the slot (a bounded sketch: counts are upper bounds; bytes past ASCII as \xhh), with their patterns. */
-  keys: (SlotKey & { pattern: string })[];
+  keys: (SlotKeyCount & { pattern: string })[];
 }
 
 export interface SlotMove {
@@ -86,7 +86,7 @@ export interface LayoutInput {
   scriptOps: ArrayLike<number>;
   keys: ArrayLike<number>;
   bytes: ArrayLike<number> | undefined;
-  topKeys: (slot: number) => SlotKey[];
+  topKeys: (slot: number) => SlotKeyCount[];
 }
 
 export interface LayoutOptions {
@@ -147,6 +147,7 @@ export function planLayout(input: LayoutInput, options: LayoutOptions): Layout {
     for (const [f, t] of rs) before.fill(n, f, t + 1);
   });
   const after = assignSlots({ load: balanced, memory: balanced === load ? bytes : null, owner: before, nodes: shards, maxSkew: options.maxSkew });
+  if (!primaries) closeEmptyGaps(after, (s) => load[s] === 0 && input.keys[s] === 0 && (bytes === null || bytes[s] === 0));
 
   const nodesOf = (owner: Int32Array): LayoutNode[] => nodeLoads(owner, shards, input, load, primaries);
   const beforeNodes = nodesOf(before);

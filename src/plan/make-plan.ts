@@ -5,7 +5,7 @@ import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import type { KeyedCommand } from '../analyze/analyzer.js';
 import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
 import { buildReport, type Report } from '../report/report.js';
-import { keySlot, slotOfString } from '../slot/key-slot.js';
+import { keySlot } from '../slot/key-slot.js';
 import { distinctKeys, PlanCollector } from './collect.js';
 import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from './layout.js';
 import { layoutScript } from './layout-script.js';
@@ -13,7 +13,6 @@ import { ReadStats } from './read-stats.js';
 import type { Unfixable } from './propose.js';
 import { Renamer, type RenameRule } from './renames.js';
 import { type ReplicaReads, replicaReads } from './replica-reads.js';
-import { SlotLoad } from './slot-load.js';
 import { TopK } from './top-k.js';
 
 export const PLAN_SCHEMA = 'slotscope.plan/1';
@@ -93,20 +92,19 @@ const OTHER_CHANGES: Record<string, string> = {
 };
 
 export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAULT_PLAN_OPTIONS): Promise<Plan> {
-  const collector = new PlanCollector({ ownWriteWindowMs: options.ownWriteWindowMs, maxPatterns: 5000 });
-  const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 });
-  let load = new SlotLoad(slotOfLatin1);
-  const pass1 = collector.observer();
-  const keyed1 = pass1.keyed!;
+  const collector = new PlanCollector({ maxPatterns: 5000 });
+  const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 }, collector.patternOf);
+  const collect = collector.observer();
+  const keyed1 = collect.keyed!;
   const observer1 = {
-    ...pass1,
+    ...collect,
     keyed: (c: KeyedCommand) => {
       keyed1(c);
       reads.add(c);
-      load.add(c);
     },
   };
-  const before = buildReport(await analyzeInputs(specs, { ...options, observer: observer1 }));
+  const pass1 = await analyzeInputs(specs, { ...options, observer: observer1 });
+  const before = buildReport(pass1);
   const { proposals, unfixable } = collector.proposer.result();
   const renamer = new Renamer(proposals.flatMap((p) => p.rules));
 
@@ -114,12 +112,10 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   // renames it would only repeat pass 1.
   const hot = new Map(proposals.map((p) => [p.tag, new TopK(64)]));
   const mapped = new Set<string>(); // a key dumped from a primary and its replica is renamed once
-  if (renamer.rules.length > 0) load = new SlotLoad((k) => slotOfLatin1(renamer.rename(k) ?? k));
-  const after =
+  const afterResult =
     renamer.rules.length === 0
-      ? before
-      : buildReport(
-          await analyzeInputs(specs, {
+      ? pass1
+      : await analyzeInputs(specs, {
             ...options,
             slotOf: renamer.slotOf,
             observer: {
@@ -131,7 +127,6 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
                 options.renameMap(k, renamed);
               },
               keyed: (c) => {
-                load.add(c);
                 if (c.fromScript) return;
                 for (const k of new Set(c.keys)) {
                   const renamed = renamer.apply(k);
@@ -139,10 +134,10 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
                 }
               },
             },
-          }),
-        );
+          });
+  const after = afterResult === pass1 ? before : buildReport(afterResult);
   const layout = planLayout(
-    { ops: after.slots.ops, scriptOps: load.scriptOps, keys: after.slots.keys, bytes: after.slots.bytes, topKeys: (s) => load.topKeys(s) },
+    { ops: after.slots.ops, scriptOps: afterResult.analyzer.scriptOps, keys: after.slots.keys, bytes: after.slots.bytes, topKeys: (s) => afterResult.analyzer.slotKeys?.top(s) ?? [] },
     { shards: options.shards, maxSkew: options.maxSkew, primaries: options.primaries },
   );
   const totalOps = after.slots.ops.reduce((t, v) => t + v, 0);
@@ -206,7 +201,3 @@ function alternatives(u: Unfixable, after: Report): string[] {
   return out;
 }
 
-/** The slot of a key held as a latin1 string (one char a byte): its bytes, as the analyzer hashes them. */
-function slotOfLatin1(key: string): number {
-  return /[^\x00-\x7f]/.test(key) ? keySlot(Buffer.from(key, 'latin1')) : slotOfString(key);
-}

@@ -5,8 +5,6 @@
 // A write a script made for a client is not that client's own write here: MONITOR's `lua` lines carry
 // no client.
 import type { AnalysisObserver, KeyedCommand } from '../analyze/analyzer.js';
-import { keyPattern } from '../analyze/key-pattern.js';
-import { memoize } from '../analyze/memoize.js';
 
 export interface ReadStat {
   pattern: string;
@@ -14,7 +12,7 @@ export interface ReadStat {
   /** Writes by clients and by scripts. */
   writes: number;
   scriptReads: number;
-  /** Client reads of a key the same client wrote within the window (read-your-own-write). */
+  /** Client reads within the window of the key's latest write, made by the same client (read-your-own-write). */
   ownWriteReads: number;
   /** Client reads of a key anyone wrote within the window: what a lagging replica may answer stale. */
   recentWriteReads: number;
@@ -27,28 +25,43 @@ export interface ReadStatsOptions {
 }
 
 export const OTHER_PATTERN = '(other)';
-/** Last writes remembered, per key and per client and key; past this the oldest go first. */
+/** Keys whose last write is remembered per node; past this, writes older than the window are forgotten first. */
 const MAX_WRITES_REMEMBERED = 200_000;
 const SCRIPT_CALLS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 
-/** When each key was last written: a Map in recency order (re-inserted on write), bounded. */
-class LastWrites {
-  private readonly times = new Map<string, number>();
+/** A key's last write: when, and by which client ('' for a script). Updated in place. */
+interface LastWrite {
+  micros: number;
+  client: string;
+}
 
-  set(id: string, micros: number): void {
-    this.times.delete(id);
-    this.times.set(id, micros);
-    if (this.times.size <= MAX_WRITES_REMEMBERED) return;
-    let drop = MAX_WRITES_REMEMBERED / 4;
-    for (const k of this.times.keys()) {
-      this.times.delete(k);
-      if (--drop === 0) break;
+/** The last write of each recently written key of one node, bounded; only writes within the window matter. */
+class LastWrites {
+  private readonly writes = new Map<string, LastWrite>();
+
+  set(key: string, micros: number, client: string, windowMicros: number): void {
+    const w = this.writes.get(key);
+    if (w) {
+      w.micros = micros;
+      w.client = client;
+      return;
     }
+    if (this.writes.size >= MAX_WRITES_REMEMBERED) this.forget(micros - windowMicros);
+    this.writes.set(key, { micros, client });
   }
 
-  within(id: string, micros: number, windowMicros: number): boolean {
-    const t = this.times.get(id);
-    return t !== undefined && micros - t <= windowMicros;
+  get(key: string): LastWrite | undefined {
+    return this.writes.get(key);
+  }
+
+  /** Drops writes before `before`; if that frees too little, the longest-known keys go too. */
+  private forget(before: number): void {
+    for (const [k, w] of this.writes) if (w.micros < before) this.writes.delete(k);
+    let drop = this.writes.size - (MAX_WRITES_REMEMBERED * 3) / 4;
+    for (const k of this.writes.keys()) {
+      if (drop-- <= 0) break;
+      this.writes.delete(k);
+    }
   }
 }
 
@@ -56,11 +69,13 @@ export class ReadStats {
   readonly patterns = new Map<string, ReadStat>();
   firstMicros = Infinity;
   lastMicros = 0;
-  private readonly byKey = new LastWrites();
-  private readonly byClient = new LastWrites();
-  private readonly patternOf = memoize(500_000, keyPattern);
+  private readonly lastWrites = new Map<string, LastWrites>();
 
-  constructor(private readonly options: ReadStatsOptions) {}
+  /** `patternOf` is the planner's memoized keyPattern, shared so each key's pattern is made once. */
+  constructor(
+    private readonly options: ReadStatsOptions,
+    private readonly patternOf: (key: string) => string,
+  ) {}
 
   observer(): AnalysisObserver {
     return { keyed: (c) => this.add(c) };
@@ -71,20 +86,23 @@ export class ReadStats {
     if (c.timeMicros > this.lastMicros) this.lastMicros = c.timeMicros;
     if (SCRIPT_CALLS.has(c.command)) return;
     const windowMicros = this.options.windowMs * 1000;
+    let writes = this.lastWrites.get(c.node);
+    if (!writes) this.lastWrites.set(c.node, (writes = new LastWrites()));
     for (const key of c.keys) {
       const stat = this.statFor(key);
-      const keyId = `${c.node}\u0000${key}`;
-      const clientId = `${c.node}\u0000${c.client}\u0000${key}`;
       if (c.write) {
         stat.writes++;
-        this.byKey.set(keyId, c.timeMicros);
-        if (!c.fromScript) this.byClient.set(clientId, c.timeMicros);
+        writes.set(key, c.timeMicros, c.client, windowMicros);
       } else if (c.fromScript) {
         stat.scriptReads++;
       } else {
         stat.clientReads++;
-        if (this.byClient.within(clientId, c.timeMicros, windowMicros)) stat.ownWriteReads++;
-        if (this.byKey.within(keyId, c.timeMicros, windowMicros)) stat.recentWriteReads++;
+        const w = writes.get(key);
+        if (w && c.timeMicros - w.micros <= windowMicros) {
+          stat.recentWriteReads++;
+          // The key's latest write was this client's: a replica could still miss it.
+          if (w.client === c.client) stat.ownWriteReads++;
+        }
       }
     }
   }

@@ -82,3 +82,16 @@ function argMin(v: Float64Array): number {
   for (let i = 1; i < v.length; i++) if (v[i] < v[m]) m = i;
   return m;
 }
+
+/**
+ * For a new cluster, where an empty slot costs nothing to place: each run of empty slots between two
+ * slots of one node goes to that node, so the slots moved for balance merge into few ranges.
+ */
+export function closeEmptyGaps(owner: Int32Array, empty: (slot: number) => boolean): void {
+  let last = -1; // the last non-empty slot seen
+  for (let s = 0; s < SLOT_COUNT; s++) {
+    if (empty(s)) continue;
+    if (last >= 0 && s - last > 1 && owner[last] === owner[s]) owner.fill(owner[s], last + 1, s);
+    last = s;
+  }
+}

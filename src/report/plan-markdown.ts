@@ -91,7 +91,7 @@ function layoutSection(p: Plan): string[] {
   if (l.moves.length === 0) {
     out.push(l.evenSplitSuffices ? `Within ${l.maxSkew}x already: \`redis-cli --cluster create\` with ${l.shards} primaries is as good.` : 'No slot move lowers the busiest node.', '');
   } else {
-    out.push(`After moving ${l.moves.length} slots by load:`, '', '| after: node | slots | ops | share | keys | bytes |', '|---|---|---:|---:|---:|---:|', ...rows(l.after.nodes), '');
+    out.push(l.basis === 'today' ? `After moving ${l.moves.length} slots by load:` : `After giving ${l.moves.length} slots another node than the even split (slots with load, and empty slots between them so ranges stay few):`, '', '| after: node | slots | ops | share | keys | bytes |', '|---|---|---:|---:|---:|---:|', ...rows(l.after.nodes), '');
     out.push(`Busiest node over the mean: ${skew(l.after.skew)}. No assignment goes below ${l.floorSkew.toFixed(2)}x (the busiest slot alone).`, '');
   }
   if (l.hotSlots.length > 0) {
