@@ -49,7 +49,10 @@ export interface HotSlot {
   /** Nodes before and after the assignment. */
   node: number;
   nodeAfter: number;
-  /** The busiest keys seen in the slot (a bounded sketch: counts are upper bounds; bytes past ASCII as \xhh), with their patterns. */
+  /**
+   * The slot's busiest keys in client commands, with their patterns (the analyzer's sketch: it starts once
+   * the slot stands out, so counts miss its first ops; bytes past ASCII as \xhh).
+   */
   keys: (SlotKeyCount & { pattern: string })[];
 }
 

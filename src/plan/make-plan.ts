@@ -200,4 +200,3 @@ function alternatives(u: Unfixable, after: Report): string[] {
   out.push('Change the application so these keys are not used together, or are stored under one entity.');
   return out;
 }
-

@@ -95,7 +95,7 @@ function layoutSection(p: Plan): string[] {
     out.push(`Busiest node over the mean: ${skew(l.after.skew)}. No assignment goes below ${l.floorSkew.toFixed(2)}x (the busiest slot alone).`, '');
   }
   if (l.hotSlots.length > 0) {
-    out.push('Hot slots and the keys behind them (top keys per slot from a bounded sketch; counts are upper bounds):', '', '| slot | ops | share | scripts | node before → after | keys |', '|---:|---:|---:|---:|---|---|');
+    out.push('Hot slots and the keys behind them (client commands; a bounded sketch per slot that starts once the slot stands out):', '', '| slot | ops | share | scripts | node before → after | keys |', '|---:|---:|---:|---:|---|---|');
     for (const h of l.hotSlots) out.push(`| ${h.slot} | ${h.ops} | ${share(h.share)} | ${h.scriptOps} | ${h.node} → ${h.nodeAfter} | ${h.keys.map((k) => `${code(k.key).replace(/\|/g, '\\|')} ${k.ops}`).join(', ')} |`);
     out.push('');
   }
