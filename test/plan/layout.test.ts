@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Plan, makePlan, DEFAULT_PLAN_OPTIONS } from '../../src/plan/make-plan.js';
 import { readTopology } from '../../src/replay/cluster-topology.js';
 import { buildReport } from '../../src/report/report.js';
+import { renderPlanMarkdown } from '../../src/report/plan-markdown.js';
 import { analyzeInputs } from '../../src/analyze/analyze-inputs.js';
 import { slotRanges } from '../../src/slot/slot-ranges.js';
 import { keySlot } from '../../src/slot/key-slot.js';
@@ -125,6 +126,16 @@ describe('layout by measured load', () => {
       await Promise.all(nodes.map((n) => n.stop()));
     }
   }, 60_000);
+});
+
+describe('when the even split will do', () => {
+  it('says redis-cli --cluster create is as good, and moves nothing', async () => {
+    const p = await makePlan([{ path: 'samples/app.monitor', node: 'app' }], DEFAULT_PLAN_OPTIONS);
+    expect(p.layout.before.skew.ops).toBeLessThanOrEqual(p.layout.maxSkew);
+    expect(p.layout).toMatchObject({ evenSplitSuffices: true, moves: [] });
+    expect(p.layout.after.nodes.map((n) => n.ranges)).toEqual([[[0, 5460]], [[5461, 10922]], [[10923, 16383]]]);
+    expect(renderPlanMarkdown(p)).toContain('`redis-cli --cluster create` with 3 primaries is as good');
+  });
 });
 
 describe('hot slots named by their keys', () => {
