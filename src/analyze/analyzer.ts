@@ -15,6 +15,7 @@ import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
 import { NO_STRINGS } from './no-strings.js';
 import { type CommandKeys, ScriptCall, type ScriptCallEnd, ScriptTracker } from './scripts.js';
+import { SlotKeys } from './slot-keys.js';
 import { type TransactionEnd, TransactionTracker, type TxLine, type TxRole } from './transactions.js';
 import { BLOCKING, BLOCKING_WITH_OPTION, blockingKinds, hasBlockOption } from './blocking.js';
 import { argInteger, copyDestinationDb } from './db-args.js';
@@ -137,6 +138,10 @@ const SCRIPT_CALL: Record<string, ScriptCall> = {
 
 const TX_ROLE: Record<string, TxRole> = { multi: 'multi', exec: 'exec', discard: 'discard', watch: 'watch', unwatch: 'unwatch' };
 
+/** A slot's keys are sketched once it has HOT_SLOT_FACTOR times the mean ops so far plus HOT_SLOT_MIN_OPS. */
+const HOT_SLOT_FACTOR = 4;
+const HOT_SLOT_MIN_OPS = 32;
+
 /** Patterns of a finding's keys come from its first occurrences only: a pattern costs ~0.5 µs a key. */
 const PATTERN_SAMPLE = 10_000;
 
@@ -157,6 +162,8 @@ export class Analyzer implements RecordSink {
 
   readonly keys: DistinctKeys;
   readonly ops = new Float64Array(SLOT_COUNT);
+  /** Commands scripts ran (the `lua` lines), once per slot each touched: work `ops` leaves out. */
+  readonly scriptOps = new Float64Array(SLOT_COUNT);
   readonly bytes = new Float64Array(SLOT_COUNT);
   readonly nodes = new Map<string, NodeAggregate>();
   readonly dbs = new Map<number, DbStats>();
@@ -166,6 +173,8 @@ export class Analyzer implements RecordSink {
   readonly target: Target;
   /** What Redis 8's cluster_incompatible_ops would count for the same traffic. */
   readonly redis8 = new Redis8Compat();
+  /** The busiest keys per slot in client commands, counted once the slot stands out; none kept when keys are redacted. */
+  readonly slotKeys: SlotKeys | null;
   /** Keys that came with a size (memory report): dedupes a key dumped from a primary and its replica. */
   private sizedKeys: DistinctKeys | null = null;
 
@@ -203,6 +212,7 @@ export class Analyzer implements RecordSink {
     this.distinctOptions = options.distinct ?? DEFAULT_DISTINCT_OPTIONS;
     this.keys = new DistinctKeys(this.distinctOptions);
     this.redactKeys = options.redactKeys ?? false;
+    this.slotKeys = this.redactKeys ? null : new SlotKeys();
     this.observer = options.observer ?? {};
     this.slotOf = options.slotOf ?? slotOfRange;
   }
@@ -260,7 +270,10 @@ export class Analyzer implements RecordSink {
     }
     if (n > 0 && (this.observer.keyed || (this.observer.crossSlot && client && distinctSlots > 1))) this.notifyKeyed(rec, nodeName, cmd, n, client, distinctSlots);
     if (!client) {
-      if (n > 0) this.scripts.touch(nodeName, rec.lineNo, this.commandKeys(rec, n), this.slots, distinctSlots, this.line.set(rec, cmd, n, nodeName));
+      if (n > 0) {
+        for (let j = 0; j < distinctSlots; j++) this.scriptOps[this.slots[j]]++;
+        this.scripts.touch(nodeName, rec.lineNo, this.commandKeys(rec, n), this.slots, distinctSlots, this.line.set(rec, cmd, n, nodeName));
+      }
       return;
     }
 
@@ -424,6 +437,8 @@ export class Analyzer implements RecordSink {
       const slot = this.hashedKeySlot(buf, s, e, renamed);
       keySlot[k] = slot;
       this.countKey(node, high, low, slot);
+      // Only slots that stand out so far: the sketch on every key would cost a third of the pipeline.
+      if (scriptNode === null && this.slotKeys !== null && this.ops[slot] * SLOT_COUNT > HOT_SLOT_FACTOR * this.keyedCommands + HOT_SLOT_MIN_OPS * SLOT_COUNT) this.slotKeys.add(slot, high, low, buf, s, e);
       distinct = addDistinct(slots, distinct, slot);
     }
     return distinct;

@@ -14,8 +14,6 @@ export interface PatternStat {
   sketch: HllBank | null;
   reads: number;
   writes: number;
-  /** Reads by a client of a key it wrote itself within the window. */
-  ownWriteReads: number;
   bytes: number;
   sizedKeys: number;
   expiringKeys: number;
@@ -35,8 +33,6 @@ export interface CoAccess {
 }
 
 export interface CollectOptions {
-  /** A read within this many ms of the same client's write to the key is read-your-own-write. */
-  ownWriteWindowMs: number;
   /** Patterns tracked by name; the rest are pooled as `(other)`. */
   maxPatterns: number;
 }
@@ -44,15 +40,11 @@ export interface CollectOptions {
 const EXACT_KEYS_PER_PATTERN = 1000;
 /** Where keys go once maxPatterns patterns exist. */
 const OTHER = '(other)';
-const MAX_WRITES_REMEMBERED = 200_000;
 
 export class PlanCollector {
   readonly patterns = new Map<string, PatternStat>();
   readonly proposer = new Proposer();
-  private readonly lastWrite = new Map<string, number>();
-  private readonly patternOf = memoize(500_000, keyPattern);
-  firstMicros = Infinity;
-  lastMicros = 0;
+  readonly patternOf = memoize(500_000, keyPattern);
 
   constructor(private readonly options: CollectOptions) {}
 
@@ -76,7 +68,7 @@ export class PlanCollector {
     if (!this.patterns.has(p) && this.patterns.size >= this.options.maxPatterns) p = OTHER;
     let stat = this.patterns.get(p);
     if (!stat) {
-      stat = { pattern: p, exactKeys: new Set(), sketch: null, reads: 0, writes: 0, ownWriteReads: 0, bytes: 0, sizedKeys: 0, expiringKeys: 0, nodes: new Set(), dbs: new Set() };
+      stat = { pattern: p, exactKeys: new Set(), sketch: null, reads: 0, writes: 0, bytes: 0, sizedKeys: 0, expiringKeys: 0, nodes: new Set(), dbs: new Set() };
       this.patterns.set(p, stat);
     }
     if (stat.exactKeys) {
@@ -91,30 +83,12 @@ export class PlanCollector {
   }
 
   private keyed(c: KeyedCommand): void {
-    if (c.timeMicros < this.firstMicros) this.firstMicros = c.timeMicros;
-    if (c.timeMicros > this.lastMicros) this.lastMicros = c.timeMicros;
     for (const key of c.keys) {
       const stat = this.statFor(key);
       stat.nodes.add(c.node);
       stat.dbs.add(c.db);
       if (c.write) stat.writes++;
       else stat.reads++;
-      if (c.fromScript) continue;
-      const id = `${c.node}\u0000${c.client}\u0000${key}`;
-      if (c.write) {
-        this.lastWrite.delete(id); // re-insert at the end: the Map's order is recency
-        this.lastWrite.set(id, c.timeMicros);
-        if (this.lastWrite.size > MAX_WRITES_REMEMBERED) {
-          let drop = MAX_WRITES_REMEMBERED / 4;
-          for (const k of this.lastWrite.keys()) {
-            this.lastWrite.delete(k);
-            if (--drop === 0) break;
-          }
-        }
-      } else {
-        const t = this.lastWrite.get(id);
-        if (t !== undefined && c.timeMicros - t <= this.options.ownWriteWindowMs * 1000) stat.ownWriteReads++;
-      }
     }
     if (c.crossSlot && !c.fromScript) this.proposer.add({ kind: 'command', command: c.command, keys: c.keys });
   }

@@ -1,7 +1,12 @@
-// Shard layout for N primaries: the slot ranges `redis-cli --cluster create` assigns, the load each node
-// would carry, and, when one node carries too much, contiguous ranges that balance ops and the slot moves
-// (`redis-cli --cluster reshard` steps) that get there.
+// Shard layout for N primaries: the load each node carries under the assignment that exists (the even
+// split `redis-cli --cluster create` makes, or today's primaries from a capture's manifest), an assignment
+// by measured load that may split ranges so hot single slots are spread, and the busiest slots named by
+// their keys. The commands that apply it are in layout-script.ts.
+import { keyPattern, printable } from '../analyze/key-pattern.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
+import { slotRanges } from '../slot/slot-ranges.js';
+import { assignSlots, closeEmptyGaps } from './slot-assign.js';
+import type { SlotKeyCount } from '../analyze/slot-keys.js';
 
 export interface NodeLoad {
   node: number;
@@ -14,22 +19,87 @@ export interface NodeLoad {
   opsShare: number;
 }
 
-export interface ReshardStep {
-  fromNode: number;
-  toNode: number;
+/** A primary under an assignment that need not be contiguous. */
+export interface LayoutNode {
+  node: number;
+  /** Today's address, when the primaries are known. */
+  address?: string;
+  ranges: [number, number][];
   slots: number;
-  ranges: string;
+  /** Client commands plus the commands scripts ran, once per slot each touched. */
+  ops: number;
+  scriptOps: number;
+  keys: number;
+  bytes: number;
+  opsShare: number;
+}
+
+/** Busiest node over the mean, per measure; bytes only when memory reports gave them. */
+export interface Skew {
+  ops: number;
+  keys: number;
+  bytes: number | null;
+}
+
+export interface HotSlot {
+  slot: number;
+  ops: number;
+  scriptOps: number;
+  share: number;
+  /** Nodes before and after the assignment. */
+  node: number;
+  nodeAfter: number;
+  /**
+   * The slot's busiest keys in client commands, with their patterns (the analyzer's sketch: it starts once
+   * the slot stands out, so counts miss its first ops; bytes past ASCII as \xhh).
+   */
+  keys: (SlotKeyCount & { pattern: string })[];
+}
+
+export interface SlotMove {
+  slot: number;
+  from: number;
+  to: number;
+  ops: number;
 }
 
 export interface Layout {
   shards: number;
+  maxSkew: number;
+  /** The even split `redis-cli --cluster create` makes, and its ops skew (client commands only). */
   nodes: NodeLoad[];
-  /** Busiest node's ops over the mean. */
   skew: number;
-  hotSlots: { slot: number; ops: number; share: number; node: number }[];
-  /** Present when skew passes the bound: balanced ranges and the moves to reach them. */
-  rebalance?: { nodes: NodeLoad[]; skew: number; steps: ReshardStep[] };
+  /** What "before" is: a new cluster's even split, or today's primaries. */
+  basis: 'even-split' | 'today';
+  before: { nodes: LayoutNode[]; skew: Skew };
+  after: { nodes: LayoutNode[]; skew: Skew };
+  /** Slots whose owner changes from before to after, busiest first. */
+  moves: SlotMove[];
+  /** For a new cluster: the even split is already within the bound, so `redis-cli --cluster create` will do. */
+  evenSplitSuffices: boolean;
+  /** The busiest single slot's load over the mean node load: no assignment can do better than this. */
+  floorSkew: number;
+  hotSlots: HotSlot[];
 }
+
+export interface LayoutInput {
+  /** Client commands per slot (the report's `slots.ops`). */
+  ops: ArrayLike<number>;
+  /** Commands scripts ran per slot. */
+  scriptOps: ArrayLike<number>;
+  keys: ArrayLike<number>;
+  bytes: ArrayLike<number> | undefined;
+  topKeys: (slot: number) => SlotKeyCount[];
+}
+
+export interface LayoutOptions {
+  shards: number;
+  maxSkew: number;
+  /** Today's primaries (a capture's manifest): the assignment then starts from theirs. */
+  primaries?: { address: string; slots: [number, number][] }[];
+}
+
+const HOT_SLOTS = 10;
 
 /** clusterManagerCommandCreate() in redis-cli: slots_per_node = 16384 / masters, rounded per node. */
 export function createRanges(shards: number): [number, number][] {
@@ -48,10 +118,10 @@ export function createRanges(shards: number): [number, number][] {
   return out;
 }
 
-function loads(ranges: [number, number][], ops: ArrayLike<number>, keys: ArrayLike<number>, bytes: ArrayLike<number> | undefined): NodeLoad[] {
-  let total = 0;
-  for (let s = 0; s < SLOT_COUNT; s++) total += ops[s];
-  return ranges.map(([from, to], node) => {
+/** The load of redis-cli's even split over `shards` primaries. */
+export function evenSplitLoads(shards: number, ops: ArrayLike<number>, keys: ArrayLike<number>, bytes: ArrayLike<number> | undefined): NodeLoad[] {
+  const total = sum(ops);
+  return createRanges(shards).map(([from, to], node) => {
     let o = 0;
     let k = 0;
     let b = 0;
@@ -64,67 +134,88 @@ function loads(ranges: [number, number][], ops: ArrayLike<number>, keys: ArrayLi
   });
 }
 
-function skewOf(nodes: NodeLoad[]): number {
-  const mean = nodes.reduce((t, n) => t + n.ops, 0) / nodes.length;
-  return mean > 0 ? Math.max(...nodes.map((n) => n.ops)) / mean : 1;
-}
+export function planLayout(input: LayoutInput, options: LayoutOptions): Layout {
+  const primaries = options.primaries?.length ? options.primaries : undefined;
+  const shards = primaries ? primaries.length : options.shards;
+  const load = new Float64Array(SLOT_COUNT);
+  for (let s = 0; s < SLOT_COUNT; s++) load[s] = input.ops[s] + input.scriptOps[s];
+  const bytes = input.bytes && sum(input.bytes) > 0 ? input.bytes : null;
+  // A key dump alone has no ops: then its bytes (or keys) are the load. With ops, known bytes bound the
+  // moves; key counts do not, since a hot slot's few keys would then pin its node's cold ones in place.
+  const balanced = sum(load) > 0 ? load : (bytes ?? input.keys);
 
-/** Contiguous ranges with about equal ops: cut when the running total reaches each node's share. */
-function balancedRanges(shards: number, ops: ArrayLike<number>): [number, number][] {
-  let total = 0;
-  for (let s = 0; s < SLOT_COUNT; s++) total += ops[s];
-  const out: [number, number][] = [];
-  let from = 0;
-  let acc = 0;
-  for (let s = 0; s < SLOT_COUNT && out.length < shards - 1; s++) {
-    acc += ops[s];
-    const remainingNodes = shards - out.length - 1;
-    if (acc >= (total * (out.length + 1)) / shards && SLOT_COUNT - 1 - s >= remainingNodes) {
-      out.push([from, s]);
-      from = s + 1;
-    }
-  }
-  out.push([from, SLOT_COUNT - 1]);
-  while (out.length < shards) out.push([SLOT_COUNT - 1, SLOT_COUNT - 1]); // degenerate: fewer slots with load than nodes
-  return out;
-}
-
-/** Slots that change owner between two layouts, grouped into moves. */
-function steps(before: [number, number][], after: [number, number][]): ReshardStep[] {
-  const ownerBefore = new Int32Array(SLOT_COUNT);
-  before.forEach(([f, t], n) => ownerBefore.fill(n, f, t + 1));
-  const moves = new Map<string, number[]>();
-  after.forEach(([f, t], n) => {
-    for (let s = f; s <= t; s++) {
-      if (ownerBefore[s] === n) continue;
-      const id = `${ownerBefore[s]}>${n}`;
-      (moves.get(id) ?? moves.set(id, []).get(id)!).push(s);
-    }
+  const before = new Int32Array(SLOT_COUNT).fill(-1);
+  const ranges = primaries ? primaries.map((p) => p.slots) : createRanges(shards).map((r) => [r]);
+  ranges.forEach((rs, n) => {
+    for (const [f, t] of rs) before.fill(n, f, t + 1);
   });
-  return [...moves].map(([id, slots]) => {
-    const [fromNode, toNode] = id.split('>').map(Number);
-    return { fromNode, toNode, slots: slots.length, ranges: `${slots[0]}-${slots[slots.length - 1]}` };
+  const after = assignSlots({ load: balanced, memory: balanced === load ? bytes : null, owner: before, nodes: shards, maxSkew: options.maxSkew });
+  if (!primaries) closeEmptyGaps(after, (s) => load[s] === 0 && input.keys[s] === 0 && (bytes === null || bytes[s] === 0));
+
+  const nodesOf = (owner: Int32Array): LayoutNode[] => nodeLoads(owner, shards, input, load, primaries);
+  const beforeNodes = nodesOf(before);
+  const afterNodes = nodesOf(after);
+  const moves: SlotMove[] = [];
+  for (let s = 0; s < SLOT_COUNT; s++) if (before[s] !== after[s]) moves.push({ slot: s, from: before[s], to: after[s], ops: load[s] });
+  moves.sort((a, b) => b.ops - a.ops || a.slot - b.slot);
+
+  const total = sum(load);
+  const hotSlots = [...load.keys()]
+    .filter((s) => load[s] > 0)
+    .sort((a, b) => load[b] - load[a] || a - b)
+    .slice(0, HOT_SLOTS)
+    .map((slot): HotSlot => ({
+      slot,
+      ops: load[slot],
+      scriptOps: input.scriptOps[slot],
+      share: total ? load[slot] / total : 0,
+      node: before[slot],
+      nodeAfter: after[slot],
+      keys: input.topKeys(slot).map((k) => ({ key: printable(k.key), ops: k.ops, pattern: keyPattern(k.key) })),
+    }));
+  const beforeSkew = skewOf(beforeNodes, Boolean(input.bytes));
+  const even = evenSplitLoads(shards, input.ops, input.keys, input.bytes);
+  return {
+    shards,
+    maxSkew: options.maxSkew,
+    nodes: even,
+    skew: skewBy(even.map((n) => n.ops)),
+    basis: primaries ? 'today' : 'even-split',
+    before: { nodes: beforeNodes, skew: beforeSkew },
+    after: { nodes: afterNodes, skew: skewOf(afterNodes, Boolean(input.bytes)) },
+    moves,
+    evenSplitSuffices: !primaries && beforeSkew.ops <= options.maxSkew,
+    floorSkew: total ? (hotSlots[0]?.ops ?? 0) / (total / shards) : 0,
+    hotSlots,
+  };
+}
+
+function nodeLoads(owner: Int32Array, shards: number, input: LayoutInput, load: Float64Array, primaries: LayoutOptions['primaries']): LayoutNode[] {
+  const total = sum(load);
+  const slots: number[][] = Array.from({ length: shards }, () => []);
+  for (let s = 0; s < SLOT_COUNT; s++) if (owner[s] >= 0) slots[owner[s]].push(s);
+  return slots.map((own, node) => {
+    let ops = 0;
+    let scriptOps = 0;
+    let keys = 0;
+    let bytes = 0;
+    for (const s of own) {
+      ops += load[s];
+      scriptOps += input.scriptOps[s];
+      keys += input.keys[s];
+      bytes += input.bytes ? input.bytes[s] : 0;
+    }
+    return { node, ...(primaries ? { address: primaries[node].address } : {}), ranges: slotRanges(own), slots: own.length, ops, scriptOps, keys, bytes, opsShare: total ? ops / total : 0 };
   });
 }
 
-export function planLayout(shards: number, ops: ArrayLike<number>, keys: ArrayLike<number>, bytes: ArrayLike<number> | undefined, maxSkew = 1.2): Layout {
-  const ranges = createRanges(shards);
-  const nodes = loads(ranges, ops, keys, bytes);
-  let total = 0;
-  for (let s = 0; s < SLOT_COUNT; s++) total += ops[s];
-  const owner = (slot: number): number => ranges.findIndex(([f, t]) => slot >= f && slot <= t);
-  const hotSlots = [...Array(SLOT_COUNT).keys()]
-    .filter((s) => ops[s] > 0)
-    .sort((a, b) => ops[b] - ops[a] || a - b)
-    .slice(0, 10)
-    .map((slot) => ({ slot, ops: ops[slot], share: total ? ops[slot] / total : 0, node: owner(slot) }));
-  const layout: Layout = { shards, nodes, skew: skewOf(nodes), hotSlots };
-  if (layout.skew > maxSkew) {
-    const balanced = balancedRanges(shards, ops);
-    const bNodes = loads(balanced, ops, keys, bytes);
-    layout.rebalance = { nodes: bNodes, skew: skewOf(bNodes), steps: steps(ranges, balanced) };
-  }
-  return layout;
+function skewOf(nodes: LayoutNode[], hasBytes: boolean): Skew {
+  return { ops: skewBy(nodes.map((n) => n.ops)), keys: skewBy(nodes.map((n) => n.keys)), bytes: hasBytes ? skewBy(nodes.map((n) => n.bytes)) : null };
+}
+
+function skewBy(values: number[]): number {
+  const mean = sum(values) / values.length;
+  return mean > 0 ? Math.max(...values) / mean : 1;
 }
 
 export interface PrimaryLoad {
@@ -138,8 +229,7 @@ export interface PrimaryLoad {
 
 /** The load each primary of a real cluster carries, from its own slot ranges. */
 export function primaryLoads(primaries: { address: string; slots: [number, number][] }[], ops: ArrayLike<number>, keys: ArrayLike<number>, bytes: ArrayLike<number> | undefined): PrimaryLoad[] {
-  let total = 0;
-  for (let s = 0; s < SLOT_COUNT; s++) total += ops[s];
+  const total = sum(ops);
   return primaries.map((p) => {
     let o = 0;
     let k = 0;
@@ -153,4 +243,10 @@ export function primaryLoads(primaries: { address: string; slots: [number, numbe
     }
     return { address: p.address, slots: p.slots, ops: o, keys: k, bytes: b, opsShare: total ? o / total : 0 };
   });
+}
+
+function sum(values: ArrayLike<number>): number {
+  let t = 0;
+  for (let i = 0; i < values.length; i++) t += values[i];
+  return t;
 }

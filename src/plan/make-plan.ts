@@ -3,14 +3,17 @@
 // cross-slot counts, the per-slot load and the hotspots are what the renamed workload would do.
 import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import type { Redaction } from '../analyze/redact-keys.js';
+import type { KeyedCommand } from '../analyze/analyzer.js';
 import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
 import { buildReport, type Report } from '../report/report.js';
 import { keySlot } from '../slot/key-slot.js';
 import { distinctKeys, PlanCollector } from './collect.js';
 import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from './layout.js';
+import { layoutScript } from './layout-script.js';
+import { ReadStats } from './read-stats.js';
 import type { Unfixable } from './propose.js';
 import { Renamer, type RenameRule } from './renames.js';
-import { CLIENT_SETTINGS, type ReplicaReadCandidate, replicaReads } from './replica-reads.js';
+import { type ReplicaReads, replicaReads } from './replica-reads.js';
 import { TopK } from './top-k.js';
 
 export const PLAN_SCHEMA = 'slotscope.plan/1';
@@ -53,8 +56,10 @@ export interface Plan {
   patterns: PatternSummary[];
   renames: PlanRename[];
   unfixable: PlanUnfixable[];
-  replicaReads: { clientSettings: string; candidates: ReplicaReadCandidate[]; excluded: ReplicaReadCandidate[] };
+  replicaReads: ReplicaReads;
   layout: Layout;
+  /** Bash that applies the layout: ADDSLOTSRANGE for a new cluster, or the slot moves for today's primaries. */
+  layoutScript: string;
   /** When the inputs came from a real cluster: its primaries, with their own slots, under the renamed load. */
   today?: PrimaryLoad[];
   predicted: { before: CrossSlotCounts; after: CrossSlotCounts };
@@ -90,8 +95,19 @@ const OTHER_CHANGES: Record<string, string> = {
 };
 
 export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAULT_PLAN_OPTIONS): Promise<Plan> {
-  const collector = new PlanCollector({ ownWriteWindowMs: options.ownWriteWindowMs, maxPatterns: 5000 });
-  const before = buildReport(await analyzeInputs(specs, { ...options, observer: collector.observer() }));
+  const collector = new PlanCollector({ maxPatterns: 5000 });
+  const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 }, collector.patternOf);
+  const collect = collector.observer();
+  const keyed1 = collect.keyed!;
+  const observer1 = {
+    ...collect,
+    keyed: (c: KeyedCommand) => {
+      keyed1(c);
+      reads.add(c);
+    },
+  };
+  const pass1 = await analyzeInputs(specs, { ...options, observer: observer1 });
+  const before = buildReport(pass1);
   const { proposals, unfixable } = collector.proposer.result();
   const renamer = new Renamer(proposals.flatMap((p) => p.rules));
 
@@ -99,11 +115,10 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   // renames it would only repeat pass 1.
   const hot = new Map(proposals.map((p) => [p.tag, new TopK(64)]));
   const mapped = new Set<string>(); // a key dumped from a primary and its replica is renamed once
-  const after =
+  const afterResult =
     renamer.rules.length === 0
-      ? before
-      : buildReport(
-          await analyzeInputs(specs, {
+      ? pass1
+      : await analyzeInputs(specs, {
             ...options,
             slotOf: renamer.slotOf,
             observer: {
@@ -122,9 +137,12 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
                 }
               },
             },
-          }),
-        );
-  const layout = planLayout(options.shards, after.slots.ops, after.slots.keys, after.slots.bytes, options.maxSkew);
+          });
+  const after = afterResult === pass1 ? before : buildReport(afterResult);
+  const layout = planLayout(
+    { ops: after.slots.ops, scriptOps: afterResult.analyzer.scriptOps, keys: after.slots.keys, bytes: after.slots.bytes, topKeys: (s) => afterResult.analyzer.slotKeys?.top(s) ?? [] },
+    { shards: options.shards, maxSkew: options.maxSkew, primaries: options.primaries },
+  );
   const totalOps = after.slots.ops.reduce((t, v) => t + v, 0);
   const nodeOf = (entity: string): number => {
     const slot = keySlot(Buffer.from(entity, 'latin1'));
@@ -142,8 +160,6 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
     };
   });
 
-  const seconds = collector.lastMicros > collector.firstMicros ? (collector.lastMicros - collector.firstMicros) / 1e6 : 0;
-  const reads = replicaReads(collector.patterns.values(), seconds, { minReadWriteRatio: 4, maxOwnWriteReadShare: 0.05, minReads: 10 });
   const totalPatternOps = [...collector.patterns.values()].reduce((t, p) => t + p.reads + p.writes, 0);
 
   return {
@@ -164,8 +180,9 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
       .sort((a, b) => b.reads + b.writes - (a.reads + a.writes) || b.distinctKeys - a.distinctKeys),
     renames,
     unfixable: unfixable.map((u) => ({ ...u, alternatives: alternatives(u, after) })),
-    replicaReads: { clientSettings: CLIENT_SETTINGS, ...reads },
+    replicaReads: replicaReads(reads.patterns.values(), reads.seconds, { minReadWriteRatio: 4, maxOwnWriteReadShare: 0.05, minReads: 10 }),
     layout,
+    layoutScript: layoutScript(layout),
     ...(options.primaries?.length ? { today: primaryLoads(options.primaries, after.slots.ops, after.slots.keys, after.slots.bytes) } : {}),
     predicted: { before: counts(before), after: counts(after) },
     otherChanges: before.findings.filter((f) => OTHER_CHANGES[f.id]).map((f) => ({ finding: f.id, count: f.count, change: OTHER_CHANGES[f.id] })),

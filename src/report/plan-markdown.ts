@@ -39,23 +39,7 @@ export function renderPlanMarkdown(p: Plan): string {
     out.push('');
   }
 
-  out.push('## Replica reads', '', p.replicaReads.clientSettings, '');
-  if (p.replicaReads.candidates.length === 0) out.push('No read-heavy pattern without read-your-own-write.', '');
-  else {
-    out.push('| pattern | reads | writes | reads/s | read-your-own-write |', '|---|---:|---:|---:|---:|');
-    for (const c of p.replicaReads.candidates.slice(0, 20)) out.push(`| ${code(c.pattern)} | ${c.reads} | ${c.writes} | ${c.readsPerSecond.toFixed(1)} | ${share(c.ownWriteReadShare)} |`);
-    out.push('');
-  }
-
-  const l = p.layout;
-  out.push(`## Layout for ${l.shards} primaries`, '', '| node | slots | ops | share | keys | bytes |', '|---|---|---:|---:|---:|---:|');
-  for (const n of l.nodes) out.push(`| ${n.node} | ${n.from}-${n.to} | ${n.ops} | ${share(n.opsShare)} | ${n.keys} | ${n.bytes} |`);
-  out.push('', `Busiest node: ${l.skew.toFixed(2)}x the mean. Hot slots: ${l.hotSlots.slice(0, 5).map((h) => `${h.slot} (${share(h.share)})`).join(', ') || 'none'}.`, '');
-  if (l.rebalance) {
-    out.push(`Rebalanced ranges bring it to ${l.rebalance.skew.toFixed(2)}x:`, '');
-    for (const s of l.rebalance.steps) out.push(`- \`redis-cli --cluster reshard HOST:PORT --cluster-from <node ${s.fromNode} id> --cluster-to <node ${s.toNode} id> --cluster-slots ${s.slots} --cluster-yes\` (slots ${s.ranges})`);
-    out.push('');
-  }
+  out.push(...replicaReadsSection(p), ...layoutSection(p));
 
   if (p.today) {
     out.push("## Today's primaries under the renamed load", '', '| primary | slots | ops | share | keys |', '|---|---|---:|---:|---:|');
@@ -66,4 +50,59 @@ export function renderPlanMarkdown(p: Plan): string {
   out.push('## Key patterns', '', '| pattern | keys | reads | writes | share of ops |', '|---|---:|---:|---:|---:|');
   for (const pt of p.patterns.slice(0, 30)) out.push(`| ${code(pt.pattern)} | ${pt.distinctKeys} | ${pt.reads} | ${pt.writes} | ${share(pt.opsShare)} |`);
   return out.join('\n') + '\n';
+}
+
+function replicaReadsSection(p: Plan): string[] {
+  const r = p.replicaReads;
+  const out = ['## Replica reads', ''];
+  if (r.candidates.length === 0) out.push('No pattern that clients read far more than anyone writes, without reading their own writes: every read stays on the primaries.', '');
+  else {
+    out.push('Route only these patterns to replicas (reads by clients; commands run inside scripts stay on the primary). "stale exposure" is the share of reads within the window of any write to the key: a lagging replica may answer those with the old value.', '');
+    out.push('| pattern | client reads | writes | reads/s | read-your-own-write | stale exposure |', '|---|---:|---:|---:|---:|---:|');
+    for (const c of r.candidates.slice(0, 20)) out.push(`| ${code(c.pattern)} | ${c.reads} | ${c.writes} | ${c.readsPerSecond.toFixed(1)} | ${share(c.ownWriteReadShare)} | ${share(c.staleReadShare)} |`);
+    out.push('');
+  }
+  if (r.excluded.length > 0) {
+    out.push('Kept on the primaries:', '', '| pattern | why | client reads | script reads | writes | read-your-own-write |', '|---|---|---:|---:|---:|---:|');
+    for (const c of r.excluded.slice(0, 20)) out.push(`| ${code(c.pattern)} | ${EXCLUSION[c.reason]} | ${c.reads} | ${c.scriptReads} | ${c.writes} | ${share(c.ownWriteReadShare)} |`);
+    out.push('');
+  }
+  if (r.routing) {
+    out.push('ioredis (`scaleReads` chooses by key):', '', '```js', r.routing.ioredis, '```', '', 'redis-py:', '', '```python', r.routing.redisPy, '```', '');
+    out.push('Lettuce:', '', '```java', r.routing.lettuce, '```', '', r.routing.jedis, '', 'go-redis:', '', '```go', r.routing.goRedis, '```', '');
+  }
+  return out;
+}
+
+const EXCLUSION: Record<Plan['replicaReads']['excluded'][number]['reason'], string> = {
+  'script-only': 'read only inside scripts',
+  'few-client-reads': 'few client reads',
+  'write-heavy': 'written too often',
+  'reads-own-writes': 'clients read their own writes',
+  'pooled-patterns': 'patterns past the tracked limit',
+};
+
+function layoutSection(p: Plan): string[] {
+  const l = p.layout;
+  const out = [`## Layout for ${l.shards} primaries`, ''];
+  out.push(`Load is client commands plus the commands scripts ran, per slot. Before: ${l.basis === 'today' ? "today's primaries" : "the even split `redis-cli --cluster create` makes"}.`, '');
+  const rows = (nodes: Plan['layout']['after']['nodes']): string[] => nodes.map((n) => `| ${n.node}${n.address ? ` (${n.address})` : ''} | ${formatSlotRanges(n.ranges)} | ${n.ops} | ${share(n.opsShare)} | ${n.keys} | ${n.bytes} |`);
+  out.push('| before: node | slots | ops | share | keys | bytes |', '|---|---|---:|---:|---:|---:|', ...rows(l.before.nodes), '');
+  const skew = (s: Plan['layout']['after']['skew']): string => `ops ${s.ops.toFixed(2)}x, keys ${s.keys.toFixed(2)}x${s.bytes === null ? '' : `, bytes ${s.bytes.toFixed(2)}x`}`;
+  out.push(`Busiest node over the mean: ${skew(l.before.skew)}.`, '');
+  if (l.moves.length === 0) {
+    out.push(l.evenSplitSuffices ? `Within ${l.maxSkew}x already: \`redis-cli --cluster create\` with ${l.shards} primaries is as good.` : 'No slot move lowers the busiest node.', '');
+  } else {
+    out.push(l.basis === 'today' ? `After moving ${l.moves.length} slots by load:` : `After giving ${l.moves.length} slots another node than the even split (slots with load, and empty slots between them so ranges stay few):`, '', '| after: node | slots | ops | share | keys | bytes |', '|---|---|---:|---:|---:|---:|', ...rows(l.after.nodes), '');
+    out.push(`Busiest node over the mean: ${skew(l.after.skew)}. No assignment goes below ${l.floorSkew.toFixed(2)}x (the busiest slot alone).`, '');
+  }
+  if (l.hotSlots.length > 0) {
+    out.push('Hot slots and the keys behind them (client commands; a bounded sketch per slot that starts once the slot stands out):', '', '| slot | ops | share | scripts | node before → after | keys |', '|---:|---:|---:|---:|---|---|');
+    for (const h of l.hotSlots) out.push(`| ${h.slot} | ${h.ops} | ${share(h.share)} | ${h.scriptOps} | ${h.node} → ${h.nodeAfter} | ${h.keys.map((k) => `${code(k.key).replace(/\|/g, '\\|')} ${k.ops}`).join(', ')} |`);
+    out.push('');
+  }
+  if (l.moves.length > 0) {
+    out.push(l.basis === 'today' ? 'Moves exactly these slots (not `redis-cli --cluster reshard`, which picks the lowest-numbered slots itself):' : 'A new cluster with exactly this assignment:', '', '```bash', p.layoutScript.trimEnd(), '```', '');
+  }
+  return out;
 }

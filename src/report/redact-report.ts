@@ -18,12 +18,12 @@ const REDACTED_REGEX = '(redacted: made with --redact-keys)';
  * a compile error here until it is classified, so new key text cannot slip out unredacted.
  */
 const REPORT_KEY_TEXT = {
-  schema: false, generator: false, verdict: false, target: false, redis8IncompatibleOps: false, totals: false, unknownCommands: false, slots: false, skew: false, nodes: false, transactions: false, topology: false, warnings: false,
-  findings: true, inputs: true, commands: true, scripts: true, dbs: true, planSummary: true, redacted: false,
+  schema: false, generator: false, verdict: false, target: false, redis8IncompatibleOps: false, totals: false, unknownCommands: false, slots: false, nodes: false, transactions: false, topology: false, warnings: false,
+  skew: true, findings: true, inputs: true, commands: true, scripts: true, dbs: true, planSummary: true, redacted: false,
 } satisfies Record<keyof Report, boolean>;
 const PLAN_KEY_TEXT = {
-  schema: false, inputs: false, layout: false, today: false, predicted: false, otherChanges: false,
-  patterns: true, renames: true, unfixable: true, replicaReads: true, redacted: false,
+  schema: false, inputs: false, layoutScript: false, today: false, predicted: false, otherChanges: false,
+  layout: true, patterns: true, renames: true, unfixable: true, replicaReads: true, redacted: false,
 } satisfies Record<keyof Plan, boolean>;
 
 function mapValues<T, U>(o: Record<string, T>, fn: (v: T) => U): Record<string, U> {
@@ -73,6 +73,7 @@ export function redactReport(r: Report, k: KeyRedactor): Report {
       ...(s.example ? { example: example(k, s.example) } : {}),
       ...(s.undeclaredExample ? { undeclaredExample: { ...s.undeclaredExample, pattern: k.pattern(s.undeclaredExample.pattern) } } : {}),
     })),
+    skew: { ...r.skew, hotSlots: r.skew.hotSlots.map((h) => ({ ...h, keys: h.keys.map((x) => ({ ...x, key: k.key(x.key) })) })) },
     dbs: mapValues(r.dbs, (d) => ({ ...d, patterns: patternCounts(k, d.patterns) })),
     ...(r.planSummary
       ? {
@@ -116,10 +117,11 @@ export function redactPlan(p: Plan, k: KeyRedactor): Plan {
     patterns: p.patterns.map((x) => ({ ...x, pattern: patternName(k, x.pattern) })),
     renames: p.renames.map((x) => rename(k, x)),
     unfixable: p.unfixable.map((u) => unfixable(k, u)),
+    // No routing: a regex or snippet made of hashes would route no real key.
     replicaReads: {
-      clientSettings: p.replicaReads.clientSettings,
       candidates: p.replicaReads.candidates.map((c) => ({ ...c, pattern: patternName(k, c.pattern) })),
       excluded: p.replicaReads.excluded.map((c) => ({ ...c, pattern: patternName(k, c.pattern) })),
     },
+    layout: { ...p.layout, hotSlots: p.layout.hotSlots.map((h) => ({ ...h, keys: h.keys.map((x) => ({ ...x, key: k.key(x.key), pattern: patternName(k, x.pattern) })) })) },
   };
 }

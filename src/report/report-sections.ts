@@ -102,7 +102,7 @@ export function reportSections(r: Report): Section[] {
     out.push({
       title: 'Slot skew',
       lines: [`${fmt(s.activeSlots)} of 16384 slots carry ops; busiest slot ${fmt(s.maxOps)} ops vs mean ${s.meanOps.toFixed(2)} (${s.meanOps > 0 ? (s.maxOps / s.meanOps).toFixed(1) : '-'}x)`],
-      table: table(['hot slot', 'ops', 'share of ops'], s.hotSlots.map((h) => [h.slot, fmt(h.ops), pct(h.ops, s.meanOps * 16384)])),
+      table: table(['hot slot', 'ops', 'share of ops', 'busiest keys (ops, sketched)'], s.hotSlots.map((h) => [h.slot, fmt(h.ops), pct(h.ops, s.meanOps * 16384), truncate(h.keys.map((k) => `${k.key} (${fmt(k.ops)})`).join(', '), 100)]), ['left', 'right', 'right', 'left']),
     });
   }
 

@@ -5,8 +5,10 @@ import type { CommandExample } from '../analyze/command-example.js';
 import { FINDING_DEFS, type FindingDef, type FindingId, type FixKind, type Severity } from '../analyze/findings.js';
 import type { Redaction } from '../analyze/redact-keys.js';
 import type { ScriptStats } from '../analyze/scripts.js';
+import type { SlotKeyCount, SlotKeys } from '../analyze/slot-keys.js';
+import { printable } from '../analyze/key-pattern.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
-import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
+import { evenSplitLoads, type Layout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
 import { SUMMARY_SAMPLE } from '../plan/plan-summary.js';
 import type { Proposals } from '../plan/propose.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
@@ -55,7 +57,12 @@ export interface SlotSkew {
   meanOps: number;
   /** Slots that carry any op. */
   activeSlots: number;
-  hotSlots: { slot: number; ops: number; share: number }[];
+  /**
+   * `keys`: the slot's busiest keys in client commands, from a bounded sketch that starts once the slot has
+   * four times the mean load plus 32 ops (so a count misses the slot's first ops, and may include ops of
+   * keys it displaced); none with --redact-keys.
+   */
+  hotSlots: { slot: number; ops: number; share: number; keys: SlotKeyCount[] }[];
 }
 
 export interface FindingReport {
@@ -226,7 +233,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     commands,
     unknownCommands,
     slots: { keys: keysPerSlot, ops: Array.from(a.ops), ...(a.hasBytes ? { bytes: Array.from(a.bytes) } : {}) },
-    skew: skew(a.ops),
+    skew: skew(a.ops, a.slotKeys),
     nodes,
     transactions: { total: a.transactions.total, crossSlot: a.transactions.crossSlot, commandsInCrossSlot: byCount(new Map(Object.entries(inCrossSlotTx))) },
     scripts: [...a.scripts.scripts.values()].sort((x, y) => y.crossSlot + y.undeclared - (x.crossSlot + x.undeclared) || y.calls - x.calls),
@@ -241,7 +248,7 @@ function topologyReport(t: KnownTopology, ops: Float64Array, keys: number[], byt
   return {
     mode: t.mode,
     primaries: primaryLoads(t.primaries, ops, keys, bytes),
-    evenSplit: planLayout(t.primaries.length, ops, keys, bytes).nodes,
+    evenSplit: evenSplitLoads(t.primaries.length, ops, keys, bytes),
     ...(t.slotsMoved?.length ? { slotsMoved: t.slotsMoved } : {}),
     ...(t.failovers?.length ? { failovers: t.failovers } : {}),
   };
@@ -261,7 +268,7 @@ function byCount(m: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...m].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])));
 }
 
-function skew(ops: Float64Array): SlotSkew {
+function skew(ops: Float64Array, slotKeys: SlotKeys | null): SlotSkew {
   const total = sum(ops);
   let max = 0;
   let active = 0;
@@ -273,7 +280,7 @@ function skew(ops: Float64Array): SlotSkew {
     .filter((s) => ops[s] > 0)
     .sort((x, y) => ops[y] - ops[x] || x - y)
     .slice(0, HOT_SLOTS)
-    .map((slot) => ({ slot, ops: ops[slot], share: total ? ops[slot] / total : 0 }));
+    .map((slot) => ({ slot, ops: ops[slot], share: total ? ops[slot] / total : 0, keys: slotKeys ? slotKeys.top(slot).map((k) => ({ key: printable(k.key), ops: k.ops })) : [] }));
   return { maxOps: max, meanOps: total / SLOT_COUNT, activeSlots: active, hotSlots: hot };
 }
 
