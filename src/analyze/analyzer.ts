@@ -173,8 +173,8 @@ export class Analyzer implements RecordSink {
   readonly target: Target;
   /** What Redis 8's cluster_incompatible_ops would count for the same traffic. */
   readonly redis8 = new Redis8Compat();
-  /** The busiest keys per slot in client commands, counted once the slot stands out; none kept when keys are redacted. */
-  readonly slotKeys: SlotKeys | null;
+  /** The busiest keys per slot in client commands, counted once the slot stands out (--redact-keys hides them when the report is shown). */
+  readonly slotKeys = new SlotKeys();
   /** Keys that came with a size (memory report): dedupes a key dumped from a primary and its replica. */
   private sizedKeys: DistinctKeys | null = null;
 
@@ -212,7 +212,6 @@ export class Analyzer implements RecordSink {
     this.distinctOptions = options.distinct ?? DEFAULT_DISTINCT_OPTIONS;
     this.keys = new DistinctKeys(this.distinctOptions);
     this.redactKeys = options.redactKeys ?? false;
-    this.slotKeys = this.redactKeys ? null : new SlotKeys();
     this.observer = options.observer ?? {};
     this.slotOf = options.slotOf ?? slotOfRange;
   }
@@ -438,7 +437,7 @@ export class Analyzer implements RecordSink {
       keySlot[k] = slot;
       this.countKey(node, high, low, slot);
       // Only slots that stand out so far: the sketch on every key would cost a third of the pipeline.
-      if (scriptNode === null && this.slotKeys !== null && this.ops[slot] * SLOT_COUNT > HOT_SLOT_FACTOR * this.keyedCommands + HOT_SLOT_MIN_OPS * SLOT_COUNT) this.slotKeys.add(slot, high, low, buf, s, e);
+      if (scriptNode === null && this.ops[slot] * SLOT_COUNT > HOT_SLOT_FACTOR * this.keyedCommands + HOT_SLOT_MIN_OPS * SLOT_COUNT) this.slotKeys.add(slot, high, low, buf, s, e);
       distinct = addDistinct(slots, distinct, slot);
     }
     return distinct;

@@ -140,7 +140,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
           });
   const after = afterResult === pass1 ? before : buildReport(afterResult);
   const layout = planLayout(
-    { ops: after.slots.ops, scriptOps: afterResult.analyzer.scriptOps, keys: after.slots.keys, bytes: after.slots.bytes, topKeys: (s) => afterResult.analyzer.slotKeys?.top(s) ?? [] },
+    { ops: after.slots.ops, scriptOps: afterResult.analyzer.scriptOps, keys: after.slots.keys, bytes: after.slots.bytes, topKeys: (s) => afterResult.analyzer.slotKeys.top(s) },
     { shards: options.shards, maxSkew: options.maxSkew, primaries: options.primaries },
   );
   const totalOps = after.slots.ops.reduce((t, v) => t + v, 0);

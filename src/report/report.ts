@@ -268,7 +268,7 @@ function byCount(m: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...m].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])));
 }
 
-function skew(ops: Float64Array, slotKeys: SlotKeys | null): SlotSkew {
+function skew(ops: Float64Array, slotKeys: SlotKeys): SlotSkew {
   const total = sum(ops);
   let max = 0;
   let active = 0;
@@ -280,7 +280,7 @@ function skew(ops: Float64Array, slotKeys: SlotKeys | null): SlotSkew {
     .filter((s) => ops[s] > 0)
     .sort((x, y) => ops[y] - ops[x] || x - y)
     .slice(0, HOT_SLOTS)
-    .map((slot) => ({ slot, ops: ops[slot], share: total ? ops[slot] / total : 0, keys: slotKeys ? slotKeys.top(slot).map((k) => ({ key: printable(k.key), ops: k.ops })) : [] }));
+    .map((slot) => ({ slot, ops: ops[slot], share: total ? ops[slot] / total : 0, keys: slotKeys.top(slot).map((k) => ({ key: printable(k.key), ops: k.ops })) }));
   return { maxOps: max, meanOps: total / SLOT_COUNT, activeSlots: active, hotSlots: hot };
 }
 
