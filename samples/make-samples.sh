@@ -29,3 +29,11 @@ node dist/samples/memory-csv.js "$port" > samples/app-memory.csv
 redis-cli -p "$port" flushall >/dev/null
 capture benchmark redis-benchmark -p "$port" -n 300 -r 1000 -q -t set,get,incr,lpush,mset >/dev/null
 wc -l samples/*.monitor samples/*.scan samples/*.csv
+redis-cli -p "$port" flushall >/dev/null
+capture queues node dist/samples/queue-traffic.js "$port"
+redis-cli -p "$port" flushall >/dev/null
+capture shop node dist/samples/shop-traffic.js "$port"
+redis-cli -p "$port" flushall >/dev/null
+# No -r: every request hits the same few keys (key:__rand_int__, counter:__rand_int__, mylist): hot single keys.
+capture benchmark-hot redis-benchmark -p "$port" -n 500 -q -t set,get,incr,lpush,lrange_100 >/dev/null
+wc -l samples/queues.monitor samples/shop.monitor samples/benchmark-hot.monitor

@@ -6,8 +6,7 @@ import { FINDING_DEFS, type FindingId, type FixKind, type Severity } from '../an
 import type { ScriptStats } from '../analyze/scripts.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
 import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
-import { SUMMARY_SAMPLE } from '../plan/plan-summary.js';
-import type { Proposals } from '../plan/propose.js';
+import { type Proposals, SUMMARY_SAMPLE } from '../plan/plan-summary.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 
@@ -161,7 +160,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     .map(([id, t]) => {
       const def = FINDING_DEFS[id];
       const of: FindingReport['of'] = id === 'cross-slot-transaction' || id === 'watch-cross-slot' ? 'transactions' : id === 'cross-slot-script' || id === 'script-undeclared-keys' ? 'script calls' : 'commands';
-      const f: FindingReport = { id, severity: def.severity, fix: def.fix, count: t.count, share: population[of] ? t.count / population[of] : 0, of, message: def.message, patterns: byCount(t.patterns) };
+      const f: FindingReport = { id, severity: def.severity, fix: plan?.fixKinds[id] ?? def.fix, count: t.count, share: population[of] ? t.count / population[of] : 0, of, message: def.message, patterns: byCount(t.patterns) };
       if (t.example) f.example = t.example;
       return f;
     })
@@ -172,7 +171,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
   return {
     schema: REPORT_SCHEMA,
     generator: { name: 'slotscope', keySpecsFrom: `redis ${KEY_SPECS_REDIS_VERSION}` },
-    verdict: computeVerdict(a.findings),
+    verdict: computeVerdict(a.findings, plan ? (id) => plan.fixKinds[id] ?? FINDING_DEFS[id].fix : undefined),
     findings,
     inputs: inputs.map((s) => ({
       path: s.path,
