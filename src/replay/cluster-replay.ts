@@ -117,6 +117,8 @@ export interface ReplayOptions {
   table?: CommandTable;
   /** A key's new name (latin1), or null to keep it: how a plan's renames are replayed. */
   renameKey?: (key: string) => string | null;
+  /** Every argument after the renames: how a plan's client prefix changes are replayed (PrefixRewriter). */
+  rewriteArg?: (arg: Buffer) => Buffer;
 }
 
 export async function replayCapture(spec: InputSpec, topology: ClusterTopology, options: ReplayOptions = {}): Promise<ReplayResult> {
@@ -166,7 +168,9 @@ export async function replayCapture(spec: InputSpec, topology: ClusterTopology, 
   };
 
   /** The command with its key arguments renamed. */
-  const renamed = (args: Buffer[]): Buffer[] => {
+  const renamed = (original: Buffer[]): Buffer[] => {
+    const rewrite = options.rewriteArg;
+    const args = rewrite ? original.map((a) => rewrite(a)) : original;
     if (!options.renameKey) return args;
     const { n } = keysOf(args);
     if (n === 0) return args;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../ingest/input-error.js';
 import type { InputSpec } from '../ingest/read-input.js';
 import { PLAN_SCHEMA, type CrossSlotCounts, type Plan } from '../plan/make-plan.js';
+import { PrefixRewriter } from '../plan/prefix-rewrite.js';
 import { Renamer } from '../plan/renames.js';
 import { replayCapture } from './cluster-replay.js';
 import { readTopology } from './cluster-topology.js';
@@ -57,10 +58,11 @@ export async function verifyPlan(specs: InputSpec[], plan: Plan, target: Cluster
   await checkTarget(target, options.force);
   const topology = await readTopology(target);
   const renamer = new Renamer(plan.renames.flatMap((r) => r.rules));
+  const prefixes = new PrefixRewriter(plan.clientChanges ?? []);
   const observed: CrossSlotCounts = { commands: 0, transactions: 0, scripts: 0 };
   let replayed = 0;
   for (const spec of specs) {
-    const r = await replayCapture(spec, topology, { renameKey: (k) => renamer.rename(k) });
+    const r = await replayCapture(spec, topology, { renameKey: (k) => renamer.rename(k), rewriteArg: (a) => prefixes.rewrite(a) });
     replayed += r.commands.length;
     observed.commands += r.commands.filter((c) => c.reply === 'CROSSSLOT').length;
     observed.transactions += r.transactions.filter((t) => t.crossSlot).length;
