@@ -5,12 +5,17 @@ import type { Plan } from '../plan/make-plan.js';
 import { formatSlotRanges } from '../slot/slot-ranges.js';
 import { share } from './report-sections.js';
 
-/** Bytes outside printable ASCII as `\xhh` (keys are latin1 strings: one character per byte). */
-const printable = (s: string): string => s.replace(/[\x00-\x1f\x7f-\xff\\]/g, (c) => (c === '\\' ? '\\\\' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+const hex = (c: string): string => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+/** Bytes outside printable ASCII as `\xhh`, a backslash as `\\` (keys are latin1 strings: one character per byte). */
+const printable = (s: string): string => s.replace(/[\x00-\x1f\x7f-\xff\\]/g, (c) => (c === '\\' ? '\\\\' : hex(c)));
+/** The same for a regular expression, where `\xhh` means the byte and a backslash is already an escape. */
+const printableRegex = (s: string): string => s.replace(/[\x00-\x1f\x7f-\xff]/g, hex);
+
+/** A code span of a key or pattern: unprintable bytes escaped, then fenced (codeSpan). */
+export const code = (s: string): string => codeSpan(printable(s));
 
 /** A code span that holds any text: a fence longer than any run of backticks inside, pipes escaped for tables. */
-export function code(s: string): string {
-  const text = printable(s);
+function codeSpan(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') || text.startsWith(' ') || text.endsWith(' ') ? ' ' : '';
@@ -54,7 +59,7 @@ export function renderPlanMarkdown(p: Plan): string {
     out.push(`### ${code(`{${r.tag}}`)}`, '');
     out.push(`Fixes ${r.fixes.commands} cross-slot commands, ${r.fixes.transactions} transactions, ${r.fixes.scripts} script calls. Hotspot: its busiest slot ${r.hotspot.slot}${r.hotspot.entity ? ` (${code(r.hotspot.entity)})` : ''} carries ${share(r.hotspot.opsShare)} of all key operations${r.hotspot.bytesShare ? ` and ${share(r.hotspot.bytesShare)} of bytes` : ''}; its node ${share(r.hotspot.nodeOpsShare)} of all ops.`, '');
     out.push('| keys | become | regex | replacement |', '|---|---|---|---|');
-    for (const rule of r.rules) out.push(`| ${code(rule.from)} | ${code(rule.to)} | ${code(rule.regex)} | ${code(rule.replacement)} |`);
+    for (const rule of r.rules) out.push(`| ${code(rule.from)} | ${code(rule.to)} | ${codeSpan(printableRegex(rule.regex))} | ${codeSpan(rule.replacement)} |`);
     out.push('');
   }
 
