@@ -24,7 +24,10 @@ export function planFixKinds(shapes: readonly Shape[], isLibrary: (s: Shape) => 
   };
   for (const s of shapes) {
     const library = isLibrary(s);
-    worst(FINDING[s.kind], fixOf(s, library));
+    const fix = fixOf(s, library);
+    worst(FINDING[s.kind], fix);
+    // A script call whose declared keys span slots is a cross-slot command too (EVAL answers CROSSSLOT).
+    if (s.kind === 'script') worst('cross-slot-command', fix);
     if (s.source !== 'none') worst('script-undeclared-keys', library ? 'client' : 'app');
   }
   return out;
