@@ -36,14 +36,14 @@ function procedure(library: string, from: string, to: string): string[] {
 
 export type ClientSetting = Omit<ClientChange, 'hotspot' | 'fixes'>;
 
-export function clientSettings(families: readonly QueueFamily[], linkedPrefixes: ReadonlySet<string>): ClientSetting[] {
+export function clientSettings(families: readonly QueueFamily[], linkedPrefixes: ReadonlySet<string>, scriptBodies = 0): ClientSetting[] {
   const byPrefix = new Map<string, QueueFamily[]>();
   for (const f of families) (byPrefix.get(f.prefix) ?? byPrefix.set(f.prefix, []).get(f.prefix)!).push(f);
   const out: ClientSetting[] = [];
   for (const [prefix, fams] of byPrefix) {
     const library = fams.some((f) => f.library === 'bullmq') ? 'bullmq' : 'bull';
     const objects = library === 'bullmq' ? BULLMQ_OBJECTS : BULL_OBJECTS;
-    const evidence = [...new Set(fams.flatMap((f) => f.evidence.map((e) => `${f.queue}: ${e}`)))];
+    const evidence = [...fams.flatMap((f) => f.evidence.map((e) => `${f.queue}: ${e}`)), ...(scriptBodies > 0 ? [`${scriptBodies} BullMQ script bodies (EVAL)`] : [])];
     const queues = fams.map((f) => f.queue);
     if (linkedPrefixes.has(prefix) || fams.length === 1) {
       const to = `{${prefix}}`;
@@ -57,7 +57,7 @@ export function clientSettings(families: readonly QueueFamily[], linkedPrefixes:
     }
     for (const q of queues) {
       out.push({
-        kind: 'prefix', library, from: `${prefix}:${q}:`, to: `${prefix}:{${q}}:`, option: `queue name '{${q}}'`, queues: [q], objects, evidence: evidence.filter((e) => e.startsWith(`${q}:`)),
+        kind: 'prefix', library, from: `${prefix}:${q}:`, to: `${prefix}:{${q}}:`, option: `queue name '{${q}}'`, queues: [q], objects, evidence: evidence.filter((e) => !e.includes(': ') || e.startsWith(`${q}: `)),
         snippet: snippet(library, [[q, `{${q}}`]], prefix === 'bull' ? null : `'${prefix}'`),
         procedure: procedure(library, `${prefix}:${q}:`, `${prefix}:{${q}}:`),
       });

@@ -58,6 +58,11 @@ export class LibraryKeys {
     this.bullmqScripts++;
   }
 
+  /** BullMQ script bodies seen (their `local rcall = redis.call` line), for the evidence of every family. */
+  get bullmqScriptBodies(): number {
+    return this.bullmqScripts;
+  }
+
   families(): QueueFamily[] {
     const out: QueueFamily[] = [];
     const ids = [...this.types.keys()];
@@ -72,7 +77,6 @@ export class LibraryKeys {
       const evidence = [`key types ${[...types].sort().join(', ')}`];
       const named = this.clientNames.has(`${prefix}:${Buffer.from(queue).toString('base64')}`);
       if (named) evidence.push(`CLIENT SETNAME ${prefix}:${Buffer.from(queue).toString('base64')}`);
-      if (this.bullmqScripts > 0) evidence.push(`${this.bullmqScripts} BullMQ script bodies`);
       const bullmq = named || [...types].some((t) => BULLMQ_ONLY.has(t)) || this.bullmqScripts > 0;
       out.push({ library: bullmq ? 'bullmq' : 'bull', prefix, queue, evidence });
     }

@@ -129,7 +129,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
     const queues = new Set(s.patterns.map((p) => familyOf(p)!));
     if (queues.size > 1) for (const q of queues) linked.add(q.prefix);
   }
-  const settings = clientSettings(families, linked);
+  const settings = clientSettings(families, linked, collector.libraries.bullmqScriptBodies);
   const appShapes = shapes.filter((s) => !isLibrary(s));
   const touchesLibrary = (s: Shape): boolean => s.patterns.some((p) => familyOf(p) !== null);
   const choices = chooseTags(appShapes.filter((s) => !touchesLibrary(s)));
