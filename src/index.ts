@@ -17,3 +17,6 @@ export { buildReport, REPORT_SCHEMA, type Report } from './report/report.js';
 export { renderTable } from './report/table-report.js';
 export { renderMarkdown } from './report/markdown-report.js';
 export { renderHtml } from './report/html-report.js';
+export { makePlan, PLAN_SCHEMA, DEFAULT_PLAN_OPTIONS, type Plan, type PlanOptions } from './plan/make-plan.js';
+export { PrefixRewriter, type PrefixChange } from './plan/prefix-rewrite.js';
+export { renderPlanMarkdown } from './report/plan-markdown.js';
