@@ -15,8 +15,8 @@ export interface PlanUnfixable {
   patterns: string[];
   count: number;
   example: readonly string[];
-  /** Slots per call, on average and at most: the requests a per-slot fan-out makes instead of one. */
-  slotsPerCall: { mean: number; max: number };
+  /** For commands: slots per call, on average and at most: the requests a per-slot fan-out makes instead of one. */
+  slotsPerCall?: { mean: number; max: number };
   coarse?: CoarseCost;
   alternatives: string[];
 }
@@ -108,7 +108,7 @@ export function adviceFor(s: Shape, coarse: CoarseCost | undefined, clusters: En
     patterns: s.patterns,
     count: s.count,
     example: s.example,
-    slotsPerCall: { mean, max: s.maxSlots },
+    ...(s.kind === 'command' ? { slotsPerCall: { mean, max: s.maxSlots } } : {}),
     ...(coarse ? { coarse } : {}),
     alternatives,
   };

@@ -27,7 +27,7 @@ export interface Shape {
   tagged: boolean;
   source: UndeclaredSource;
   undeclaredPatterns: string[];
-  /** Distinct slots over all occurrences, and in the widest: the per-slot fan-out a client would make. */
+  /** For commands: distinct slots over all occurrences, and in the widest: the fan-out a client would make. */
   slots: number;
   maxSlots: number;
 }
@@ -124,9 +124,12 @@ export class Candidates {
       this.shapes.set(sig, s);
     }
     s.count++;
-    const slots = new Set(keys.map((k) => keySlot(Buffer.from(k, 'latin1')))).size;
-    s.slots += slots;
-    if (slots > s.maxSlots) s.maxSlots = slots;
+    // Slots per call matter for a command's fan-out; a transaction or script is never split.
+    if (g.kind === 'command') {
+      const slots = new Set(keys.map((k) => keySlot(Buffer.from(k, 'latin1')))).size;
+      s.slots += slots;
+      if (slots > s.maxSlots) s.maxSlots = slots;
+    }
     if (g.kind !== 'command' && !fixableByRename(s)) this.atomic.add(keys);
   }
 

@@ -110,7 +110,9 @@ export class PlanCollector {
     return {
       command: (rec, node) => {
         analyzer.command(rec, node);
-        if (rec.clientKind !== ClientKind.Lua && rec.argc >= 2) this.clientLine(rec, node);
+        // Only CLIENT, EVAL* and FCALL* lines matter here: told by their first byte, without a string per line.
+        const first = rec.buf[rec.start[0]] | 0x20;
+        if (rec.clientKind !== ClientKind.Lua && rec.argc >= 2 && (first === 0x63 || first === 0x65 || first === 0x66)) this.clientLine(rec, node);
       },
       key: (buf, start, end, node, meta) => analyzer.key(buf, start, end, node, meta),
     };

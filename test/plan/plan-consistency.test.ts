@@ -156,7 +156,7 @@ describe('advice by shape', () => {
     const text = mget.alternatives.join(' ');
     expect(text).toMatch(/mget_nonatomic/);
     expect(text).toMatch(/ioredis Cluster has none/);
-    expect(text).toContain(`${mget.slotsPerCall.mean.toFixed(1)} requests instead of one`);
+    expect(text).toContain(`${mget.slotsPerCall!.mean.toFixed(1)} requests instead of one`);
   });
 });
 
