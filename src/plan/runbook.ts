@@ -45,7 +45,7 @@ export function runbook(p: RunbookInput): RunbookStep[] {
       actions: [
         ...renamedDbs.map((db) => `db ${db}: \`redis-cli -n ${db} --scan --no-raw > db${db}.scan && slotscope plan --rename-map renames-db${db}.csv db${db}.scan\`, then RENAME each old_key to new_key (RENAME keeps the key's TTL), in the window where the code starts using the new names (${p.renames.map((r) => `{${r.tag}}`).join(', ')}).`),
       ],
-      check: 'For every db, `redis-cli -n DB --scan --no-raw | slotscope plan -` proposes no renames, and `slotscope check --max-cross-slot 0 new.monitor` passes on a fresh capture.',
+      check: `For every db, no key is left under an old name (${[...renamed].slice(0, 4).map((f) => `\`redis-cli -n DB --scan --pattern '${f.replace(/<[a-z]+>/g, '*')}' | head -1\``).join(', ')} print nothing), and \`slotscope check --max-cross-slot 0 new.monitor\` passes on a fresh capture (or reports only what the plan leaves).`,
     });
   }
   const others = dbs.filter((d) => d !== 0);

@@ -1,9 +1,15 @@
 // BullMQ queues that no job links get a braced queue name each (one slot per queue), found in a capture of
-// real BullMQ traffic; the second pass, with the names changed in every argument, leaves nothing cross-slot.
+// real BullMQ traffic; the second pass, with the names changed in every argument, leaves nothing cross-slot,
+// and a real cluster agrees when the BullMQ sample is replayed with the plan.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN_OPTIONS, makePlan, type Plan } from '../../src/plan/make-plan.js';
-import { captureTraffic, type RedisServer, startRedis } from '../helpers/redis.js';
+import type { VerifyResult } from '../../src/replay/verify-plan.js';
+import { slotscope } from '../helpers/cli.js';
+import { captureTraffic, type RedisCluster, type RedisServer, startCluster, startRedis } from '../helpers/redis.js';
 
 describe('client changes for independent queues', () => {
   let server: RedisServer;
@@ -41,5 +47,36 @@ describe('client changes for independent queues', () => {
   it('predicts no cross-slot script left once the names change', () => {
     expect(plan.predicted.before.scripts).toBeGreaterThan(0);
     expect(plan.predicted.after).toEqual({ commands: 0, transactions: 0, scripts: 0 });
+  });
+});
+
+describe('the BullMQ sample replayed into a real cluster with the plan', () => {
+  let cluster: RedisCluster;
+  beforeAll(async () => {
+    cluster = await startCluster(3);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('is refused nothing, as the plan predicts, once the prefix is hash-tagged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slotscope-queues-'));
+    const planFile = join(dir, 'plan.json');
+    const made = slotscope(['plan', '-f', 'json', '-o', planFile, 'samples/queues.monitor']);
+    expect(made.status).toBe(0);
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
+    expect(plan.clientChanges.map((c) => c.to)).toEqual(['{bull}:']);
+    const r = slotscope(['verify', '--plan', planFile, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, 'samples/queues.monitor']);
+    expect(r.stderr).toBe('');
+    const result = JSON.parse(r.stdout) as VerifyResult;
+    expect(result.replayed).toBeGreaterThan(50);
+    expect(result.observed).toEqual({ commands: 0, transactions: 0, scripts: 0 });
+    expect(result.matchesPrediction).toBe(true);
+
+    // Without the client change, the same replay is refused: the prefix is what fixes it.
+    const bare = join(dir, 'bare.json');
+    writeFileSync(bare, JSON.stringify({ ...plan, clientChanges: [] }));
+    const without = JSON.parse(slotscope(['verify', '--force', '--plan', bare, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, 'samples/queues.monitor']).stdout) as VerifyResult;
+    expect(without.observed.commands).toBeGreaterThan(10);
   });
 });
