@@ -26,54 +26,56 @@ export interface CoarseCost {
   nodeOpsShare: number;
 }
 
-const sum = (a: ArrayLike<number>): number => {
-  let t = 0;
-  for (let i = 0; i < a.length; i++) t += a[i];
-  return t;
-};
+/** All key operations (client commands and the commands scripts run) and all bytes: what shares are of. */
+export interface Totals {
+  ops: number;
+  bytes: number;
+}
+
+export function totals(stats: ReadonlyMap<string, PatternStat>): Totals {
+  let ops = 0;
+  let bytes = 0;
+  for (const s of stats.values()) {
+    ops += s.reads + s.writes;
+    bytes += s.bytes;
+  }
+  return { ops, bytes };
+}
 
 export function nodeOfSlot(layout: Layout, slot: number): number {
   return layout.nodes.findIndex((n) => slot >= n.from && slot <= n.to);
 }
 
-export function hotspot(load: ChangeLoad | undefined, allOps: ArrayLike<number>, allBytes: ArrayLike<number>, layout: Layout): Hotspot {
+export function hotspot(load: ChangeLoad | undefined, all: Totals, layout: Layout): Hotspot {
   const none: Hotspot = { slot: -1, entity: '', ops: 0, opsShare: 0, bytesShare: 0, node: -1, nodeOpsShare: 0 };
   if (!load) return none;
   let slot = -1;
   for (let s = 0; s < load.ops.length; s++) if (load.ops[s] > 0 && (slot < 0 || load.ops[s] > load.ops[slot])) slot = s;
   if (slot < 0) for (let s = 0; s < load.bytes.length; s++) if (load.bytes[s] > 0 && (slot < 0 || load.bytes[s] > load.bytes[slot])) slot = s;
   if (slot < 0) return none;
-  const totalOps = sum(allOps);
-  const totalBytes = sum(allBytes);
   const node = nodeOfSlot(layout, slot);
   const [entity] = load.entities.top(1)[0] ?? [''];
   return {
     slot,
     entity: entity ? `{${entity}}` : '',
     ops: load.ops[slot],
-    opsShare: totalOps ? load.ops[slot] / totalOps : 0,
-    bytesShare: totalBytes ? load.bytes[slot] / totalBytes : 0,
+    opsShare: all.ops ? load.ops[slot] / all.ops : 0,
+    bytesShare: all.bytes ? load.bytes[slot] / all.bytes : 0,
     node,
     nodeOpsShare: layout.nodes[node]?.opsShare ?? 0,
   };
 }
 
 /** A coarse tag over whole patterns: every key of them in one slot, from pass 1's per-pattern figures. */
-export function coarseCost(tag: string, patterns: readonly string[], stats: ReadonlyMap<string, PatternStat>, shards: number): CoarseCost {
+export function coarseCost(tag: string, patterns: readonly string[], stats: ReadonlyMap<string, PatternStat>, all: Totals, shards: number): CoarseCost {
   let ops = 0;
   let bytes = 0;
-  let totalOps = 0;
-  let totalBytes = 0;
-  for (const s of stats.values()) {
-    totalOps += s.reads + s.writes;
-    totalBytes += s.bytes;
-  }
   for (const p of patterns) {
     const s = stats.get(p);
     if (!s) continue;
     ops += s.reads + s.writes;
     bytes += s.bytes;
   }
-  const opsShare = totalOps ? ops / totalOps : 0;
-  return { tag, opsShare, bytesShare: totalBytes ? bytes / totalBytes : 0, nodeOpsShare: opsShare + (1 - opsShare) / shards };
+  const opsShare = all.ops ? ops / all.ops : 0;
+  return { tag, opsShare, bytesShare: all.bytes ? bytes / all.bytes : 0, nodeOpsShare: opsShare + (1 - opsShare) / shards };
 }

@@ -14,7 +14,7 @@ import { fixableByRename, type Shape } from './candidates.js';
 import { type ClientChange, clientSettings } from './client-changes.js';
 import { distinctKeys, PlanCollector } from './collect.js';
 import { type ConventionClash, conventionClashes } from './conventions.js';
-import { coarseCost, type Hotspot, hotspot } from './costs.js';
+import { coarseCost, type Hotspot, hotspot, totals } from './costs.js';
 import { type CrossSlotCounts, noCounts } from './counts.js';
 import { chooseTags } from './choose.js';
 import { type PlanFixKinds, planFixKinds } from './fix-kinds.js';
@@ -177,14 +177,15 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
 
   // Costs, on the proposed layout.
   const layout = planLayout(options.shards, after.slots.ops, after.slots.keys, after.slots.bytes, options.maxSkew);
-  const spot = (i: number): Hotspot => hotspot(rewriter?.loads[i], rewriter?.ops ?? [], rewriter?.bytes ?? [], layout);
+  const all = totals(collector.patterns);
+  const spot = (i: number): Hotspot => hotspot(rewriter?.loads[i], all, layout);
   const renames: PlanRename[] = choices.map((c, i) => ({ tag: c.tag, rules: c.rules, fixes: fixes[i], hotspot: spot(i) }));
   const clientChanges: ClientChange[] = settings.map((c, j) => ({ ...c, hotspot: spot(tags.length + j), fixes: fixes[tags.length + j] }));
 
   const clusters = collector.candidates.atomic.clusters();
   const unfixable = appShapes
     .filter((s) => !fixableByRename(s) || touchesLibrary(s))
-    .map((s) => adviceFor(s, s.coarse ? coarseCost(s.coarse, s.patterns, collector.patterns, options.shards) : undefined, clusters));
+    .map((s) => adviceFor(s, s.coarse ? coarseCost(s.coarse, s.patterns, collector.patterns, all, options.shards) : undefined, clusters));
 
   const seconds = collector.lastMicros > collector.firstMicros ? (collector.lastMicros - collector.firstMicros) / 1e6 : 0;
   const reads = replicaReads(collector.patterns.values(), seconds, { minReadWriteRatio: 4, maxOwnWriteReadShare: 0.05, minReads: 10 });

@@ -2,7 +2,8 @@
 // key renames on the keys a client sent (and on the keys a script was given, where its commands use them),
 // client prefix changes (PrefixRewriter) on every argument of every line, values included. The analyzer
 // then judges the changed traffic as it judged the original, and this sink counts, per change, the key
-// operations (client commands and the commands scripts run) and the bytes that land in each slot.
+// operations (client commands and the commands scripts run) and the bytes that land in each slot. The
+// totals they are shares of are pass 1's: the same records, the same keys.
 import type { Analyzer } from '../analyze/analyzer.js';
 import { argString } from '../commands/args.js';
 import type { CommandTable } from '../commands/command-table.js';
@@ -25,9 +26,6 @@ export class ChangeLoad {
 }
 
 export class ChangeRewriter implements RecordSink {
-  /** Key operations and bytes of every key, per slot after the changes: the denominators of the shares. */
-  readonly ops = new Float64Array(SLOT_COUNT);
-  readonly bytes = new Float64Array(SLOT_COUNT);
   /** Per change: rename tags first (in `tags` order), then client changes. */
   readonly loads: ChangeLoad[];
   /** The distinct changes the current line's keys fall under, for the observer judging it. */
@@ -40,6 +38,7 @@ export class ChangeRewriter implements RecordSink {
   private outBuf = Buffer.alloc(1 << 16);
   private keyIdx = new Int32Array(256);
   private readonly mapped = new Set<string>();
+  private readonly renaming: boolean;
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -49,6 +48,7 @@ export class ChangeRewriter implements RecordSink {
     private readonly clientChanges: readonly PrefixChange[],
     private readonly renameMap?: (oldKey: string, newKey: string) => void,
   ) {
+    this.renaming = renamer.rules.length > 0;
     this.prefixes = new PrefixRewriter(clientChanges);
     this.prefixStarts = clientChanges.map((c) => Buffer.from(c.from, 'latin1'));
     this.tagIndex = new Map(tags.map((t, i) => [t, i]));
@@ -64,7 +64,7 @@ export class ChangeRewriter implements RecordSink {
     // Keys a script was given reach its commands renamed; keys it builds or hard-codes keep their names.
     let declared: Set<string> | null = null;
     if (client) {
-      if (cmd && SCRIPT_CALLS.has(cmd.name)) {
+      if (this.renaming && cmd && SCRIPT_CALLS.has(cmd.name)) {
         declared = new Set();
         for (let k = 0; k < n; k++) declared.add(argString(rec, this.keyIdx[k]));
       }
@@ -74,22 +74,21 @@ export class ChangeRewriter implements RecordSink {
     let parts: (Buffer | null)[] | null = null;
     for (let k = 0; k < n; k++) {
       const a = this.keyIdx[k];
-      const key = argString(rec, a);
-      let change = -1;
-      let bytes = rec.buf.subarray(rec.start[a], rec.end[a]);
-      const r = client || declared?.has(key) ? this.renamer.apply(key) : null;
+      let change: number;
+      let bytes: Buffer;
+      const key = this.renaming ? argString(rec, a) : '';
+      const r = this.renaming && (client || declared?.has(key)) ? this.renamer.apply(key) : null;
       if (r) {
         change = this.tagIndex.get(r.rule.tag)!;
         this.loads[change]?.entities.add(r.to.slice(1, r.to.indexOf('}')));
         bytes = Buffer.from(r.to, 'latin1');
       } else if (!this.prefixes.empty) {
-        const p = this.prefixes.rewrite(bytes);
-        if (p !== bytes) change = this.tagIndex.size + this.prefixOf(bytes);
-        bytes = p;
-      }
+        const orig = rec.buf.subarray(rec.start[a], rec.end[a]);
+        bytes = this.prefixes.rewrite(orig);
+        if (bytes === orig) continue;
+        change = this.tagIndex.size + this.prefixOf(orig);
+      } else continue;
       const slot = slotOfRange(bytes, 0, bytes.length);
-      this.ops[slot]++;
-      if (change < 0) continue;
       const load = this.loads[change];
       if (load) load.ops[slot]++;
       if (!this.lineChanges.includes(change)) this.lineChanges.push(change);
@@ -127,12 +126,8 @@ export class ChangeRewriter implements RecordSink {
         change = this.tagIndex.size + this.prefixOf(orig);
       }
     }
-    if (meta && meta.bytes !== null) {
-      const slot = out ? slotOfRange(out, 0, out.length) : slotOfRange(buf, start, end);
-      this.bytes[slot] += meta.bytes;
-      const load = change >= 0 ? this.loads[change] : undefined;
-      if (load) load.bytes[slot] += meta.bytes;
-    }
+    const load = change >= 0 ? this.loads[change] : undefined;
+    if (out && load && meta && meta.bytes !== null) load.bytes[slotOfRange(out, 0, out.length)] += meta.bytes;
     if (out) this.analyzer.key(out, 0, out.length, node, meta);
     else this.analyzer.key(buf, start, end, node, meta);
   }
