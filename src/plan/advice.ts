@@ -67,7 +67,8 @@ function atomic(s: Shape, coarse: CoarseCost | undefined, clusters: EntityCluste
         : `Co-locating the entities that transact together does not help here: they form ${clusters.clusters === 1 ? 'one group' : `${clusters.clusters} groups`} among ${clusters.entities} entities and the largest holds ${clusters.largest}, nearly a coarse tag.`,
     );
   }
-  out.push('A saga with an idempotent ledger: write the transfer under the source entity\'s tag (SET {account:<a>}:transfer:<id> NX), debit, then credit guarded by the same id under the target\'s tag; a retrying worker finishes half-done transfers.');
+  const entity = /^[^<]*<[a-z]+>/.exec(s.patterns[0])?.[0] ?? 'entity:<id>';
+  out.push(`A saga with an idempotent ledger: write the operation under the source entity's tag (SET {${entity}}:op:<op-id> NX), apply its part there, then the target's part guarded by the same id under the target's tag ({${entity}}:applied:<op-id>); a retrying worker finishes half-done operations.`);
   return out;
 }
 
