@@ -91,6 +91,9 @@ export class Candidates {
   overflow = 0;
   readonly atomic = new EntityGraph();
 
+  /** `forAdvice`: also keep what only the plan's advice uses (slots per call, the entity graph); analyze's summary does not. */
+  constructor(private readonly forAdvice = true) {}
+
   add(g: CoAccess): void {
     const keys = [...new Set(g.keys)];
     if (keys.length === 0) return;
@@ -125,12 +128,12 @@ export class Candidates {
     }
     s.count++;
     // Slots per call matter for a command's fan-out; a transaction or script is never split.
-    if (g.kind === 'command') {
+    if (g.kind === 'command' && this.forAdvice) {
       const slots = new Set(keys.map((k) => keySlot(Buffer.from(k, 'latin1')))).size;
       s.slots += slots;
       if (slots > s.maxSlots) s.maxSlots = slots;
     }
-    if (g.kind !== 'command' && !fixableByRename(s)) this.atomic.add(keys);
+    if (g.kind !== 'command' && this.forAdvice && !fixableByRename(s)) this.atomic.add(keys);
   }
 
   list(): Shape[] {

@@ -23,7 +23,7 @@ export interface Proposals {
 }
 
 export class PlanSummary {
-  private readonly candidates = new Candidates();
+  private readonly candidates = new Candidates(false);
   private readonly seen = { command: 0, transaction: 0, script: 0 };
 
   observer(): AnalysisObserver {
