@@ -6,7 +6,7 @@ import type { PatternStat } from './collect.js';
 import type { ChangeLoad } from './second-pass.js';
 
 export interface Hotspot {
-  /** The busiest slot of the keys under the tag, and the busiest entity in it (renames only). */
+  /** The busiest slot of the keys under the tag, and the entity leading it (renames only). */
   slot: number;
   entity: string;
   ops: number;
@@ -54,7 +54,7 @@ export function hotspot(load: ChangeLoad | undefined, all: Totals, layout: Layou
   if (slot < 0) for (let s = 0; s < load.bytes.length; s++) if (load.bytes[s] > 0 && (slot < 0 || load.bytes[s] > load.bytes[slot])) slot = s;
   if (slot < 0) return none;
   const node = nodeOfSlot(layout, slot);
-  const [entity] = load.entities.top(1)[0] ?? [''];
+  const entity = load.entity[slot];
   return {
     slot,
     entity: entity ? `{${entity}}` : '',

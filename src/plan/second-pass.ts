@@ -12,18 +12,25 @@ import type { KeyMeta, RecordSink } from '../ingest/records.js';
 import { SLOT_COUNT, slotOfRange } from '../slot/key-slot.js';
 import { type PrefixChange, PrefixRewriter } from './prefix-rewrite.js';
 import type { Renamer } from './renames.js';
-import { TopK } from './top-k.js';
 
 const SCRIPT_CALLS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 /** Changes whose per-slot load is counted; a plan with more has them summed under none. */
 const MAX_COUNTED = 256;
 
-/** Per-slot load of one change (a rename tag or a client change), and its busiest entities. */
+/** Per-slot load of one change (a rename tag or a client change), and each slot's leading entity. */
 export class ChangeLoad {
   readonly ops = new Float64Array(SLOT_COUNT);
   readonly bytes = new Float64Array(SLOT_COUNT);
-  /** Space-Saving with 16 counters: an entity with more than 1/16 of the tag's key operations is sure to be kept. */
-  readonly entities = new TopK(16);
+  /** Boyer-Moore majority vote per slot: the entity holding more than half a slot's operations, if one does. */
+  readonly entity: string[] = new Array<string>(SLOT_COUNT).fill('');
+  private readonly votes = new Int32Array(SLOT_COUNT);
+
+  vote(slot: number, entity: string): void {
+    if (this.votes[slot] === 0) {
+      this.entity[slot] = entity;
+      this.votes[slot] = 1;
+    } else this.votes[slot] += this.entity[slot] === entity ? 1 : -1;
+  }
 }
 
 export class ChangeRewriter implements RecordSink {
@@ -81,7 +88,6 @@ export class ChangeRewriter implements RecordSink {
       const r = this.renaming && (client || declared?.has(key)) ? this.renamer.apply(key) : null;
       if (r) {
         change = this.tagIndex.get(r.rule.tag)!;
-        this.loads[change]?.entities.add(r.to.slice(1, r.to.indexOf('}')));
         bytes = Buffer.from(r.to, 'latin1');
       } else if (!this.prefixes.empty) {
         const orig = rec.buf.subarray(rec.start[a], rec.end[a]);
@@ -91,7 +97,10 @@ export class ChangeRewriter implements RecordSink {
       } else continue;
       const slot = slotOfRange(bytes, 0, bytes.length);
       const load = this.loads[change];
-      if (load) load.ops[slot]++;
+      if (load) {
+        load.ops[slot]++;
+        if (r) load.vote(slot, r.to.slice(1, r.to.indexOf('}')));
+      }
       if (!this.lineChanges.includes(change)) this.lineChanges.push(change);
       (parts ??= new Array<Buffer | null>(rec.argc).fill(null))[a] = bytes;
     }
