@@ -256,7 +256,7 @@ Examples:
 
 program
   .command('plan')
-  .description('propose hash-tag renames, replica reads and a shard layout, with predicted cross-slot counts')
+  .description('propose one set of changes (hash-tag renames, client-library settings, advice), a runbook, replica reads and a shard layout, with predicted cross-slot counts')
   .argument('[inputs...]', 'input files; NAME=PATH tags an input with a node name')
   .option('-n, --node <NAME=PATH>', 'an input from node NAME (repeatable)', collect, [])
   .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))

@@ -32,3 +32,11 @@ wc -l samples/*.monitor samples/*.scan samples/*.csv
 redis-cli -p "$port" flushall >/dev/null
 capture readiness node dist/samples/readiness-traffic.js "$port"
 wc -l samples/readiness.monitor
+redis-cli -p "$port" flushall >/dev/null
+capture queues node dist/samples/queue-traffic.js "$port"
+redis-cli -p "$port" flushall >/dev/null
+capture shop node dist/samples/shop-traffic.js "$port"
+redis-cli -p "$port" flushall >/dev/null
+# No -r: every request hits the same few keys (key:__rand_int__, counter:__rand_int__, mylist): hot single keys.
+capture benchmark-hot redis-benchmark -p "$port" -n 500 -q -t set,get,incr,lpush,lrange_100 >/dev/null
+wc -l samples/queues.monitor samples/shop.monitor samples/benchmark-hot.monitor

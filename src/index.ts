@@ -20,3 +20,6 @@ export { renderHtml } from './report/html-report.js';
 export { TARGETS, DEFAULT_TARGET, findTarget, type Target } from './analyze/targets.js';
 export { DEFAULT_REDACT_SECRET, KeyRedactor, keyRedactor, type Redaction } from './analyze/redact-keys.js';
 export { redactPlan, redactReport } from './report/redact-report.js';
+export { makePlan, PLAN_SCHEMA, DEFAULT_PLAN_OPTIONS, type Plan, type PlanOptions } from './plan/make-plan.js';
+export { PrefixRewriter, type PrefixChange } from './plan/prefix-rewrite.js';
+export { renderPlanMarkdown } from './report/plan-markdown.js';

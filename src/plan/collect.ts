@@ -1,12 +1,19 @@
-// Pass 1 of the planner: per-pattern statistics and the groups of keys that are used together in
-// cross-slot commands, transactions and scripts.
-import type { AnalysisObserver, KeyedCommand } from '../analyze/analyzer.js';
+// Pass 1 of the planner: per-pattern statistics, the groups of keys used together in cross-slot commands,
+// transactions and scripts (as candidate shapes), the lines that were cross-slot, and what identifies the
+// key families client libraries build (key types, CLIENT SETNAME, script bodies).
+import type { AnalysisObserver, Analyzer, KeyedCommand } from '../analyze/analyzer.js';
 import { HllBank } from '../analyze/hyperloglog.js';
 import { keyPattern } from '../analyze/key-pattern.js';
-import type { KeyMeta } from '../ingest/records.js';
+import type { ScriptCallEnd } from '../analyze/scripts.js';
+import { argString } from '../commands/args.js';
+import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
+import type { KeyMeta, RecordSink } from '../ingest/records.js';
 import { hashString } from '../analyze/key-hash.js';
 import { memoize } from '../analyze/memoize.js';
-import { Proposer, scriptGroup } from './propose.js';
+import { Candidates } from './candidates.js';
+import { scriptGroup, type UndeclaredSource } from './co-access.js';
+import { LibraryKeys } from './library-keys.js';
+import { LineSet } from './line-set.js';
 
 export interface PatternStat {
   pattern: string;
@@ -21,15 +28,21 @@ export interface PatternStat {
   dbs: Set<number>;
 }
 
-export type GroupKind = 'command' | 'transaction' | 'script';
+/** Per db, from the keys of SCAN dumps and memory reports: how many expire, and when the last of them does. */
+export interface DbKeys {
+  keys: number;
+  expiring: number;
+  /** The latest expiry, ms since the epoch; 0 when none expires. */
+  lastExpiry: number;
+}
 
-export interface CoAccess {
-  kind: GroupKind;
-  /** The command name for a cross-slot command. */
-  command?: string;
-  keys: readonly string[];
-  /** A script that touched keys it was not given: it builds them, so renaming its arguments cannot help. */
-  buildsKeys?: boolean;
+/** The cross-slot lines of pass 1, for pass 2 to tell which the changes fixed. */
+export interface CrossSlotLines {
+  commands: LineSet;
+  /** By EXEC line. */
+  transactions: LineSet;
+  /** By the call's line. */
+  scripts: LineSet;
 }
 
 export interface CollectOptions {
@@ -40,10 +53,29 @@ export interface CollectOptions {
 const EXACT_KEYS_PER_PATTERN = 1000;
 /** Where keys go once maxPatterns patterns exist. */
 const OTHER = '(other)';
+/** Script bodies kept to tell hard-coded keys from built ones, and the ARGV of a call, at most. */
+const MAX_BODIES = 1000;
+const MAX_ARGV = 16;
+const MAX_ARGV_BYTES = 256;
+/** Every BullMQ script body carries this line (bullmq's src/commands/*.lua). */
+const BULLMQ_MARK = 'local rcall = redis.call';
+const SCRIPT_CALLS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
+
+/** A node's last script call as its client line gave it: the body (EVAL only) and ARGV. */
+interface CallArgs {
+  body: string | null;
+  argv: string[];
+}
 
 export class PlanCollector {
   readonly patterns = new Map<string, PatternStat>();
-  readonly proposer = new Proposer();
+  readonly candidates = new Candidates();
+  readonly libraries = new LibraryKeys();
+  readonly crossSlot: CrossSlotLines = { commands: new LineSet(), transactions: new LineSet(), scripts: new LineSet() };
+  readonly dbs = new Map<number, DbKeys>();
+  /** Script bodies by sha, for EVALSHA calls. */
+  private readonly bodies = new Map<string, string>();
+  private readonly calls = new Map<string, CallArgs>();
   readonly patternOf = memoize(500_000, keyPattern);
 
   constructor(private readonly options: CollectOptions) {}
@@ -51,15 +83,68 @@ export class PlanCollector {
   /** The observer to pass to analyzeInputs. */
   observer(): AnalysisObserver {
     return {
+      command: (node, line, crossSlot) => {
+        if (crossSlot) this.crossSlot.commands.add(node, line);
+      },
       keyed: (c) => this.keyed(c),
       key: (k, node, meta) => this.key(k, node, meta),
       transaction: (t) => {
-        if (t.crossSlot) this.proposer.add({ kind: 'transaction', keys: t.keys });
+        if (!t.crossSlot) return;
+        this.crossSlot.transactions.add(t.node, t.execLine);
+        this.candidates.add({ kind: 'transaction', keys: t.keys, undeclared: [], source: 'none' });
       },
-      scriptCall: (s) => {
-        if (s.crossSlot) this.proposer.add(scriptGroup(s));
-      },
+      scriptCall: (s) => this.scriptCall(s),
     };
+  }
+
+  /** The sink to read inputs into: it sees each record after the analyzer, for what only records show. */
+  front(analyzer: Analyzer): RecordSink {
+    return {
+      command: (rec, node) => {
+        analyzer.command(rec, node);
+        // Only CLIENT, EVAL* and FCALL* lines matter here: told by their first byte, without a string per line.
+        const first = rec.buf[rec.start[0]] | 0x20;
+        if (rec.clientKind !== ClientKind.Lua && rec.argc >= 2 && (first === 0x63 || first === 0x65 || first === 0x66)) this.clientLine(rec, node);
+      },
+      key: (buf, start, end, node, meta) => analyzer.key(buf, start, end, node, meta),
+    };
+  }
+
+  /** Runs after the analyzer has ended the node's previous script call, so `calls` still held its arguments. */
+  private clientLine(rec: MonitorRecord, node: string): void {
+    const name = argString(rec, 0).toLowerCase();
+    if (name === 'client' && rec.argc === 3 && argString(rec, 1).toLowerCase() === 'setname') this.libraries.clientName(argString(rec, 2));
+    if (!SCRIPT_CALLS.has(name) || rec.argc < 3) return;
+    const numkeys = Number(argString(rec, 2));
+    const argv: string[] = [];
+    for (let i = 3 + (Number.isInteger(numkeys) && numkeys > 0 ? numkeys : 0); i < rec.argc && argv.length < MAX_ARGV; i++) {
+      if (rec.end[i] - rec.start[i] <= MAX_ARGV_BYTES) argv.push(argString(rec, i));
+    }
+    this.calls.set(node, { body: name.startsWith('eval') && !name.startsWith('evalsha') ? argString(rec, 1) : null, argv });
+  }
+
+  private scriptCall(s: ScriptCallEnd): void {
+    const call = this.calls.get(s.node);
+    if (call?.body != null && !this.bodies.has(s.stats.id) && this.bodies.size < MAX_BODIES) {
+      this.bodies.set(s.stats.id, call.body);
+      if (call.body.includes(BULLMQ_MARK)) this.libraries.bullmqScript();
+    }
+    if (!s.crossSlot) return;
+    this.crossSlot.scripts.add(s.node, s.line);
+    this.candidates.add(scriptGroup(s, this.source(s, call)));
+  }
+
+  /** Where a script's undeclared keys come from: its body names them, an ARGV prefix starts them, or unknown. */
+  private source(s: ScriptCallEnd, call: CallArgs | undefined): UndeclaredSource {
+    if (s.undeclaredKeys.length === 0) return 'none';
+    const body = call?.body ?? this.bodies.get(s.stats.id) ?? null;
+    let source: UndeclaredSource = 'hard-coded';
+    for (const k of s.undeclaredKeys) {
+      if (body !== null && body.includes(k)) continue;
+      if (call && call.argv.some((a) => a.length >= 2 && k.startsWith(a))) source = 'argv-prefix';
+      else return 'built';
+    }
+    return source;
   }
 
   /** The stats of a key's pattern, with the key counted among its distinct keys. */
@@ -68,6 +153,7 @@ export class PlanCollector {
     if (!this.patterns.has(p) && this.patterns.size >= this.options.maxPatterns) p = OTHER;
     let stat = this.patterns.get(p);
     if (!stat) {
+      this.libraries.pattern(p);
       stat = { pattern: p, exactKeys: new Set(), sketch: null, reads: 0, writes: 0, bytes: 0, sizedKeys: 0, expiringKeys: 0, nodes: new Set(), dbs: new Set() };
       this.patterns.set(p, stat);
     }
@@ -90,7 +176,8 @@ export class PlanCollector {
       if (c.write) stat.writes++;
       else stat.reads++;
     }
-    if (c.crossSlot && !c.fromScript) this.proposer.add({ kind: 'command', command: c.command, keys: c.keys });
+    // A script call's keys are judged with the script's (scriptCall), not twice.
+    if (c.crossSlot && !c.fromScript && !SCRIPT_CALLS.has(c.command)) this.candidates.add({ kind: 'command', command: c.command, keys: c.keys, undeclared: [], source: 'none' });
   }
 
   private key(key: string, node: string, meta: KeyMeta | null): void {
@@ -101,6 +188,16 @@ export class PlanCollector {
     stat.sizedKeys++;
     if (meta.bytes !== null) stat.bytes += meta.bytes;
     if (meta.expiresAt > 0) stat.expiringKeys++;
+    let db = this.dbs.get(meta.db);
+    if (!db) {
+      db = { keys: 0, expiring: 0, lastExpiry: 0 };
+      this.dbs.set(meta.db, db);
+    }
+    db.keys++;
+    if (meta.expiresAt > 0) {
+      db.expiring++;
+      if (meta.expiresAt > db.lastExpiry) db.lastExpiry = meta.expiresAt;
+    }
   }
 }
 

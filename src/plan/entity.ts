@@ -1,7 +1,7 @@
 // The entity a group of co-accessed keys shares: their longest common prefix of tokens, ending at a
-// separator. `user:42:balance` + `user:42:ledger` share `user:42` (pattern `user:<id>`). A prefix of one
-// token (`product`, `user`, or a bare id) is a namespace, not an entity: tagging it would put every key
-// of the namespace in one slot.
+// separator. `user:42:balance` + `user:42:ledger` share `user:42` (pattern `user:<id>`). Only a prefix with
+// a variable part names an entity: one of fixed words (`product`, `cache:page`) is a namespace, and tagging
+// it would put every key of the namespace in one slot (a coarse tag, costed as such).
 import { type Tokens, tokenize } from '../analyze/key-pattern.js';
 import { memoize } from '../analyze/memoize.js';
 
@@ -12,7 +12,7 @@ export interface EntityPrefix {
   tokens: Tokens[];
   /** Leading tokens shared by every key; 0 when none. */
   length: number;
-  /** At least two words: an entity worth a tag of its own. */
+  /** The prefix has a variable part (`<id>`, `<uuid>`...): an entity worth a tag of its own. */
   entity: boolean;
   /** The prefix's pattern, e.g. `user:<id>` (empty when there is none). */
   pattern: string;
@@ -33,7 +33,14 @@ export function entityPrefix(keys: string[]): EntityPrefix {
   while (len > 0 && !tokens.every((t) => len === t.raw.length || isSeparator(t.raw[len]))) len--;
   // ... and not on a separator.
   while (len > 0 && isSeparator(first.raw[len - 1])) len--;
-  let words = 0;
-  for (let i = 0; i < len; i++) if (!isSeparator(first.raw[i])) words++;
-  return { tokens, length: len, entity: words >= 2, pattern: first.pattern.slice(0, len).join(''), value: first.raw.slice(0, len).join('') };
+  let variable = false;
+  for (let i = 0; i < len; i++) if (first.pattern[i].startsWith('<')) variable = true;
+  return { tokens, length: len, entity: variable, pattern: first.pattern.slice(0, len).join(''), value: first.raw.slice(0, len).join('') };
+}
+
+/** A key's entity at the coarsest level: its tokens up to its first variable part (`account:7`), or ''. */
+export function entityOf(key: string): string {
+  const t = tokensOf(key);
+  const i = t.pattern.findIndex((p) => p.startsWith('<'));
+  return i < 0 ? '' : t.raw.slice(0, i + 1).join('');
 }

@@ -1,41 +1,46 @@
-// The migration plan, in two passes over the inputs: the first collects patterns and co-access groups
-// and derives the renames; the second re-analyses everything with the renames applied, so the predicted
-// cross-slot counts, the per-slot load and the hotspots are what the renamed workload would do.
-import { analyzeInputs } from '../analyze/analyze-inputs.js';
+// The migration plan, as its own pipeline: collect (pass 1: patterns, co-access shapes, library evidence)
+// -> candidates -> choose (one tag per pattern; library families get client settings instead) -> pass 2
+// (every change applied at once, re-analysed: what is fixed, what is left, the load per slot) -> costs ->
+// layout -> advice -> runbook. Every figure comes from pass 2 or from pass 1's totals, never from a tag
+// scored alone.
+import type { AnalysisObserver, KeyedCommand } from '../analyze/analyzer.js';
+import { keyPattern } from '../analyze/key-pattern.js';
 import type { Redaction } from '../analyze/redact-keys.js';
-import type { KeyedCommand } from '../analyze/analyzer.js';
+import { memoize } from '../analyze/memoize.js';
+import { CommandTable } from '../commands/command-table.js';
 import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
 import { buildReport, type Report } from '../report/report.js';
-import { keySlot } from '../slot/key-slot.js';
+import { adviceFor, type PlanUnfixable } from './advice.js';
+import { fixableByRename, type Shape } from './candidates.js';
+import { type ClientChange, clientSettings } from './client-changes.js';
 import { distinctKeys, PlanCollector } from './collect.js';
+import { type ConventionClash, conventionClashes } from './conventions.js';
+import { coarseCost, type Hotspot, hotspot, totals } from './costs.js';
+import { type CrossSlotCounts, noCounts } from './counts.js';
+import { chooseTags } from './choose.js';
+import { type PlanFixKinds, planFixKinds } from './fix-kinds.js';
 import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from './layout.js';
+import { familyMatcher, type NamedLibrary, namedLibraries } from './library-keys.js';
+import { Renamer, type RenameRule } from './renames.js';
 import { layoutScript } from './layout-script.js';
 import { ReadStats } from './read-stats.js';
-import type { Unfixable } from './propose.js';
-import { Renamer, type RenameRule } from './renames.js';
 import { type ReplicaReads, replicaReads } from './replica-reads.js';
-import { TopK } from './top-k.js';
+import { runbook, type RunbookStep } from './runbook.js';
+import { runInputs } from './run-inputs.js';
+import { ChangeRewriter } from './second-pass.js';
 
-export const PLAN_SCHEMA = 'slotscope.plan/1';
+export type { CrossSlotCounts } from './counts.js';
+export type { PlanUnfixable } from './advice.js';
+export type { ClientChange } from './client-changes.js';
 
-export interface CrossSlotCounts {
-  commands: number;
-  transactions: number;
-  scripts: number;
-}
+export const PLAN_SCHEMA = 'slotscope.plan/2';
 
 export interface PlanRename {
   tag: string;
   rules: RenameRule[];
-  /** Cross-slot occurrences whose keys all fall under this tag. */
+  /** Cross-slot occurrences that pass 2, with every change applied, finds fixed and owes to this tag. */
   fixes: CrossSlotCounts;
-  /** The busiest entity under the tag after the renames: its share of all keyed ops, and its slot. */
-  hotspot: { entity: string; ops: number; opsShare: number; nodeOpsShare: number };
-}
-
-export interface PlanUnfixable extends Omit<Unfixable, 'example'> {
-  example: readonly string[];
-  alternatives: string[];
+  hotspot: Hotspot;
 }
 
 export interface PatternSummary {
@@ -53,19 +58,33 @@ export interface PatternSummary {
 export interface Plan {
   schema: typeof PLAN_SCHEMA;
   inputs: string[];
+  /** The ordered steps, each with its check. */
+  runbook: RunbookStep[];
   patterns: PatternSummary[];
   renames: PlanRename[];
+  /** Client-library settings (BullMQ's prefix): replayed by verify as PrefixRewriter changes. */
+  clientChanges: ClientChange[];
+  /** Naming conventions that would split one entity over several slots. */
+  conventions: ConventionClash[];
+  /** Other libraries whose keys were seen, with what to do about them. */
+  libraries: NamedLibrary[];
   unfixable: PlanUnfixable[];
+  /** The fix each cross-slot finding needs, judged by this plan. */
+  fixKinds: PlanFixKinds;
   replicaReads: ReplicaReads;
   layout: Layout;
   /** Bash that applies the layout: ADDSLOTSRANGE for a new cluster, or the slot moves for today's primaries. */
   layoutScript: string;
-  /** When the inputs came from a real cluster: its primaries, with their own slots, under the renamed load. */
+  /** When the inputs came from a real cluster: its primaries, with their own slots, under the changed load. */
   today?: PrimaryLoad[];
-  predicted: { before: CrossSlotCounts; after: CrossSlotCounts };
+  /**
+   * Cross-slot occurrences before and after all changes (pass 2); `fixed` = what the changes fixed, `broken`
+   * = what was single-slot before and is not after; `unattributed` = fixed without keys under any change.
+   */
+  predicted: { before: CrossSlotCounts; after: CrossSlotCounts; fixed: CrossSlotCounts; broken: CrossSlotCounts; unattributed: CrossSlotCounts };
   /** Other blockers and what to do about them. */
   otherChanges: { finding: string; count: number; change: string }[];
-  /** Present when made with --redact-keys: key text is shown as keyed hashes, so the renames cannot be applied. */
+  /** Present when made with --redact-keys: key text is shown as keyed hashes, so the changes cannot be applied. */
   redacted?: Redaction;
 }
 
@@ -90,81 +109,117 @@ const OTHER_CHANGES: Record<string, string> = {
   'nonzero-db': 'Move each db into db 0 under a key prefix of its own (e.g. db1: -> "db1:..."), checking that no pattern collides.',
   'pubsub-broadcast': 'Use SPUBLISH/SSUBSCRIBE (sharded pub/sub, Redis 7) so a channel lives on one shard.',
   'move-swapdb': 'Replace MOVE/SWAPDB: a cluster has one db. Copy under a new prefix, or rename the key space.',
-  'script-undeclared-keys': 'Pass every key a script touches in KEYS; a script that builds key names must build them under one hash tag.',
   'watch-cross-slot': 'WATCH keys under the same hash tag as the transaction they guard.',
 };
 
+/** The text between a key's hash-tag braces, as Redis hashes it; '' when it has none. */
+function tagContent(key: string): string {
+  const open = key.indexOf('{');
+  if (open < 0) return '';
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : '';
+}
+
 export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAULT_PLAN_OPTIONS): Promise<Plan> {
+  // Pass 1.
   const collector = new PlanCollector({ maxPatterns: 5000 });
   const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 }, collector.patternOf);
   const collect = collector.observer();
-  const keyed1 = collect.keyed!;
-  const observer1 = {
-    ...collect,
-    keyed: (c: KeyedCommand) => {
-      keyed1(c);
-      reads.add(c);
-    },
-  };
-  const pass1 = await analyzeInputs(specs, { ...options, observer: observer1 });
-  const before = buildReport(pass1);
-  const { proposals, unfixable } = collector.proposer.result();
-  const renamer = new Renamer(proposals.flatMap((p) => p.rules));
+  const keyed = collect.keyed!;
+  const first = await runInputs(specs, { ...options, observer: { ...collect, keyed: (c: KeyedCommand) => (keyed(c), reads.add(c)) } }, (a) => collector.front(a));
+  const before = buildReport(first);
 
-  // Pass 2: the same inputs with the renames applied; hotspots per tag from the renamed keys. Without
-  // renames it would only repeat pass 1.
-  const hot = new Map(proposals.map((p) => [p.tag, new TopK(64)]));
-  const mapped = new Set<string>(); // a key dumped from a primary and its replica is renamed once
-  const afterResult =
-    renamer.rules.length === 0
-      ? pass1
-      : await analyzeInputs(specs, {
-            ...options,
-            slotOf: renamer.slotOf,
-            observer: {
-              key: (k) => {
-                if (!options.renameMap || mapped.has(k)) return;
-                const renamed = renamer.rename(k);
-                if (renamed === null) return;
-                mapped.add(k);
-                options.renameMap(k, renamed);
-              },
-              keyed: (c) => {
-                if (c.fromScript) return;
-                for (const k of new Set(c.keys)) {
-                  const renamed = renamer.apply(k);
-                  if (renamed) hot.get(renamed.rule.tag)!.add(renamed.to.slice(1, renamed.to.indexOf('}')));
-                }
-              },
-            },
-          });
-  const after = afterResult === pass1 ? before : buildReport(afterResult);
+  // Candidates, and the choice: library families get their client setting, the rest one tag per pattern.
+  const shapes = collector.candidates.list();
+  const families = collector.libraries.families();
+  const familyOf = familyMatcher(families);
+  const isLibrary = (s: Shape): boolean => families.length > 0 && [...s.patterns, ...s.undeclaredPatterns].every((p) => familyOf(p) !== null);
+  const linked = new Set<string>();
+  for (const s of shapes.filter(isLibrary)) {
+    const queues = new Set(s.patterns.map((p) => familyOf(p)!));
+    if (queues.size > 1) for (const q of queues) linked.add(q.prefix);
+  }
+  const settings = clientSettings(families, linked, collector.libraries.bullmqScriptBodies);
+  const appShapes = shapes.filter((s) => !isLibrary(s));
+  const touchesLibrary = (s: Shape): boolean => s.patterns.some((p) => familyOf(p) !== null);
+  const choices = chooseTags(appShapes.filter((s) => !touchesLibrary(s)));
+  const tags = choices.map((c) => c.tag);
+  const renamer = new Renamer(choices.flatMap((c) => c.rules));
+
+  // Pass 2: every change at once.
+  const changeOfTag = new Map<string, number>(tags.map((t, i) => [t, i]));
+  settings.forEach((c, j) => changeOfTag.set(tagContent(c.to), tags.length + j));
+  const patternOf = memoize(100_000, keyPattern);
+  const changesOf = (keys: readonly string[]): number[] => {
+    const out: number[] = [];
+    for (const k of keys) {
+      const c = tagContent(k);
+      const id = c ? (changeOfTag.get(c) ?? changeOfTag.get(patternOf(c))) : undefined;
+      if (id !== undefined && !out.includes(id)) out.push(id);
+    }
+    return out;
+  };
+  const fixes = [...tags, ...settings].map(noCounts);
+  const fixed = noCounts();
+  const broken = noCounts();
+  const unattributed = noCounts();
+  const judge = (kind: keyof CrossSlotCounts, was: boolean, is: boolean, changes: () => readonly number[]): void => {
+    if (!was && is) broken[kind]++;
+    if (!was || is) return;
+    fixed[kind]++;
+    const c = changes();
+    if (c.length === 0) unattributed[kind]++;
+    else fixes[Math.min(...c)][kind]++;
+  };
+  const table = new CommandTable();
+  let rewriter: ChangeRewriter | null = null;
+  const { crossSlot } = collector;
+  const observer: AnalysisObserver = {
+    command: (node, line, is) => judge('commands', crossSlot.commands.has(node, line), is, () => rewriter!.lineChanges),
+    transaction: (t) => judge('transactions', crossSlot.transactions.has(t.node, t.execLine), t.crossSlot, () => changesOf(t.keys)),
+    scriptCall: (s) => judge('scripts', crossSlot.scripts.has(s.node, s.line), s.crossSlot, () => changesOf([...s.declaredKeys, ...s.touchedKeys])),
+  };
+  const changed = renamer.rules.length > 0 || settings.length > 0;
+  const second = changed
+    ? await runInputs(specs, { ...options, table, observer }, (a) => (rewriter = new ChangeRewriter(a, table, renamer, tags, settings, options.renameMap)))
+    : first;
+  const after = changed ? buildReport(second) : before;
+
+  // Costs, on the proposed layout.
   const layout = planLayout(
-    { ops: after.slots.ops, scriptOps: afterResult.analyzer.scriptOps, keys: after.slots.keys, bytes: after.slots.bytes, topKeys: (s) => afterResult.analyzer.slotKeys.top(s) },
+    { ops: after.slots.ops, scriptOps: second.analyzer.scriptOps, keys: after.slots.keys, bytes: after.slots.bytes, topKeys: (s) => second.analyzer.slotKeys.top(s) },
     { shards: options.shards, maxSkew: options.maxSkew, primaries: options.primaries },
   );
-  const totalOps = after.slots.ops.reduce((t, v) => t + v, 0);
-  const nodeOf = (entity: string): number => {
-    const slot = keySlot(Buffer.from(entity, 'latin1'));
-    return layout.nodes.findIndex((n) => slot >= n.from && slot <= n.to);
-  };
+  const all = totals(collector.patterns);
+  const spot = (i: number): Hotspot => hotspot(rewriter?.loads[i], all, layout);
+  const renames: PlanRename[] = choices.map((c, i) => ({ tag: c.tag, rules: c.rules, fixes: fixes[i], hotspot: spot(i) }));
+  const clientChanges: ClientChange[] = settings.map((c, j) => ({ ...c, hotspot: spot(tags.length + j), fixes: fixes[tags.length + j] }));
 
-  const renames: PlanRename[] = proposals.map((p) => {
-    const [entity, ops] = hot.get(p.tag)!.top(1)[0] ?? ['', 0];
-    const node = entity ? layout.nodes[nodeOf(entity)] : undefined;
-    return {
-      tag: p.tag,
-      rules: p.rules,
-      fixes: { commands: p.fixes.command, transactions: p.fixes.transaction, scripts: p.fixes.script },
-      hotspot: { entity: entity ? `{${entity}}` : '', ops, opsShare: totalOps ? ops / totalOps : 0, nodeOpsShare: node?.opsShare ?? 0 },
-    };
-  });
+  const clusters = collector.candidates.atomic.clusters();
+  const unfixable = appShapes
+    .filter((s) => !fixableByRename(s) || touchesLibrary(s))
+    .map((s) => adviceFor(s, s.coarse ? coarseCost(s.coarse, s.patterns, collector.patterns, all, options.shards) : undefined, clusters));
 
   const totalPatternOps = [...collector.patterns.values()].reduce((t, p) => t + p.reads + p.writes, 0);
+  const patternsByDb = new Map<number, Set<string>>();
+  for (const p of collector.patterns.values()) for (const db of p.dbs) (patternsByDb.get(db) ?? patternsByDb.set(db, new Set()).get(db)!).add(p.pattern);
+  const conventions = conventionClashes(collector.patterns.keys());
+  const otherChanges = before.findings.filter((f) => OTHER_CHANGES[f.id]).map((f) => ({ finding: f.id, count: f.count, change: OTHER_CHANGES[f.id] }));
+  const predicted = { before: counts(before), after: counts(after), fixed, broken, unattributed };
 
   return {
     schema: PLAN_SCHEMA,
     inputs: specs.map((s) => s.path),
+    runbook: runbook({
+      clientChanges,
+      unfixable,
+      conventions,
+      otherChanges,
+      renames,
+      dbs: new Map([...patternsByDb.keys()].map((db) => [db, collector.dbs.get(db) ?? null])),
+      patternsByDb,
+      after: predicted.after,
+    }),
     patterns: [...collector.patterns.values()]
       .map((p) => ({
         pattern: p.pattern,
@@ -179,27 +234,16 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
       }))
       .sort((a, b) => b.reads + b.writes - (a.reads + a.writes) || b.distinctKeys - a.distinctKeys),
     renames,
-    unfixable: unfixable.map((u) => ({ ...u, alternatives: alternatives(u, after) })),
+    clientChanges,
+    conventions,
+    libraries: namedLibraries(collector.patterns.keys()),
+    unfixable,
+    fixKinds: planFixKinds(shapes, isLibrary),
     replicaReads: replicaReads(reads.patterns.values(), reads.seconds, { minReadWriteRatio: 4, maxOwnWriteReadShare: 0.05, minReads: 10 }),
     layout,
     layoutScript: layoutScript(layout),
     ...(options.primaries?.length ? { today: primaryLoads(options.primaries, after.slots.ops, after.slots.keys, after.slots.bytes) } : {}),
-    predicted: { before: counts(before), after: counts(after) },
-    otherChanges: before.findings.filter((f) => OTHER_CHANGES[f.id]).map((f) => ({ finding: f.id, count: f.count, change: OTHER_CHANGES[f.id] })),
+    predicted,
+    otherChanges,
   };
-}
-
-function alternatives(u: Unfixable, after: Report): string[] {
-  if (u.buildsKeys) {
-    return [
-      `The script builds key names itself (from a prefix argument): renaming its arguments cannot help. Give the library a hash-tagged prefix so every key it builds shares a slot${u.coarseTag ? `, e.g. {${u.coarseTag}} (BullMQ: prefix '{bull}' or one per queue)` : ''}.`,
-    ];
-  }
-  const out = ['Split the command per slot in the client (fan out one command per slot and merge the replies).'];
-  if (u.coarseTag) {
-    const share = after.totals.keyedCommands ? u.count / after.totals.keyedCommands : 0;
-    out.push(`A coarse tag {${u.coarseTag}} would put every ${u.patterns.join(', ')} key in one slot: a hotspot carrying at least ${(100 * share).toFixed(1)}% of keyed commands (these calls alone), on one node.`);
-  }
-  out.push('Change the application so these keys are not used together, or are stored under one entity.');
-  return out;
 }

@@ -1,13 +1,29 @@
-// A short plan for `analyze`: hash-tag proposals from a sample of the cross-slot traffic, found in the
-// same pass, without the planner's second pass. `slotscope plan` gives the full, predicted plan.
+// A short plan for `analyze`: tags chosen from a sample of the cross-slot traffic, found in the same pass,
+// without the planner's second pass, and the fix each cross-slot finding needs by that choice (BullMQ's
+// keys need a client setting, an MGET of unrelated keys a client-side fan-out, a transfer the app).
+// `slotscope plan` gives the full, predicted plan.
 import type { AnalysisObserver } from '../analyze/analyzer.js';
-import { type Proposals, Proposer, scriptGroup } from './propose.js';
+import { Candidates, fixableByRename, type Shape } from './candidates.js';
+import { chooseTags } from './choose.js';
+import { type GroupKind, scriptGroup } from './co-access.js';
+import { type PlanFixKinds, planFixKinds } from './fix-kinds.js';
+import { familyMatcher, LibraryKeys } from './library-keys.js';
+import type { RenameRule } from './renames.js';
 
 /** Cross-slot occurrences looked at, per kind. */
 export const SUMMARY_SAMPLE = 10_000;
 
+const SCRIPT_CALLS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
+
+export interface Proposals {
+  /** Per tag, the sampled occurrences its patterns' shapes had. */
+  proposals: { tag: string; rules: RenameRule[]; fixes: Record<GroupKind, number> }[];
+  unfixable: { kind: GroupKind; command?: string; patterns: string[]; count: number }[];
+  fixKinds: PlanFixKinds;
+}
+
 export class PlanSummary {
-  private readonly proposer = new Proposer();
+  private readonly candidates = new Candidates(false);
   private readonly seen = { command: 0, transaction: 0, script: 0 };
 
   observer(): AnalysisObserver {
@@ -15,18 +31,34 @@ export class PlanSummary {
       crossSlot: (event) => {
         if (this.seen.command++ >= SUMMARY_SAMPLE) return;
         const c = event();
-        this.proposer.add({ kind: 'command', command: c.command, keys: c.keys });
+        if (!SCRIPT_CALLS.has(c.command)) this.candidates.add({ kind: 'command', command: c.command, keys: c.keys, undeclared: [], source: 'none' });
       },
       transaction: (t) => {
-        if (t.crossSlot && this.seen.transaction++ < SUMMARY_SAMPLE) this.proposer.add({ kind: 'transaction', keys: t.keys });
+        if (t.crossSlot && this.seen.transaction++ < SUMMARY_SAMPLE) this.candidates.add({ kind: 'transaction', keys: t.keys, undeclared: [], source: 'none' });
       },
       scriptCall: (s) => {
-        if (s.crossSlot && this.seen.script++ < SUMMARY_SAMPLE) this.proposer.add(scriptGroup(s));
+        if (s.crossSlot && this.seen.script++ < SUMMARY_SAMPLE) this.candidates.add(scriptGroup(s));
       },
     };
   }
 
   result(): Proposals {
-    return this.proposer.result();
+    const shapes = this.candidates.list();
+    const libraries = new LibraryKeys();
+    for (const s of shapes) for (const p of [...s.patterns, ...s.undeclaredPatterns]) libraries.pattern(p);
+    const families = libraries.families();
+    const familyOf = familyMatcher(families);
+    const isLibrary = (s: Shape): boolean => families.length > 0 && [...s.patterns, ...s.undeclaredPatterns].every((p) => familyOf(p) !== null);
+    const app = shapes.filter((s) => !isLibrary(s) && !s.patterns.some((p) => familyOf(p) !== null));
+    const proposals = chooseTags(app).map((c) => {
+      const from = new Set(c.rules.map((r) => r.from));
+      const fixes = { command: 0, transaction: 0, script: 0 };
+      for (const s of app) if (fixableByRename(s) && s.patterns.every((p) => from.has(p))) fixes[s.kind] += s.count;
+      return { ...c, fixes };
+    });
+    const unfixable = shapes
+      .filter((s) => !isLibrary(s) && !fixableByRename(s))
+      .map((s) => ({ kind: s.kind, ...(s.command ? { command: s.command } : {}), patterns: s.patterns, count: s.count }));
+    return { proposals, unfixable, fixKinds: planFixKinds(shapes, isLibrary) };
   }
 }

@@ -28,7 +28,8 @@ const CLASS_REGEX: Record<string, string> = {
   '<str>': '[A-Za-z0-9+/=_-]{16,}',
 };
 
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+// A pipe becomes `[|]`, not `\|`: a GFM table cannot hold a backslash right before a pipe (the plan's Markdown).
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()[\]\\/]/g, '\\$&').replace(/\|/g, '[|]');
 const tokenRegex = (t: string): string => CLASS_REGEX[t] ?? escapeRegex(t);
 
 export function makeRule(patternTokens: string[], tagTokens: number): RenameRule {

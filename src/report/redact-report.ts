@@ -22,8 +22,8 @@ const REPORT_KEY_TEXT = {
   skew: true, findings: true, inputs: true, commands: true, scripts: true, dbs: true, planSummary: true, redacted: false,
 } satisfies Record<keyof Report, boolean>;
 const PLAN_KEY_TEXT = {
-  schema: false, inputs: false, layoutScript: false, today: false, predicted: false, otherChanges: false,
-  layout: true, patterns: true, renames: true, unfixable: true, replicaReads: true, redacted: false,
+  schema: false, inputs: false, layoutScript: false, today: false, predicted: false, otherChanges: false, fixKinds: false,
+  runbook: true, clientChanges: true, conventions: true, libraries: true, layout: true, patterns: true, renames: true, unfixable: true, replicaReads: true, redacted: false,
 } satisfies Record<keyof Plan, boolean>;
 
 function mapValues<T, U>(o: Record<string, T>, fn: (v: T) => U): Record<string, U> {
@@ -95,14 +95,40 @@ function rename(k: KeyRedactor, x: PlanRename): PlanRename {
   return { ...x, tag: k.pattern(x.tag), rules: x.rules.map((y) => rule(k, y)), hotspot: { ...x.hotspot, entity: k.text(x.hotspot.entity) } };
 }
 
-/** The alternatives are sentences naming the group's coarse tag and patterns: those names are redacted in place. */
-function unfixable(k: KeyRedactor, u: PlanUnfixable): PlanUnfixable {
-  const names = [u.coarseTag, ...u.patterns].filter((s) => s !== '').sort((a, b) => b.length - a.length);
-  const inSentence = (s: string): string => names.reduce((text, name) => text.split(name).join(k.pattern(name)), s);
+/**
+ * Sentences of the plan (alternatives, runbook steps, client-change procedures) name its patterns, tags and
+ * prefixes: every such name is redacted in place, longest first so a pattern is not cut by its own prefix.
+ */
+function sentenceRedactor(k: KeyRedactor, p: Plan): (s: string) => string {
+  const names = new Set<string>();
+  for (const x of p.patterns) names.add(x.pattern);
+  for (const r of p.renames) for (const y of r.rules) names.add(y.from).add(y.to).add(y.tag);
+  for (const c of p.clientChanges) {
+    names.add(c.from).add(c.to);
+    for (const q of c.queues) names.add(q);
+  }
+  for (const u of p.unfixable) {
+    for (const x of u.patterns) names.add(x);
+    if (u.coarse) names.add(u.coarse.tag);
+  }
+  for (const c of p.conventions) for (const f of c.forms) names.add(f.form).add(f.example);
+  names.delete('');
+  names.delete(OTHER_PATTERNS);
+  const sorted = [...names].sort((a, b) => b.length - a.length);
+  return (s) => {
+    // One pass over placeholders, so a hash already put in cannot be matched by a shorter name.
+    const found: string[] = [];
+    let text = s;
+    for (const name of sorted) text = text.split(name).join(`\u0000${found.push(k.pattern(name)) - 1}\u0000`);
+    return text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => found[Number(i)]);
+  };
+}
+
+function unfixable(k: KeyRedactor, u: PlanUnfixable, inSentence: (s: string) => string): PlanUnfixable {
   return {
     ...u,
     patterns: u.patterns.map((p) => k.pattern(p)),
-    coarseTag: k.pattern(u.coarseTag),
+    ...(u.coarse ? { coarse: { ...u.coarse, tag: k.pattern(u.coarse.tag) } } : {}),
     example: u.example.map((key) => k.key(key)),
     alternatives: u.alternatives.map(inSentence),
   };
@@ -111,12 +137,27 @@ function unfixable(k: KeyRedactor, u: PlanUnfixable): PlanUnfixable {
 const patternName = (k: KeyRedactor, p: string): string => (p === OTHER_PATTERNS ? p : k.pattern(p));
 
 export function redactPlan(p: Plan, k: KeyRedactor): Plan {
+  const inSentence = sentenceRedactor(k, p);
   return {
     ...p,
     redacted: redaction(k),
+    runbook: p.runbook.map((s) => ({ title: s.title, actions: s.actions.map(inSentence), check: inSentence(s.check) })),
     patterns: p.patterns.map((x) => ({ ...x, pattern: patternName(k, x.pattern) })),
     renames: p.renames.map((x) => rename(k, x)),
-    unfixable: p.unfixable.map((u) => unfixable(k, u)),
+    clientChanges: p.clientChanges.map((c) => ({
+      ...c,
+      from: k.pattern(c.from),
+      to: k.pattern(c.to),
+      queues: c.queues.map((q) => k.pattern(q)),
+      option: inSentence(c.option),
+      snippet: inSentence(c.snippet),
+      evidence: c.evidence.map(inSentence),
+      procedure: c.procedure.map(inSentence),
+      hotspot: { ...c.hotspot, entity: k.text(c.hotspot.entity) },
+    })),
+    conventions: p.conventions.map((c) => ({ word: k.pattern(c.word), forms: c.forms.map((f) => ({ form: k.pattern(f.form), example: k.pattern(f.example) })) })),
+    libraries: p.libraries.map((l) => ({ ...l, patterns: l.patterns.map((x) => k.pattern(x)) })),
+    unfixable: p.unfixable.map((u) => unfixable(k, u, inSentence)),
     // No routing: a regex or snippet made of hashes would route no real key.
     replicaReads: {
       candidates: p.replicaReads.candidates.map((c) => ({ ...c, pattern: patternName(k, c.pattern) })),

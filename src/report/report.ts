@@ -9,8 +9,7 @@ import type { SlotKeyCount, SlotKeys } from '../analyze/slot-keys.js';
 import { printable } from '../analyze/key-pattern.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
 import { evenSplitLoads, type Layout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
-import { SUMMARY_SAMPLE } from '../plan/plan-summary.js';
-import type { Proposals } from '../plan/propose.js';
+import { type Proposals, SUMMARY_SAMPLE } from '../plan/plan-summary.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 
@@ -188,7 +187,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     .map(([id, t]) => {
       const def = FINDING_DEFS[id];
       const of: FindingReport['of'] = (def as FindingDef).of ?? 'commands';
-      const f: FindingReport = { id, severity: def.severity, fix: def.fix, count: t.count, share: population[of] ? t.count / population[of] : 0, of, message: def.message, patterns: byCount(t.patterns) };
+      const f: FindingReport = { id, severity: def.severity, fix: plan?.fixKinds[id] ?? def.fix, count: t.count, share: population[of] ? t.count / population[of] : 0, of, message: def.message, patterns: byCount(t.patterns) };
       if (t.example) f.example = t.example;
       return f;
     })
@@ -199,7 +198,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
   return {
     schema: REPORT_SCHEMA,
     generator: { name: 'slotscope', keySpecsFrom: `redis ${KEY_SPECS_REDIS_VERSION}` },
-    verdict: computeVerdict(a.findings),
+    verdict: computeVerdict(a.findings, plan ? (id) => plan.fixKinds[id] ?? FINDING_DEFS[id].fix : undefined),
     target: { id: a.target.id, label: a.target.label },
     findings,
     redis8IncompatibleOps: a.redis8.ops,

@@ -1,0 +1,142 @@
+// Candidate tags from co-access groups. Each cross-slot occurrence is reduced to its shape (kind, command,
+// the key patterns, the prefix its keys share) and counted; memory holds one entry per shape, not per
+// occurrence. A shape whose keys share an entity prefix (one with a variable part) is fixable by a tag on
+// that entity; the rest keep what the advice needs: the coarse prefix, slots per call, where a script's
+// undeclared keys come from, and which entities transact together.
+import { keySlot } from '../slot/key-slot.js';
+import type { CoAccess, GroupKind, UndeclaredSource } from './co-access.js';
+import { entityOf, entityPrefix } from './entity.js';
+import { hasHashTag } from './renames.js';
+
+export interface Shape {
+  kind: GroupKind;
+  command?: string;
+  /** Distinct key patterns of the group, sorted. */
+  patterns: string[];
+  count: number;
+  example: readonly string[];
+  /** The shared entity prefix's pattern (`user:<id>`), or '' when the keys share no entity. */
+  tag: string;
+  /** How many leading tokens the tag spans. */
+  tagTokens: number;
+  /** Each pattern's tokens, for its rename rule. */
+  tokens: Map<string, string[]>;
+  /** The shared prefix when it is fixed words only (`product`, `cache:page`): a coarse tag; '' when none. */
+  coarse: string;
+  /** Some keys already carry a hash tag. */
+  tagged: boolean;
+  source: UndeclaredSource;
+  undeclaredPatterns: string[];
+  /** For commands: distinct slots over all occurrences, and in the widest: the fan-out a client would make. */
+  slots: number;
+  maxSlots: number;
+}
+
+/** Whether renaming keys can put the shape in one slot. */
+export const fixableByRename = (s: Shape): boolean => s.tag !== '' && !s.tagged && s.source === 'none';
+
+const MAX_SHAPES = 20_000;
+/** Entities followed in the co-access graph of atomic writes. */
+const MAX_ENTITIES = 200_000;
+
+export interface EntityClusters {
+  entities: number;
+  clusters: number;
+  largest: number;
+}
+
+/**
+ * Entities that transact together (a transfer links two accounts): union-find over the entities of the
+ * transactions and scripts that no entity tag fixes, so the advice can say whether co-locating them helps.
+ */
+class EntityGraph {
+  private readonly id = new Map<string, number>();
+  private readonly parent: number[] = [];
+
+  add(keys: readonly string[]): void {
+    let first = -1;
+    for (const k of keys) {
+      const e = entityOf(k);
+      if (e === '') continue;
+      let i = this.id.get(e);
+      if (i === undefined) {
+        if (this.id.size >= MAX_ENTITIES) continue;
+        i = this.parent.length;
+        this.id.set(e, i);
+        this.parent.push(i);
+      }
+      if (first < 0) first = i;
+      else this.parent[this.root(i)] = this.root(first);
+    }
+  }
+
+  private root(i: number): number {
+    while (this.parent[i] !== i) i = this.parent[i] = this.parent[this.parent[i]];
+    return i;
+  }
+
+  clusters(): EntityClusters {
+    const size = new Map<number, number>();
+    for (let i = 0; i < this.parent.length; i++) {
+      const r = this.root(i);
+      size.set(r, (size.get(r) ?? 0) + 1);
+    }
+    return { entities: this.parent.length, clusters: size.size, largest: Math.max(0, ...size.values()) };
+  }
+}
+
+export class Candidates {
+  readonly shapes = new Map<string, Shape>();
+  /** Occurrences past MAX_SHAPES distinct shapes, counted but not kept. */
+  overflow = 0;
+  readonly atomic = new EntityGraph();
+
+  /** `forAdvice`: also keep what only the plan's advice uses (slots per call, the entity graph); analyze's summary does not. */
+  constructor(private readonly forAdvice = true) {}
+
+  add(g: CoAccess): void {
+    const keys = [...new Set(g.keys)];
+    if (keys.length === 0) return;
+    const untagged = keys.filter((k) => !hasHashTag(k));
+    const prefix = entityPrefix(untagged.length > 0 ? untagged : keys);
+    const patterns = [...new Set(prefix.tokens.map((t) => t.pattern.join('')))].sort();
+    const tag = prefix.entity ? prefix.pattern : '';
+    const sig = `${g.kind}\u0000${g.command ?? ''}\u0000${g.source}\u0000${tag}\u0000${patterns.join('\u0000')}`;
+    let s = this.shapes.get(sig);
+    if (!s) {
+      if (this.shapes.size >= MAX_SHAPES) {
+        this.overflow++;
+        return;
+      }
+      s = {
+        kind: g.kind,
+        command: g.command,
+        patterns,
+        count: 0,
+        example: g.keys,
+        tag,
+        tagTokens: prefix.entity ? prefix.length : 0,
+        tokens: new Map(prefix.tokens.map((t) => [t.pattern.join(''), t.pattern])),
+        coarse: prefix.entity ? '' : prefix.value,
+        tagged: untagged.length < keys.length,
+        source: g.source,
+        undeclaredPatterns: [...new Set(g.undeclared.map((k) => entityPrefix([k]).tokens[0].pattern.join('')))].sort(),
+        slots: 0,
+        maxSlots: 0,
+      };
+      this.shapes.set(sig, s);
+    }
+    s.count++;
+    // Slots per call matter for a command's fan-out; a transaction or script is never split.
+    if (g.kind === 'command' && this.forAdvice) {
+      const slots = new Set(keys.map((k) => keySlot(Buffer.from(k, 'latin1')))).size;
+      s.slots += slots;
+      if (slots > s.maxSlots) s.maxSlots = slots;
+    }
+    if (g.kind !== 'command' && this.forAdvice && !fixableByRename(s)) this.atomic.add(keys);
+  }
+
+  list(): Shape[] {
+    return [...this.shapes.values()].sort((a, b) => b.count - a.count || a.patterns.join().localeCompare(b.patterns.join()));
+  }
+}
