@@ -121,7 +121,14 @@ async function* inflateMember(reader: ByteReader, chunkSize: number): AsyncGener
     const chunk = await reader.chunk();
     if (chunk.length === 0) inflate.end();
     else {
-      await new Promise<void>((resolve) => inflate.write(chunk, () => resolve()));
+      // zlib never calls back a write it failed on (the stream is destroyed first): its error ends the wait too.
+      await new Promise<void>((resolve) => {
+        inflate.once('close', resolve);
+        inflate.write(chunk, () => {
+          inflate.off('close', resolve);
+          resolve();
+        });
+      });
       fed += chunk.length;
     }
     // Let the inflater's data, end and error events run before looking at them.

@@ -96,6 +96,14 @@ describe('compressed and binary inputs', () => {
     expect(refused(write('short.gz', gz.subarray(0, gz.length >> 1)))).toMatch(/short\.gz: corrupt gzip data \(unexpected end of file\)$/);
   });
 
+  it('refuses deflate data that zlib fails on mid-write, instead of waiting for it forever (exit 13)', () => {
+    // A fuzzer's case: a damaged gzip of a memory report on which zlib destroys itself without calling back.
+    for (const args of [['analyze', '-f', 'json'], ['check'], ['plan', '-f', 'json']]) {
+      const r = slotscope([...args, 'test/fixtures/ingest/corrupt-deflate.csv.gz']);
+      expect({ args, status: r.status, stderr: r.stderr }).toEqual({ args, status: 2, stderr: 'slotscope: test/fixtures/ingest/corrupt-deflate.csv.gz: corrupt gzip data (invalid distance too far back)\n' });
+    }
+  });
+
   it('refuses zstd, bzip2, xz, lz4, zip and 7z with the command that decompresses them', () => {
     const tools: [string, string[], string][] = [
       ['x.zst', ['zstd', '-q', '-c'], 'zstd-compressed; decompress it first: zstd -dc {} | slotscope analyze -'],
