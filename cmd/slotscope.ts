@@ -276,9 +276,9 @@ Examples:
     const redactor = redactorFor(opts);
     // A rename map is the keys themselves: asked for with --redact-keys, it would break the promise.
     if (redactor && opts.renameMap) throw new InputError('--rename-map writes real key names, so it cannot be used with --redact-keys');
-    const given = inputSpecs(inputs, opts);
     const out = openOutput(opts.output, inputs, opts);
     const map = openOutput(opts.renameMap, inputs, opts);
+    const given = inputSpecs(inputs, opts);
     const capture = captureContext(given.map((s) => s.path));
     capture.warnings.forEach(warn);
     const specs = withPeers(given, capture);

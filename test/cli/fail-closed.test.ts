@@ -45,12 +45,15 @@ describe('check fails closed', () => {
     }
   });
 
-  it('fails when every line was skipped: zstd, random bytes, JSON read as MONITOR', () => {
+  it('fails when every line was skipped: random bytes, JSON read as MONITOR; refuses zstd outright', () => {
     const zstd = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.from('\n\x00\x01\n\xff\xfe\n')]);
     let seed = 7;
     const random = Buffer.from(Array.from({ length: 4000 }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24));
+    // Compressed data is refused by its magic bytes before any line is read, whatever the format asked for.
+    const z = slotscope(['check', '--input-format', 'monitor', file('a.zst', zstd)]);
+    expect(z.status).toBe(2);
+    expect(z.stderr).toMatch(/a\.zst: zstd-compressed; decompress it first/);
     for (const [name, content] of [
-      ['a.zst', zstd],
       ['a.bin', random],
       ['a.json', '{"schema": "x",\n "a": [1, 2]}\n'],
       ['a.json.gz', gzipSync('{"a": 1}\n{"b": 2}\n')],
