@@ -96,32 +96,26 @@ function rename(k: KeyRedactor, x: PlanRename): PlanRename {
 }
 
 /**
- * Sentences of the plan (alternatives, runbook steps, client-change procedures) name its patterns, tags and
- * prefixes: every such name is redacted in place, longest first so a pattern is not cut by its own prefix.
+ * Sentences of the plan (alternatives, runbook steps and checks, client-change procedures) name its
+ * patterns, tags and prefixes, whole or rebuilt (a SCAN glob `customer:*:orders`, a tag `{basket:<id>}:op`):
+ * every literal word of those names is replaced by its keyed hash wherever it stands as a word, so no form
+ * of a name escapes, and one word still reads as one hash.
  */
 function sentenceRedactor(k: KeyRedactor, p: Plan): (s: string) => string {
-  const names = new Set<string>();
-  for (const x of p.patterns) names.add(x.pattern);
-  for (const r of p.renames) for (const y of r.rules) names.add(y.from).add(y.to).add(y.tag);
-  for (const c of p.clientChanges) {
-    names.add(c.from).add(c.to);
-    for (const q of c.queues) names.add(q);
+  const names: string[] = p.patterns.map((x) => x.pattern);
+  for (const r of p.renames) for (const y of r.rules) names.push(y.from, y.to, y.tag);
+  for (const c of p.clientChanges) names.push(c.from, c.to, ...c.queues);
+  for (const u of p.unfixable) names.push(...u.patterns, ...(u.coarse ? [u.coarse.tag] : []));
+  for (const c of p.conventions) for (const f of c.forms) names.push(f.form, f.example);
+  const words = new Set<string>();
+  for (const name of names) {
+    if (name === OTHER_PATTERNS) continue;
+    for (const w of name.replace(/<[a-z]+>/g, ' ').split(/[^\p{L}\p{N}_]+/u)) if (w !== '') words.add(w);
   }
-  for (const u of p.unfixable) {
-    for (const x of u.patterns) names.add(x);
-    if (u.coarse) names.add(u.coarse.tag);
-  }
-  for (const c of p.conventions) for (const f of c.forms) names.add(f.form).add(f.example);
-  names.delete('');
-  names.delete(OTHER_PATTERNS);
-  const sorted = [...names].sort((a, b) => b.length - a.length);
-  return (s) => {
-    // One pass over placeholders, so a hash already put in cannot be matched by a shorter name.
-    const found: string[] = [];
-    let text = s;
-    for (const name of sorted) text = text.split(name).join(`\u0000${found.push(k.pattern(name)) - 1}\u0000`);
-    return text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => found[Number(i)]);
-  };
+  if (words.size === 0) return (s) => s;
+  const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const word = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${[...words].sort((a, b) => b.length - a.length).map(escape).join('|')})(?![\\p{L}\\p{N}_])`, 'gu');
+  return (s) => s.replace(word, (w) => k.pattern(w));
 }
 
 function unfixable(k: KeyRedactor, u: PlanUnfixable, inSentence: (s: string) => string): PlanUnfixable {
