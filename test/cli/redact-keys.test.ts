@@ -13,7 +13,7 @@ import { repr } from '../../src/ingest/sdsrepr.js';
 import type { Plan } from '../../src/plan/make-plan.js';
 import type { Report } from '../../src/report/report.js';
 import { CLI, type CliResult, slotscopeAsync } from '../helpers/cli.js';
-import { captureTraffic, type RedisServer, startRedis, waitFor } from '../helpers/redis.js';
+import { captureTraffic, type RedisServer, startRedis, waitForMonitor } from '../helpers/redis.js';
 
 const UUID = '3b241101-e2bb-4255-8caf-4136c566a962';
 const HEX = '9f86d081884c7d659a2feaa0c55ad015';
@@ -251,14 +251,7 @@ describe('--redact-keys', () => {
 
   it('redacts analyze --live the same way', async () => {
     const live = slotscopeAsync(['analyze', '--live', server.url, '--duration', '3s', '--redact-keys'], { ...process.env, SLOTSCOPE_REDACT_SECRET: '' });
-    await waitFor('MONITOR to attach', async () => {
-      const c = server.client();
-      try {
-        return /cmd=monitor/.test((await c.client('LIST')) as string) ? true : undefined;
-      } finally {
-        c.disconnect();
-      }
-    });
+    await waitForMonitor(server);
     await traffic(server);
     const r = await live.done;
     expect(r.status).toBe(0);

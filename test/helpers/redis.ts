@@ -151,6 +151,18 @@ export async function startCluster(primaries = 3, replicas = 0, options: { passw
   return { nodes, primaries: nodes.filter((_, i) => roles[i] === 'master'), stop };
 }
 
+/** Waits until some client of the server runs MONITOR (CLIENT LIST shows cmd=monitor). */
+export function waitForMonitor(server: RedisServer): Promise<true> {
+  return waitFor('MONITOR to attach', async () => {
+    const c = server.client();
+    try {
+      return /cmd=monitor/.test((await c.client('LIST')) as string) ? true : undefined;
+    } finally {
+      c.disconnect();
+    }
+  });
+}
+
 /**
  * Runs a real `redis-cli MONITOR` against a server, its stdout going to a file. ready resolves once MONITOR
  * answered OK; stop() sends a marker ECHO, waits until the capture holds it (so every earlier command is

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { slotOfString } from '../../src/slot/key-slot.js';
 import { slotscope, slotscopeAsync } from '../helpers/cli.js';
-import { monitorToFile, type RedisCluster, type RedisServer, startCluster, startRedis, waitFor } from '../helpers/redis.js';
+import { monitorToFile, type RedisCluster, type RedisServer, startCluster, startRedis, waitFor, waitForMonitor } from '../helpers/redis.js';
 
 const run = promisify(execFile);
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'slotscope-live-'));
@@ -123,14 +123,7 @@ describe('capture monitor on a standalone primary with a replica', () => {
 
   it('analyses live traffic without files', async () => {
     const live = slotscopeAsync(['analyze', '--live', primary.url, '--duration', '3s', '-f', 'json']);
-    await waitFor('MONITOR to attach', async () => {
-      const c = primary.client();
-      try {
-        return /cmd=monitor/.test((await c.client('LIST')) as string) ? true : undefined;
-      } finally {
-        c.disconnect();
-      }
-    });
+    await waitForMonitor(primary);
     const c = primary.client();
     await c.mset('user:1', 'a', 'user:2', 'b');
     await c.get('user:1');

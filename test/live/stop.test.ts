@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { slotscope, slotscopeAsync } from '../helpers/cli.js';
-import { type RedisServer, startRedis, waitFor } from '../helpers/redis.js';
+import { type RedisServer, startRedis, waitFor, waitForMonitor } from '../helpers/redis.js';
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'slotscope-stop-'));
 const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
@@ -52,14 +52,7 @@ describe('stop signals', () => {
   it('analyze --live prints the report on SIGTERM and exits 143', async () => {
     const live = slotscopeAsync(['analyze', '--live', server.url, '--duration', '0', '-f', 'json']);
     let stderr = '';
-    await waitFor('MONITOR to attach', async () => {
-      const c = server.client();
-      try {
-        return /cmd=monitor/.test((await c.client('LIST')) as string) ? true : undefined;
-      } finally {
-        c.disconnect();
-      }
-    });
+    await waitForMonitor(server);
     const c = server.client();
     await c.mset('user:1', 'a', 'user:2', 'b');
     await c.echo('live-marker');
