@@ -67,6 +67,26 @@ function write(c: Case): string {
   return path;
 }
 
+/** Letter runs of 4 or more, lower-cased: the words a leak of key text would show. */
+const wordsOf = (text: string): string[] => [...text.toLowerCase().matchAll(/\p{L}{4,}/gu)].map((m) => m[0]).filter((w) => !/^[a-f]+$/.test(w));
+
+/**
+ * The words of the samples' keys (hex-letter runs aside: hashes are hex) that no redacted plan of the
+ * undamaged samples prints (those are slotscope's own vocabulary, "script", "queue"): none may show in a
+ * redacted plan of a damaged copy.
+ */
+async function keyWords(): Promise<Set<string>> {
+  const words = new Set<string>();
+  for (const path of plainSamples) {
+    await analyzeInputs([{ path, node: 'n' }], {
+      observer: { keyed: (c) => c.keys.forEach((k) => wordsOf(k).forEach((w) => words.add(w))), key: (k) => wordsOf(k).forEach((w) => words.add(w)) },
+    });
+  }
+  const own = await Promise.all(plainSamples.map((path) => run(['plan', '-f', 'json', '--redact-keys', path])));
+  for (const r of own) for (const w of wordsOf(r.stdout + r.stderr)) words.delete(w);
+  return words;
+}
+
 describe('mutation fuzzer', () => {
   // The damaged files stay behind only when a case failed, for its report to point at.
   let failed = false;
@@ -110,12 +130,16 @@ describe('mutation fuzzer', () => {
     const failures: string[] = [];
     const exits = new Map<string, number>();
     const jobs: (() => Promise<void>)[] = [];
+    const secret = await keyWords();
     for (let id = 0; id < CLI_CASES; id++) {
       const c = makeCase(CASES + id, SEED, samples);
       const path = write(c);
       const command = (['analyze', 'check', 'plan'] as const)[id % 3];
       const args = command === 'check' ? ['check', '-f', 'json'] : [command, '-f', 'json'];
       if (c.maxLineBytes && command === 'analyze') args.push('--max-line-bytes', String(c.maxLineBytes));
+      // Every other plan is redacted (a plan lists every key pattern): whatever the damage, no word of a key may reach it.
+      const redacted = command === 'plan' && id % 2 === 1;
+      if (redacted) args.push('--redact-keys');
       jobs.push(async () => {
         const r = await run([...args, path]);
         const tag = `${command} ${r.status}`;
@@ -129,6 +153,10 @@ describe('mutation fuzzer', () => {
         if (command === 'analyze' && r.status === 0) {
           const wrong = accounting((JSON.parse(r.stdout) as { inputs: InputReport[] }).inputs, readable(c.bytes));
           if (wrong) failures.push(`${where}: ${wrong}`);
+        }
+        if (redacted) {
+          const leaked = [...new Set(wordsOf(r.stdout + r.stderr))].filter((w) => secret.has(w));
+          if (leaked.length > 0) failures.push(`${where}: key words in the redacted output: ${leaked.slice(0, 5).join(', ')}`);
         }
       });
     }
