@@ -236,8 +236,10 @@ Examples:
     const given = inputSpecs(inputs, opts);
     const capture = captureContext(given.map((s) => s.path));
     capture.warnings.forEach(warn);
-    const result = await analyzeInputs(withPeers(given, capture), { target: findTarget(opts.target), redactKeys: redactor !== null });
-    const report = buildReport(result);
+    // The same plan summary as analyze's, so the verdict gated here is the one analyze reports.
+    const summary = new PlanSummary();
+    const result = await analyzeInputs(withPeers(given, capture), { observer: summary.observer(), target: findTarget(opts.target), redactKeys: redactor !== null });
+    const report = buildReport(result, summary.result());
     const gates = checkGates(report, {
       maxCrossSlotCommands: opts.maxCrossSlot,
       maxCrossSlotTransactions: opts.maxCrossSlotTransactions,

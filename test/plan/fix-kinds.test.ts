@@ -34,3 +34,13 @@ describe('fix kinds by the plan', () => {
     expect(plan.predicted.after.transactions).toBe(0);
   });
 });
+
+describe('check gates the verdict analyze reports', () => {
+  it('on every sample, the verdict gate holds the verdict of analyze', () => {
+    for (const sample of ['app', 'queues', 'shop', 'benchmark', 'readiness']) {
+      const r = slotscope(['check', '-f', 'json', `samples/${sample}.monitor`]);
+      const gate = (JSON.parse(r.stdout) as { gates: { gate: string; value: unknown }[] }).gates.find((g) => g.gate === 'verdict');
+      expect({ sample, verdict: gate?.value }).toEqual({ sample, verdict: analyze(sample).verdict.status });
+    }
+  });
+});
