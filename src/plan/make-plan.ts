@@ -21,7 +21,7 @@ import { chooseTags } from './choose.js';
 import { type PlanFixKinds, planFixKinds } from './fix-kinds.js';
 import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from './layout.js';
 import { familyMatcher, type NamedLibrary, namedLibraries } from './library-keys.js';
-import { Renamer, type RenameRule } from './renames.js';
+import { hashTag, Renamer, type RenameRule } from './renames.js';
 import { layoutScript } from './layout-script.js';
 import { ReadStats } from './read-stats.js';
 import { type ReplicaReads, replicaReads } from './replica-reads.js';
@@ -112,14 +112,6 @@ const OTHER_CHANGES: Record<string, string> = {
   'watch-cross-slot': 'WATCH keys under the same hash tag as the transaction they guard.',
 };
 
-/** The text between a key's hash-tag braces, as Redis hashes it; '' when it has none. */
-function tagContent(key: string): string {
-  const open = key.indexOf('{');
-  if (open < 0) return '';
-  const close = key.indexOf('}', open + 1);
-  return close > open + 1 ? key.slice(open + 1, close) : '';
-}
-
 export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAULT_PLAN_OPTIONS): Promise<Plan> {
   // Pass 1.
   const collector = new PlanCollector({ maxPatterns: 5000 });
@@ -148,12 +140,12 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
 
   // Pass 2: every change at once.
   const changeOfTag = new Map<string, number>(tags.map((t, i) => [t, i]));
-  settings.forEach((c, j) => changeOfTag.set(tagContent(c.to), tags.length + j));
+  settings.forEach((c, j) => changeOfTag.set(hashTag(c.to), tags.length + j));
   const patternOf = memoize(100_000, keyPattern);
   const changesOf = (keys: readonly string[]): number[] => {
     const out: number[] = [];
     for (const k of keys) {
-      const c = tagContent(k);
+      const c = hashTag(k);
       const id = c ? (changeOfTag.get(c) ?? changeOfTag.get(patternOf(c))) : undefined;
       if (id !== undefined && !out.includes(id)) out.push(id);
     }

@@ -45,10 +45,17 @@ export function makeRule(patternTokens: string[], tagTokens: number): RenameRule
   };
 }
 
+/** The text between a key's hash-tag braces, as Redis hashes it (keyHashSlot() in cluster.c); '' when it has none. */
+export function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  if (open < 0) return '';
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : '';
+}
+
 /** Whether Redis would hash only part of the key: a '{' followed later by '}' with bytes between. */
 export function hasHashTag(key: string): boolean {
-  const open = key.indexOf('{');
-  return open >= 0 && key.indexOf('}', open + 1) > open + 1;
+  return hashTag(key) !== '';
 }
 
 export class Renamer {
