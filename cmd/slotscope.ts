@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
-import { captureContext, guessedReplication, withPeers } from '../src/ingest/capture-manifest.js';
+import { type CaptureContext, captureContext, guessedReplication, withPeers } from '../src/ingest/capture-manifest.js';
 import { InputError } from '../src/ingest/input-error.js';
 import { listInputs } from '../src/ingest/input-list.js';
 import { INPUT_FORMATS, type InputFormat } from '../src/ingest/input-stats.js';
@@ -108,11 +108,14 @@ function openOutput(output: string | undefined, inputs: string[], opts: { node: 
   return output ? OutputFile.open(output, [...inputs, ...opts.node].map((a) => parseInputArg(a).path)) : null;
 }
 
-function inputSpecs(inputs: string[], opts: { inputFormat?: string; node: string[] }): InputSpec[] {
+/** The inputs, each knowing the other captured nodes its capture's manifest names (for replication streams). */
+function inputSpecs(inputs: string[], opts: { inputFormat?: string; node: string[] }): { specs: InputSpec[]; capture: CaptureContext } {
   const { specs, notes } = listInputs([...inputs, ...opts.node], opts.inputFormat as InputFormat | undefined);
   for (const note of notes) warn(note);
   if (specs.length === 0) throw new InputError('no inputs: give files, directories, NAME=PATH, or - for stdin');
-  return specs;
+  const capture = captureContext(specs.map((s) => s.path));
+  capture.warnings.forEach(warn);
+  return { specs: withPeers(specs, capture), capture };
 }
 
 const program = new Command('slotscope')
@@ -174,10 +177,7 @@ Examples:
       endStopped(stop, 'the report covers the traffic up to then');
       return;
     }
-    const given = inputSpecs(inputs, opts);
-    const capture = captureContext(given.map((s) => s.path));
-    capture.warnings.forEach(warn);
-    const specs = withPeers(given, capture);
+    const { specs, capture } = inputSpecs(inputs, opts);
     const progress = createProgress();
     const result = await analyzeInputs(specs, {
       observer: summary.observer(),
@@ -233,12 +233,10 @@ Examples:
   slotscope check --max-cross-slot 10 --fail-on changes capture/*.monitor`)
   .action(async (inputs: string[], opts) => {
     const redactor = redactorFor(opts);
-    const given = inputSpecs(inputs, opts);
-    const capture = captureContext(given.map((s) => s.path));
-    capture.warnings.forEach(warn);
+    const { specs } = inputSpecs(inputs, opts);
     // The same plan summary as analyze's, so the verdict gated here is the one analyze reports.
     const summary = new PlanSummary();
-    const result = await analyzeInputs(withPeers(given, capture), { observer: summary.observer(), target: findTarget(opts.target), redactKeys: redactor !== null });
+    const result = await analyzeInputs(specs, { observer: summary.observer(), target: findTarget(opts.target), redactKeys: redactor !== null });
     const report = buildReport(result, summary.result());
     const gates = checkGates(report, {
       maxCrossSlotCommands: opts.maxCrossSlot,
@@ -280,10 +278,7 @@ Examples:
     if (redactor && opts.renameMap) throw new InputError('--rename-map writes real key names, so it cannot be used with --redact-keys');
     const out = openOutput(opts.output, inputs, opts);
     const map = openOutput(opts.renameMap, inputs, opts);
-    const given = inputSpecs(inputs, opts);
-    const capture = captureContext(given.map((s) => s.path));
-    capture.warnings.forEach(warn);
-    const specs = withPeers(given, capture);
+    const { specs, capture } = inputSpecs(inputs, opts);
     const known = capture.topology;
     map?.write('old_key,new_key\n');
     // makePlan hands its options to the analysis, which reads `target` from them.
