@@ -9,7 +9,7 @@
 //   node: "Script attempted to access keys that do not hash to the same slot".
 // A script stops at its first failing command, so the first one decides. A script queued in MULTI runs at
 // EXEC on the block's node, or not at all when the block is refused or discarded.
-import { isStrict, shebangFlags } from '../analyze/script-flags.js';
+import { isStrict, libraryFunctions, shebangFlags } from '../analyze/script-flags.js';
 import { Analyzer } from '../analyze/analyzer.js';
 import type { CommandTable } from '../commands/command-table.js';
 import { ClientKind, MonitorRecord } from '../ingest/monitor-parser.js';
@@ -134,8 +134,8 @@ export function predictReplay(stream: ReplayStream, topology: ClusterTopology, t
   const running = new Map<string, RunningCall>();
   /** Per client connection inside MULTI: what it queued; its scripts run only if EXEC runs the block. */
   const blocks = new Map<string, Block>();
-  /** Function name -> its library's body, from FUNCTION LOAD. */
-  const functions = new Map<string, string>();
+  /** Function name -> its library's body and the function's own flags, from FUNCTION LOAD. */
+  const functions = new Map<string, { body: string; flags: number }>();
 
   const clientLine = (c: StreamCommand): void => {
     running.delete(c.node);
@@ -155,15 +155,20 @@ export function predictReplay(stream: ReplayStream, topology: ClusterTopology, t
       if (block.target < 0 && c.keys.length > 0) block.target = targetOf(topology, keySlot(c.args[c.keys[0]]));
     }
     if (currentCrossSlot) divergence.lost(c);
-    if (name === 'function|load') for (const f of functionNames(c.args[c.args.length - 1])) functions.set(f, c.args[c.args.length - 1].toString('latin1'));
+    if (name === 'function|load') {
+      const body = c.args[c.args.length - 1].toString('latin1');
+      for (const [f, flags] of libraryFunctions(body)) functions.set(f, { body, flags });
+    }
     if (!SCRIPT_CALLS.has(name)) return;
 
     const slots = new Set(c.keys.map((k) => keySlot(c.args[k])));
     const id = lineId(c.node, c.line);
     const slot = slots.size === 1 ? [...slots][0] : -1;
     const fn = name.startsWith('fcall');
-    const body = fn ? functions.get(c.args[1]?.toString('latin1') ?? '') : c.args[1]?.toString('latin1');
-    const strict = fn ? !body?.includes('allow-cross-slot-keys') : isStrict(shebangFlags(firstLine(c.args[1])));
+    const loaded = fn ? functions.get(c.args[1]?.toString('latin1') ?? '') : undefined;
+    const body = fn ? loaded?.body : c.args[1]?.toString('latin1');
+    // A function whose FUNCTION LOAD is not in the capture is judged as one without flags.
+    const strict = fn ? (loaded ? isStrict(loaded.flags) : true) : isStrict(shebangFlags(firstLine(c.args[1])));
     // Queued, it runs on the block's node: the node of the block's first keyed command.
     const routed = block && block.target >= 0 ? block.target : targetOf(topology, slot);
     const call: RunningCall = { line: id, routed, slot, strict, branches: body === undefined || BRANCH.test(body), state: CallState.Running, lua: block ? [] : null };
@@ -250,12 +255,6 @@ function fill(rec: MonitorRecord, c: StreamCommand): MonitorRecord {
   rec.db = c.db;
   rec.timeMicros = c.timeMicros;
   return rec;
-}
-
-/** The functions a library body registers: `register_function('name', ...)` or `{function_name = 'name', ...}`. */
-function functionNames(body: Buffer): string[] {
-  const text = body.toString('latin1');
-  return [...text.matchAll(/register_function\s*\(\s*['"]([^'"]+)['"]|function_name\s*=\s*['"]([^'"]+)['"]/g)].map((m) => m[1] ?? m[2]);
 }
 
 /** A script body's first line, where a `#!lua flags=...` shebang would be. */
