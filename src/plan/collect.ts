@@ -14,6 +14,7 @@ import { Candidates } from './candidates.js';
 import { scriptGroup, type UndeclaredSource } from './co-access.js';
 import { LibraryKeys } from './library-keys.js';
 import { LineSet } from './line-set.js';
+import { SCRIPT_CALLS } from '../commands/script-calls.js';
 
 export interface PatternStat {
   pattern: string;
@@ -59,7 +60,6 @@ const MAX_ARGV = 16;
 const MAX_ARGV_BYTES = 256;
 /** Every BullMQ script body carries this line (bullmq's src/commands/*.lua). */
 const BULLMQ_MARK = 'local rcall = redis.call';
-const SCRIPT_CALLS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 
 /** A node's last script call as its client line gave it: the body (EVAL only) and ARGV. */
 interface CallArgs {

@@ -9,11 +9,10 @@ import { type GroupKind, scriptGroup } from './co-access.js';
 import { type PlanFixKinds, planFixKinds } from './fix-kinds.js';
 import { familyMatcher, LibraryKeys } from './library-keys.js';
 import type { RenameRule } from './renames.js';
+import { SCRIPT_CALLS } from '../commands/script-calls.js';
 
 /** Cross-slot occurrences looked at, per kind. */
 export const SUMMARY_SAMPLE = 10_000;
-
-const SCRIPT_CALLS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 
 export interface Proposals {
   /** Per tag, the sampled occurrences its patterns' shapes had. */

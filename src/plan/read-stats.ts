@@ -5,6 +5,7 @@
 // A write a script made for a client is not that client's own write here: MONITOR's `lua` lines carry
 // no client.
 import type { AnalysisObserver, KeyedCommand } from '../analyze/analyzer.js';
+import { SCRIPT_CALLS } from '../commands/script-calls.js';
 
 export interface ReadStat {
   pattern: string;
@@ -27,7 +28,6 @@ export interface ReadStatsOptions {
 export const OTHER_PATTERN = '(other)';
 /** Keys whose last write is remembered per node; past this, writes older than the window are forgotten first. */
 const MAX_WRITES_REMEMBERED = 200_000;
-const SCRIPT_CALLS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 
 /** A key's last write: when, and by which client ('' for a script). Updated in place. */
 interface LastWrite {

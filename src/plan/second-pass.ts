@@ -12,8 +12,8 @@ import type { KeyMeta, RecordSink } from '../ingest/records.js';
 import { SLOT_COUNT, slotOfRange } from '../slot/key-slot.js';
 import { type PrefixChange, PrefixRewriter } from './prefix-rewrite.js';
 import type { Renamer } from './renames.js';
+import { SCRIPT_CALLS } from '../commands/script-calls.js';
 
-const SCRIPT_CALLS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 /** Changes whose per-slot load is counted; a plan with more has them summed under none. */
 const MAX_COUNTED = 256;
 

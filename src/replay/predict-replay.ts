@@ -15,7 +15,8 @@ import type { CommandTable } from '../commands/command-table.js';
 import { ClientKind, MonitorRecord } from '../ingest/monitor-parser.js';
 import { keySlot } from '../slot/key-slot.js';
 import { type ClusterTopology, targetOf } from './cluster-topology.js';
-import { type ReplayStream, SCRIPT_CALLS, type StreamCommand } from './replay-stream.js';
+import { type ReplayStream, type StreamCommand } from './replay-stream.js';
+import { SCRIPT_CALLS } from '../commands/script-calls.js';
 
 /** A line of the stream: `node\0line`. */
 export type LineId = string;

@@ -12,6 +12,7 @@ import { type InputSpec, readInput } from '../ingest/read-input.js';
 import type { PrefixRewriter } from '../plan/prefix-rewrite.js';
 import { rewriteMsgpackStrings } from './msgpack-strings.js';
 import { replayable } from './replay-policy.js';
+import { SCRIPT_CALLS } from '../commands/script-calls.js';
 
 export interface StreamCommand {
   node: string;
@@ -44,8 +45,6 @@ export interface StreamChanges {
   prefixes?: PrefixRewriter;
 }
 
-/** Commands that run a script or function (their own commands follow as `lua` lines). */
-export const SCRIPT_CALLS: ReadonlySet<string> = new Set(['eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro']);
 /** An unknown command's name is counted by at most this many bytes. */
 const MAX_NAME = 64;
 
