@@ -23,6 +23,7 @@ import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from './layou
 import { familyMatcher, type NamedLibrary, namedLibraries } from './library-keys.js';
 import { hashTag, Renamer, type RenameRule } from './renames.js';
 import { layoutScript } from './layout-script.js';
+import { PLAN_DEFAULTS } from './plan-defaults.js';
 import { ReadStats } from './read-stats.js';
 import { type ReplicaReads, replicaReads } from './replica-reads.js';
 import { runbook, type RunbookStep } from './runbook.js';
@@ -98,7 +99,7 @@ export interface PlanOptions extends ReadOptions {
   primaries?: { address: string; slots: [number, number][] }[];
 }
 
-export const DEFAULT_PLAN_OPTIONS: PlanOptions = { shards: 3, ownWriteWindowMs: 100, maxSkew: 1.2 };
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = { ...PLAN_DEFAULTS };
 
 function counts(r: Report): CrossSlotCounts {
   return { commands: r.totals.crossSlotCommands, transactions: r.totals.crossSlotTransactions, scripts: r.totals.crossSlotScripts };

@@ -1,0 +1,73 @@
+// `slotscope analyze`: the readiness report over files, or live over MONITOR.
+import { analyzeInputs } from '../analyze/analyze-inputs.js';
+import { analyzeLive } from '../analyze/analyze-live.js';
+import { findTarget } from '../analyze/targets.js';
+import { guessedReplication } from '../ingest/capture-manifest.js';
+import { parseDuration } from '../live/duration.js';
+import { parseRedisUrl } from '../live/redis-url.js';
+import { listenForStop } from '../live/stop-signals.js';
+import { PlanSummary } from '../plan/plan-summary.js';
+import { createProgress } from '../report/progress.js';
+import { buildReport } from '../report/report.js';
+import { skippedLinesNotes } from '../report/skipped-lines.js';
+import { emitReport } from './emit-report.js';
+import { endStopped, EXIT_INPUT, forHowLong, inputSpecs, monitorWarning, nodeCount, openOutput, redactorFor, warn } from './cli-io.js';
+
+export interface AnalyzeCommandOptions {
+  node: string[];
+  format: string;
+  output?: string;
+  inputFormat?: string;
+  strict?: boolean;
+  exactKeys: number;
+  redactKeys?: boolean;
+  redactSecretFile?: string;
+  maxLineBytes?: number;
+  live?: string;
+  duration: string;
+  passwordFile?: string;
+  target: string;
+}
+
+export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptions): Promise<void> {
+  const redactor = redactorFor(opts);
+  const out = openOutput(opts.output, inputs, opts);
+  const summary = new PlanSummary();
+  if (opts.live) {
+    const durationMs = parseDuration(opts.duration);
+    const ep = parseRedisUrl(opts.live, opts.passwordFile);
+    const stop = listenForStop();
+    let nodes = 0;
+    const live = await analyzeLive(ep, {
+      observer: summary.observer(),
+      redactKeys: Boolean(opts.redactKeys),
+      target: findTarget(opts.target),
+      durationMs,
+      signal: stop.stop,
+      onTopology: (t) => process.stderr.write(monitorWarning((nodes = t.nodes.length), durationMs, opts.duration)),
+      onAttached: () => warn(`MONITOR attached on ${nodeCount(nodes)}; analysing ${forHowLong(durationMs, opts.duration)}`),
+    });
+    for (const n of live.nodes) if (n.error) warn(n.error);
+    emitReport(buildReport(live, summary.result(), live.known), opts.format, out, redactor);
+    endStopped(stop, 'the report covers the traffic up to then');
+    return;
+  }
+  const { specs, capture } = inputSpecs(inputs, opts);
+  const progress = createProgress();
+  const result = await analyzeInputs(specs, {
+    observer: summary.observer(),
+    distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
+    redactKeys: Boolean(opts.redactKeys),
+    target: findTarget(opts.target),
+    maxLineBytes: opts.maxLineBytes,
+    onInput: (spec, i) => progress.input(spec.path, i, specs.length),
+    onProgress: (n) => progress.bytes(n),
+  });
+  progress.done();
+  const guessed = guessedReplication(capture, result.inputs);
+  guessed.forEach(warn);
+  const report = buildReport(result, summary.result(), capture.topology ?? undefined, [...capture.warnings, ...guessed]);
+  emitReport(report, opts.format, out, redactor);
+  process.stderr.write(skippedLinesNotes(result.inputs, redactor ? (r) => redactor.reason(r) : undefined));
+  if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;
+}

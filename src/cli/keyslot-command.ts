@@ -1,0 +1,36 @@
+// `slotscope keyslot`: slot<TAB>key for keys given or read raw from stdin, as CLUSTER KEYSLOT.
+import { InputError } from '../ingest/input-error.js';
+import { splitRawKeys } from '../ingest/line-splitter.js';
+import { slotOfRange, slotOfString } from '../slot/key-slot.js';
+import { warn } from './cli-io.js';
+
+const NEWLINE = Buffer.from('\n');
+
+export async function keyslotCommand(keys: string[], opts: { stdin?: boolean }): Promise<void> {
+  const out: string[] = keys.map((k) => `${slotOfString(k)}\t${k}`);
+  if (out.length) process.stdout.write(out.join('\n') + '\n');
+  if (!opts.stdin) {
+    if (keys.length === 0) throw new InputError('no keys: give keys or --stdin');
+    return;
+  }
+  let pending: Buffer[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (size === 0) return;
+    process.stdout.write(Buffer.concat(pending, size));
+    pending = [];
+    size = 0;
+  };
+  const { note } = await splitRawKeys(
+    process.stdin,
+    (buf, start, end) => {
+      const line = Buffer.concat([Buffer.from(`${slotOfRange(buf, start, end)}\t`), buf.subarray(start, end), NEWLINE]);
+      pending.push(line);
+      size += line.length;
+      if (size > 1 << 16) flush();
+    },
+    (line) => process.stderr.write(`slotscope: stdin:${line}: line too long, skipped\n`),
+  );
+  flush();
+  if (note) warn(`stdin: ${note}`);
+}
