@@ -1,5 +1,5 @@
 // Pass 2: the same records with every change of the plan applied at once, as verify's replay applies them:
-// key renames on the keys a client sent (and on the keys a script was given, where its commands use them),
+// key renames on the keys a client sent (and, through ScriptKeyScope, on the keys a script's commands use),
 // client prefix changes (PrefixRewriter) on every argument of every line, values included. The analyzer
 // then judges the changed traffic as it judged the original, and this sink counts, per change, the key
 // operations (client commands and the commands scripts run) and the bytes that land in each slot. The
@@ -13,6 +13,9 @@ import { SLOT_COUNT, slotOfRange } from '../slot/key-slot.js';
 import { type PrefixChange, PrefixRewriter } from './prefix-rewrite.js';
 import type { Renamer } from './renames.js';
 import { SCRIPT_CALLS } from '../commands/script-calls.js';
+import { type RenamedKey, ScriptKeyScope } from './script-key-scope.js';
+
+const CLOSE = 0x7d; // '}'
 
 /** Changes whose per-slot load is counted; a plan with more has them summed under none. */
 const MAX_COUNTED = 256;
@@ -41,7 +44,7 @@ export class ChangeRewriter implements RecordSink {
   private readonly prefixes: PrefixRewriter;
   private readonly prefixStarts: Buffer[];
   private readonly tagIndex: Map<string, number>;
-  private readonly declared = new Map<string, Set<string> | null>();
+  private readonly scripts = new ScriptKeyScope();
   private readonly out = new MonitorRecord();
   private outBuf = Buffer.alloc(1 << 16);
   private keyIdx = new Int32Array(256);
@@ -69,26 +72,19 @@ export class ChangeRewriter implements RecordSink {
     if (this.keyIdx.length < rec.argc) this.keyIdx = new Int32Array(rec.argc * 2);
     const n = cmd ? cmd.getKeys(rec, this.keyIdx) : 0;
     const client = rec.clientKind !== ClientKind.Lua;
-    // Keys a script was given reach its commands renamed; keys it builds or hard-codes keep their names.
-    let declared: Set<string> | null = null;
-    if (client) {
-      if (this.renaming && cmd && SCRIPT_CALLS.has(cmd.name)) {
-        declared = new Set();
-        for (let k = 0; k < n; k++) declared.add(argString(rec, this.keyIdx[k]));
-      }
-      this.declared.set(node, declared);
-    } else declared = this.declared.get(node) ?? null;
+    // A script call's keys, so its own commands take the same renames (as verify's replay sends them).
+    const given = client && this.renaming && cmd && SCRIPT_CALLS.has(cmd.name) ? new Map<string, RenamedKey>() : null;
+    if (client) this.scripts.clientLine(node, given);
 
     let parts: (Buffer | null)[] | null = null;
     for (let k = 0; k < n; k++) {
       const a = this.keyIdx[k];
       let change: number;
       let bytes: Buffer;
-      const key = this.renaming ? argString(rec, a) : '';
-      const r = this.renaming && (client || declared?.has(key)) ? this.renamer.apply(key) : null;
+      const r = this.renaming ? this.renamed(rec, a, node, client, given) : null;
       if (r) {
-        change = this.tagIndex.get(r.rule.tag)!;
-        bytes = Buffer.from(r.to, 'latin1');
+        change = this.tagIndex.get(r.tag!)!;
+        bytes = r.to;
       } else if (!this.prefixes.empty) {
         const orig = rec.buf.subarray(rec.start[a], rec.end[a]);
         bytes = this.prefixes.rewrite(orig);
@@ -99,7 +95,7 @@ export class ChangeRewriter implements RecordSink {
       const load = this.loads[change];
       if (load) {
         load.ops[slot]++;
-        if (r) load.vote(slot, r.to.slice(1, r.to.indexOf('}')));
+        if (r) load.vote(slot, bytes.toString('latin1', 1, bytes.indexOf(CLOSE)));
       }
       if (!this.lineChanges.includes(change)) this.lineChanges.push(change);
       (parts ??= new Array<Buffer | null>(rec.argc).fill(null))[a] = bytes;
@@ -113,6 +109,20 @@ export class ChangeRewriter implements RecordSink {
       }
     }
     this.analyzer.command(parts ? this.rebuild(rec, parts) : rec, node);
+  }
+
+  /**
+   * A key's rename: a client's keys by the rules; a script's own commands' keys as its call's keys were
+   * renamed (ScriptKeyScope), or by the rules when no call is open on the node. Null: no rename.
+   */
+  private renamed(rec: MonitorRecord, a: number, node: string, client: boolean, given: Map<string, RenamedKey> | null): RenamedKey | null {
+    const key = argString(rec, a);
+    const scoped = client ? undefined : this.scripts.renamed(node, key);
+    if (scoped !== undefined) return scoped?.tag != null ? scoped : null;
+    const r = this.renamer.apply(key);
+    const renamed = r ? { to: Buffer.from(r.to, 'latin1'), tag: r.rule.tag } : null;
+    given?.set(key, renamed ?? { to: Buffer.from(key, 'latin1'), tag: null });
+    return renamed;
   }
 
   key(buf: Buffer, start: number, end: number, node: string, meta: KeyMeta | null): void {

@@ -10,6 +10,8 @@ import type { InputStats } from '../ingest/input-stats.js';
 import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
 import { type InputSpec, readInput } from '../ingest/read-input.js';
 import type { PrefixRewriter } from '../plan/prefix-rewrite.js';
+import type { RenameRule } from '../plan/renames.js';
+import { type RenamedKey, ScriptKeyScope } from '../plan/script-key-scope.js';
 import { rewriteMsgpackStrings } from './msgpack-strings.js';
 import { replayable } from './replay-policy.js';
 import { SCRIPT_CALLS } from '../commands/script-calls.js';
@@ -39,8 +41,8 @@ export interface ReplayStream {
 }
 
 export interface StreamChanges {
-  /** A key's new name (latin1), or null to keep it: a plan's renames. */
-  renameKey?: (key: string) => string | null;
+  /** A key's new name (latin1) and the rule that made it, or null to keep it: a plan's renames (Renamer.apply). */
+  renameKey?: (key: string) => { to: string; rule: RenameRule } | null;
   /** A plan's client prefix changes, applied to every argument before the renames. */
   prefixes?: PrefixRewriter;
 }
@@ -71,22 +73,6 @@ class KeyFinder {
   }
 }
 
-/**
- * The name a script builds from a declared key, as replayed: a key that starts with a declared key and goes
- * on past a word boundary (BullMQ's `jobIdKey .. ":lock"`) was made by appending to it, so it is the
- * replayed key with the same tail; the longest such declared key wins. Keys a script builds otherwise
- * (from ARGV, or literals) keep their names, prefix changes aside.
- */
-function derived(given: Map<string, Buffer>, key: string): Buffer | null {
-  let best = '';
-  for (const d of given.keys()) if (d.length > best.length && key.length > d.length && key.startsWith(d) && !isWordChar(key.charCodeAt(d.length))) best = d;
-  if (best === '') return null;
-  const to = given.get(best)!;
-  return to.toString('latin1') === best ? null : Buffer.concat([to, Buffer.from(key.slice(best.length), 'latin1')]);
-}
-
-const isWordChar = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-
 const sha1 = (b: Buffer): string => createHash('sha1').update(b).digest('hex');
 
 /** Reads MONITOR captures into the stream a replay sends; anything else is an InputError. */
@@ -96,9 +82,8 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
   // EVAL and SCRIPT LOAD bodies by the sha1 of the captured body, so an EVALSHA can be sent as an EVAL
   // (a cluster node other than the one that saw the body would answer NOSCRIPT).
   const bodies = new Map<string, Buffer>();
-  // Per node, the declared keys of the script call running there, captured name -> name as replayed: a
-  // script's own commands use the keys it was given, and keys it builds from them (derived()).
-  const declared = new Map<string, Map<string, Buffer>>();
+  // Per node, the keys of the script call running there, as captured and as replayed.
+  const scripts = new ScriptKeyScope();
   const prefixes = changes.prefixes;
   /** A script's own commands: the prefix where it stands in each key (the script built them). */
   const rewrite = (a: Buffer): Buffer => (prefixes ? prefixes.rewrite(a) : a);
@@ -109,7 +94,6 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
   };
 
   const clientLine = (rec: MonitorRecord, node: string, raw: Buffer[]): void => {
-    declared.delete(node);
     let args = raw;
     let { cmd } = finder.find(args);
     const name = cmd?.name;
@@ -130,16 +114,16 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
       stream.notReplayed.set(counted, (stream.notReplayed.get(counted) ?? 0) + 1);
     }
     const keys = found.keys;
-    const given = cmd && SCRIPT_CALLS.has(cmd.name) ? new Map<string, Buffer>() : null;
+    const given = cmd && SCRIPT_CALLS.has(cmd.name) ? new Map<string, RenamedKey>() : null;
     if (changes.renameKey) {
       for (const k of keys) {
         const before = args[k];
-        const to = changes.renameKey(before.toString('latin1'));
-        if (to !== null) args[k] = Buffer.from(to, 'latin1');
-        given?.set(before.toString('latin1'), args[k]);
+        const r = changes.renameKey(before.toString('latin1'));
+        if (r) args[k] = Buffer.from(r.to, 'latin1');
+        given?.set(before.toString('latin1'), { to: args[k], tag: r ? r.rule.tag : null });
       }
     }
-    if (given) declared.set(node, given);
+    scripts.clientLine(node, given);
     stream.commands.push({ node, line: rec.lineNo, client: rec.clientAddress(), db: rec.db, timeMicros: rec.timeMicros, lua: false, replayed, cmd, args, keys });
   };
 
@@ -147,17 +131,16 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
     const args = raw.map(rewrite);
     const { cmd, keys } = finder.find(args);
     if (changes.renameKey) {
-      const given = declared.get(node);
       for (const k of keys) {
         const key = args[k].toString('latin1');
-        if (given) {
-          const to = given.get(key) ?? derived(given, key);
-          if (to) args[k] = to;
+        const given = scripts.renamed(node, key);
+        if (given !== undefined) {
+          if (given) args[k] = given.to;
           continue;
         }
         // No call open (a capture that starts inside one): renamed as a client's key would be.
-        const to = changes.renameKey(key);
-        if (to !== null) args[k] = Buffer.from(to, 'latin1');
+        const r = changes.renameKey(key);
+        if (r) args[k] = Buffer.from(r.to, 'latin1');
       }
     }
     stream.commands.push({ node, line: rec.lineNo, client: '', db: rec.db, timeMicros: rec.timeMicros, lua: true, replayed: false, cmd, args, keys });

@@ -129,7 +129,7 @@ export async function verifyPlan(specs: InputSpec[], plan: Plan, planPath: strin
   const renamer = new Renamer(plan.renames.flatMap((r) => r.rules));
   const prefixes = new PrefixRewriter(clientChanges(plan, planPath));
   // The captures first: a wrong input fails before the cluster is touched.
-  const stream = await readReplayStream(specs, { renameKey: renamer.rules.length > 0 ? (k) => renamer.rename(k) : undefined, prefixes: prefixes.empty ? undefined : prefixes });
+  const stream = await readReplayStream(specs, { renameKey: renamer.rules.length > 0 ? renamer.apply : undefined, prefixes: prefixes.empty ? undefined : prefixes });
   const topology = await targetTopology(target, options.force);
   const replay = await replayStream(stream, topology);
   return compare(stream, topology, predictReplay(stream, topology), observe(stream, replay), replay, plan);

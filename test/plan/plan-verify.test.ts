@@ -7,7 +7,8 @@ import { type Plan, makePlan, DEFAULT_PLAN_OPTIONS } from '../../src/plan/make-p
 import { readTopology } from '../../src/replay/cluster-topology.js';
 import type { VerifyResult } from '../../src/replay/verify-plan.js';
 import { slotscope } from '../helpers/cli.js';
-import { type RedisCluster, type RedisServer, startCluster, startRedis } from '../helpers/redis.js';
+import { Redis } from 'ioredis';
+import { captureTraffic, type RedisCluster, type RedisServer, startCluster, startRedis } from '../helpers/redis.js';
 
 const CAPTURE = 'samples/app.monitor';
 const dir = mkdtempSync(join(tmpdir(), 'slotscope-plan-'));
@@ -147,5 +148,44 @@ describe('verify against a real 3-primary cluster', () => {
     const r = slotscope(['verify', '--plan', bad, '--cluster', 'redis://127.0.0.1:1', CAPTURE]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`slotscope: ${bad}: not a plan: expected "schema": "slotscope.plan/2"\n`);
+  });
+});
+
+describe('a script that builds keys from the keys it was given', () => {
+  let cluster: RedisCluster;
+  let server: RedisServer;
+  let capture: string;
+  beforeAll(async () => {
+    [cluster, server] = await Promise.all([startCluster(3), startRedis()]);
+    // Real ioredis traffic: transactions over a user's two keys (the rename user:<id>), and a script given
+    // one of them that writes a key it builds from it (`KEYS[1] .. ':audit'`), undeclared.
+    capture = await captureTraffic(server, async () => {
+      const redis = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true });
+      await redis.connect();
+      for (let id = 1; id <= 40; id++) {
+        await redis.multi().incrby(`user:${id}:balance`, 5).rpush(`user:${id}:ledger`, 'credit 5').exec();
+        await redis.eval("redis.call('incr', KEYS[1]); return redis.call('set', KEYS[1] .. ':audit', ARGV[1])", 1, `user:${id}:balance`, 'ok');
+      }
+      await redis.quit();
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([cluster?.stop(), server?.stop()]);
+  });
+
+  it('predicts the built keys follow the rename, as the replay sends them and the cluster answers', () => {
+    const planFile = join(dir, 'built-keys-plan.json');
+    const p = slotscope(['plan', '-f', 'json', '-o', planFile, capture]);
+    expect(p.status).toBe(0);
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
+    expect(plan.renames.map((r) => r.tag)).toContain('user:<id>');
+    // Every script call touched a key in another slot before; with the rename none does.
+    expect(plan.predicted.before.scripts).toBe(40);
+    expect(plan.predicted.after.scripts).toBe(0);
+    const r = slotscope(['verify', '--plan', planFile, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, capture]);
+    const result = JSON.parse(r.stdout) as VerifyResult;
+    expect(result.differences).toEqual([]);
+    expect(result.match).toBe(true);
+    expect(r.status).toBe(0);
   });
 });
