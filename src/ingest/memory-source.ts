@@ -1,6 +1,7 @@
 // Opens an input the caller holds in memory (a Buffer, a Node stream, an async iterable of chunks) as the
 // same stream of chunks a file gives, through the same gzip detection and magic-byte refusals, so a test
-// suite reads traffic in process exactly as the CLI reads it from disk.
+// suite reads traffic in process exactly as the CLI reads it from disk. Every chunk is copied: the MONITOR
+// parser unescapes arguments in place, and the caller's bytes must come back as they were given.
 import type { Readable } from 'node:stream';
 import { InputError } from './input-error.js';
 import { type ChunkSource, decoded, readError, trailingGarbage } from './input-source.js';
@@ -8,7 +9,7 @@ import { type ChunkSource, decoded, readError, trailingGarbage } from './input-s
 /** The bytes of an input: read once when a stream or an iterable, as often as needed when a Uint8Array. */
 export type InputData = Uint8Array | Readable | AsyncIterable<Uint8Array>;
 
-/** The size of the slices a whole Buffer is handed on in, as a file is read. */
+/** The size of the copies a whole Buffer is handed on in, as a file is read. */
 const SLICE = 1 << 20;
 
 /** Streams and iterables already opened: a second read would see nothing and report an empty input. */
@@ -43,7 +44,7 @@ function rawChunks(data: InputData, name: string): AsyncGenerator<Buffer> {
 }
 
 async function* slices(all: Buffer): AsyncGenerator<Buffer> {
-  for (let at = 0; at < all.length; at += SLICE) yield all.subarray(at, at + SLICE);
+  for (let at = 0; at < all.length; at += SLICE) yield Buffer.from(all.subarray(at, at + SLICE));
 }
 
 async function* bytesOf(data: AsyncIterable<unknown>, name: string): AsyncGenerator<Buffer> {
@@ -51,7 +52,7 @@ async function* bytesOf(data: AsyncIterable<unknown>, name: string): AsyncGenera
     for await (const chunk of data) {
       // A stream given an encoding yields strings, whose bytes are no longer the capture's.
       if (!(chunk instanceof Uint8Array)) throw new InputError(`the input yielded a ${typeof chunk}, not bytes (a stream with setEncoding()?); give it Buffers or Uint8Arrays`, name);
-      if (chunk.length > 0) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (chunk.length > 0) yield Buffer.from(chunk);
     }
   } catch (err) {
     // A file stream's ENOENT, EISDIR...: one line naming the input, as for a path.
