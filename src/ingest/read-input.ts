@@ -52,20 +52,16 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
   const source = spec.data === undefined ? openInput(spec.path) : openData(spec.data, spec.path);
   const it = source.chunks[Symbol.asyncIterator]();
 
-  // Hold chunks until two full lines (or 64 KiB) so the format can be told: a MONITOR capture's first line
-  // is its OK, and a pipe or an iterable may hand over a few bytes at a time.
+  // Hold chunks until the first full line (or 64 KiB) so the format can be told.
   const head: Buffer[] = [];
   let headLength = 0;
-  let newlines = 0;
   let done = false;
-  while (!done && headLength < HEAD_BYTES && newlines < 2) {
+  while (!done && headLength < HEAD_BYTES && (head.length === 0 || head[head.length - 1].indexOf(10) < 0)) {
     const next = await it.next();
     if (next.done) done = true;
     else {
       head.push(next.value);
       headLength += next.value.length;
-      const nl = next.value.indexOf(10);
-      if (nl >= 0) newlines += next.value.indexOf(10, nl + 1) >= 0 ? 2 : 1;
     }
   }
   if (headLength === 0) return stats; // empty input: format stays 'empty'
@@ -73,7 +69,7 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
   stats.lineEndings = headLineEndings(headBytes);
   if (spec.format) stats.format = spec.format;
   else {
-    // Only whole lines vote: the start of a MONITOR line cut at `17953806` reads as a key.
+    // Only whole lines vote: a pipe or an iterable may hand over `OK\n17953806`, whose cut MONITOR line reads as a key.
     const lastNl = headBytes.lastIndexOf(10);
     const detected = detectFormat(done || lastNl < 0 ? headBytes : headBytes.subarray(0, lastNl + 1));
     if ('unsure' in detected) throw new InputError(`cannot tell the format of ${spec.path} (${detected.unsure}); pass --input-format ${INPUT_FORMATS.join('|')}`);
