@@ -74,6 +74,8 @@ describe('npm pack', () => {
     for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/cmd/slotscope.js', 'dist/src/index.js', 'dist/src/index.d.ts']) expect(packed).toContain(f);
     expect(packed.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     expect(packed.filter((f) => /^(src|test|bench|samples|cmd)\//.test(f) || f.startsWith('dist/bench') || f.startsWith('dist/samples') || f.startsWith('dist/test'))).toEqual([]);
+    // A maintainer's tool that writes into src/: of no use, and harm, inside node_modules.
+    expect(packed.filter((f) => f.includes('generate-key-specs'))).toEqual([]);
   });
 
   it('ships source maps that carry their sources, since src/ is not in the package', () => {
