@@ -2,6 +2,7 @@
 // parts they are made of. The CLI is one consumer of this; `exports` keeps every other module private.
 export { analyze, type AnalyzeCallOptions } from './api/analyze.js';
 export { plan, type PlanCallOptions } from './api/plan.js';
+export { verify, type VerifyCallOptions } from './api/verify.js';
 export type { DataInput, InputOptions, LibraryInput, PathInput } from './api/library-inputs.js';
 export type { InputData } from './ingest/memory-source.js';
 export { crc16, crc16Utf8 } from './slot/crc16.js';

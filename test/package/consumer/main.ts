@@ -23,6 +23,7 @@ import {
   type Report,
   REPORT_SCHEMA,
   slotOfString,
+  verify,
   verifyPlan,
 } from 'slotscope';
 
@@ -49,7 +50,7 @@ assert.deepEqual(viaSpecs.predicted, p.predicted);
 // The redis-cli docs' own example: CLUSTER KEYSLOT foo is 12182.
 assert.equal(slotOfString('foo'), 12182);
 assert.equal(parseRedisUrl('redis://127.0.0.1:7000').port, 7000);
-for (const f of [captureMonitor, captureScan, discover, verifyPlan, readPlan]) assert.equal(typeof f, 'function');
+for (const f of [captureMonitor, captureScan, discover, verify, verifyPlan, readPlan]) assert.equal(typeof f, 'function');
 
 await assert.rejects(analyze([{ node: 'app', data: Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0]) }]), (e: unknown) => e instanceof InputError && /zstd-compressed/.test(e.message));
 
