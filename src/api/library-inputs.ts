@@ -60,15 +60,21 @@ export function resolveInputs(inputs: readonly LibraryInput[], options: InputOpt
       specs.push({ path: input.path ?? input.node, node: input.node, format: input.format ?? options.inputFormat, data: input.data, peers: input.peers });
       continue;
     }
-    const { path, node, format } = typeof input === 'string' ? { path: input, node: undefined, format: undefined } : input;
+    const { arg, node, format } = typeof input === 'string' ? { arg: input, node: undefined, format: undefined } : { ...input, arg: literalPath(input.path) };
     // One list per input, so each keeps its own node and format; a directory's files all take the node given.
-    const listed = listInputs([path], format ?? options.inputFormat);
+    const listed = listInputs([arg], format ?? options.inputFormat);
     warnings.push(...listed.notes);
     specs.push(...(node === undefined ? listed.specs : listed.specs.map((s) => ({ ...s, node }))));
   }
   const capture = captureContext(specs.filter((s) => s.data === undefined).map((s) => s.path));
   warnings.push(...capture.warnings);
   return { specs: withPeers(specs, capture), capture, warnings };
+}
+
+/** A path as the CLI's argument parser reads it literally: `a=b.monitor` would be node `a`, file `b.monitor`. */
+function literalPath(path: string): string {
+  const eq = path.indexOf('=');
+  return eq > 0 && !path.slice(0, eq).includes('/') ? `./${path}` : path;
 }
 
 export function targetFor(id: string | undefined): Target | undefined {

@@ -2,7 +2,9 @@
 // a Buffer, a Node stream or an async iterable of chunks: bytes in memory go through the same gzip decoding
 // and the same refusals of compressed files as a file does.
 import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, readFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { analyze, InputError, type Report } from '../../src/index.js';
@@ -75,6 +77,20 @@ describe('analyze()', () => {
   it('names a data input by its path when one is given, and by its node otherwise', async () => {
     const r = await analyze([{ node: 'cache', path: 'cache-1.monitor', data: bytes }, { node: 'app', data: bytes.subarray(0, 0) }]);
     expect(r.inputs.map((i) => [i.path, i.node, i.format])).toEqual([['cache-1.monitor', 'cache', 'monitor'], ['app', 'app', 'empty']]);
+  });
+
+  it('reads a path object literally, where a string is NAME=PATH as on the command line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slotscope-api-'));
+    copyFileSync(SAMPLE, join(dir, 'east=1.monitor'));
+    copyFileSync(SAMPLE, join(dir, 'app.monitor'));
+    const cwd = process.cwd();
+    process.chdir(dir); // a bare file name, with no directory before its '='
+    try {
+      const r = await analyze(['west=app.monitor', { path: 'east=1.monitor' }]);
+      expect(r.inputs.map((i) => [i.node, i.records])).toEqual([['west', 1768], ['east=1', 1768]]);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('refuses compressed bytes in memory with the same reason as the file', async () => {
