@@ -1,4 +1,10 @@
-// slotscope as a library: parse captures, analyse them, compute slots. The CLI is one consumer of this.
+// slotscope as a library: analyse captures (paths or bytes in memory), plan, gate, verify, capture, and the
+// parts they are made of. The CLI is one consumer of this; `exports` keeps every other module private.
+export { analyze, type AnalyzeCallOptions } from './api/analyze.js';
+export { plan, type PlanCallOptions } from './api/plan.js';
+export { verify, type VerifyCallOptions } from './api/verify.js';
+export type { DataInput, InputOptions, LibraryInput, PathInput } from './api/library-inputs.js';
+export type { InputData } from './ingest/memory-source.js';
 export { crc16, crc16Utf8 } from './slot/crc16.js';
 export { keySlot, slotOfRange, slotOfString, SLOT_COUNT } from './slot/key-slot.js';
 export { CommandTable, type CommandInfo } from './commands/command-table.js';
@@ -13,13 +19,21 @@ export { INPUT_FORMATS, type InputFormat } from './ingest/input-stats.js';
 export { repr, unescapeInPlace } from './ingest/sdsrepr.js';
 export { Analyzer } from './analyze/analyzer.js';
 export { analyzeInputs, type AnalyzeOptions, type AnalysisResult } from './analyze/analyze-inputs.js';
-export { buildReport, REPORT_SCHEMA, type Report } from './report/report.js';
+export { buildReport, REPORT_SCHEMA, type CommandReport, type FindingReport, type InputReport, type NodeReport, type Report } from './report/report.js';
 export { renderTable } from './report/table-report.js';
 export { renderMarkdown } from './report/markdown-report.js';
 export { renderHtml } from './report/html-report.js';
 export { TARGETS, DEFAULT_TARGET, findTarget, type Target } from './analyze/targets.js';
 export { DEFAULT_REDACT_SECRET, KeyRedactor, keyRedactor, type Redaction } from './analyze/redact-keys.js';
 export { redactPlan, redactReport } from './report/redact-report.js';
-export { makePlan, PLAN_SCHEMA, DEFAULT_PLAN_OPTIONS, type Plan, type PlanOptions } from './plan/make-plan.js';
+export { makePlan, PLAN_SCHEMA, DEFAULT_PLAN_OPTIONS, type ClientChange, type CrossSlotCounts, type PatternSummary, type Plan, type PlanOptions, type PlanRename, type PlanUnfixable } from './plan/make-plan.js';
 export { PrefixRewriter, type PrefixChange } from './plan/prefix-rewrite.js';
 export { renderPlanMarkdown } from './report/plan-markdown.js';
+export { checkGates, renderGates, type GateLimits, type GateResult } from './report/gates.js';
+export { readPlan, verifyPlan, renderVerifySummary, VERIFY_SCHEMA, type ClusterTarget, type VerifyDifference, type VerifyResult, type VerifyRow } from './replay/verify-plan.js';
+export { parseRedisUrl, type RedisEndpoint } from './live/redis-url.js';
+export { discover, type LiveNode, type Topology } from './live/discover.js';
+export { captureMonitor, fileSink, type MonitorCaptureOptions, type NodeManifest } from './live/capture-monitor.js';
+export type { LineSink, StreamLimits, StreamResult } from './live/monitor-stream.js';
+export { captureScan, type ScanManifest, type ScanOptions } from './live/capture-scan.js';
+export { CAPTURE_SCHEMA, type CaptureManifest } from './ingest/capture-manifest.js';

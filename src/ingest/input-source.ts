@@ -56,12 +56,15 @@ export function openInput(path: string): ChunkSource {
     }
   }
   const onTrailing = (bytes: number): void => {
-    notes.push(`${bytes} bytes of trailing garbage after the gzip data ignored (as gzip -d does)`);
+    notes.push(trailingGarbage(bytes));
   };
   return { chunks: decoded(counted(), path, onTrailing), rawBytes: () => raw, notes };
 }
 
-async function* decoded(source: AsyncGenerator<Buffer>, path: string, onTrailing: (bytes: number) => void): AsyncGenerator<Buffer> {
+export const trailingGarbage = (bytes: number): string => `${bytes} bytes of trailing garbage after the gzip data ignored (as gzip -d does)`;
+
+/** Chunks as read, gunzipped when they start with gzip's magic; refused when they start with another. */
+export async function* decoded(source: AsyncGenerator<Buffer>, path: string, onTrailing: (bytes: number) => void): AsyncGenerator<Buffer> {
   const head: Buffer[] = [];
   let headLength = 0;
   // The longest magic decides; a pipe may deliver it a byte at a time.

@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import { detectFormat } from './format-detect.js';
 import { openInput } from './input-source.js';
+import { type InputData, openData } from './memory-source.js';
 import { InputError } from './input-error.js';
 import { INPUT_FORMATS, type InputFormat, InputStats } from './input-stats.js';
 import { confirmLineEndings, DEFAULT_MAX_LINE, HEAD_BYTES, headLineEndings, LineSplitter } from './line-splitter.js';
@@ -12,11 +13,14 @@ import type { RecordSink } from './records.js';
 import { ScanLineParser } from './scan-parser.js';
 
 export interface InputSpec {
+  /** The file to read (`-`: stdin), or with `data` only the input's name in the report and messages. */
   path: string;
   node: string;
   format?: InputFormat;
   /** Addresses of the other captured nodes: lines with one as the client are a replication stream. */
   peers?: string[];
+  /** The bytes themselves, read instead of `path`: gzip and the refusals of compressed files apply alike. */
+  data?: InputData;
 }
 
 export interface ReadOptions {
@@ -45,7 +49,7 @@ const KNOWN_EXTENSION = /\.(gz|monitor|mon|txt|log|csv|scan|keys)$/i;
 
 export async function readInput(spec: InputSpec, sink: RecordSink, options: ReadOptions = {}): Promise<InputStats> {
   const stats = new InputStats(spec.path, spec.node);
-  const source = openInput(spec.path);
+  const source = spec.data === undefined ? openInput(spec.path) : openData(spec.data, spec.path);
   const it = source.chunks[Symbol.asyncIterator]();
 
   // Hold chunks until the first full line (or 64 KiB) so the format can be told.
@@ -65,7 +69,9 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
   stats.lineEndings = headLineEndings(headBytes);
   if (spec.format) stats.format = spec.format;
   else {
-    const detected = detectFormat(headBytes);
+    // Only whole lines vote: a pipe or an iterable may hand over `OK\n17953806`, whose cut MONITOR line reads as a key.
+    const lastNl = headBytes.lastIndexOf(10);
+    const detected = detectFormat(done || lastNl < 0 ? headBytes : headBytes.subarray(0, lastNl + 1));
     if ('unsure' in detected) throw new InputError(`cannot tell the format of ${spec.path} (${detected.unsure}); pass --input-format ${INPUT_FORMATS.join('|')}`);
     stats.format = detected.format;
   }
