@@ -67,7 +67,7 @@ export function baselineGates(base: Report, now: Report, a: Allowance, limits: B
   const rises: (GateFailure & { rise: number })[] = [];
   for (const r of d.rates) {
     if (r.command && (newlyCrossSlot.has(r.name) || commandAllowed(a, r.name, split))) continue;
-    const rise = r.new - r.old;
+    const rise = (r.new ?? 0) - (r.old ?? 0);
     if (rise > limits.tolerance) rises.push({ ...failure(`${r.name}: ${pct(r.old)} -> ${pct(r.new)}`, r.count, r.example), rise });
   }
   const worst = rises.reduce((m, r) => Math.max(m, r.rise), 0);
@@ -89,4 +89,4 @@ export function baselineGates(base: Report, now: Report, a: Allowance, limits: B
   return gates;
 }
 
-const pct = (share: number): string => `${round(share * 100)}%`;
+const pct = (share: number | null): string => (share === null ? 'none' : `${round(share * 100)}%`);

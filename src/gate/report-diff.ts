@@ -36,8 +36,9 @@ export interface RateChange {
   /** `keyed commands`, `transactions`, `script calls`, or a command's name. */
   name: string;
   command: boolean;
-  old: number;
-  new: number;
+  /** null: the command is not in that report. */
+  old: number | null;
+  new: number | null;
   /** The cross-slot count behind the new rate. */
   count: number;
   example?: CommandExample;
@@ -113,7 +114,7 @@ function rates(old: Report, now: Report): RateChange[] {
     const o = old.commands[name];
     const n = now.commands[name];
     if (!o?.crossSlot && !n?.crossSlot) continue;
-    out.push({ name, command: true, old: o ? share(o.crossSlot, o.calls) : 0, new: n ? share(n.crossSlot, n.calls) : 0, count: n?.crossSlot ?? 0, ...(n?.example ? { example: n.example } : {}) });
+    out.push({ name, command: true, old: o ? share(o.crossSlot, o.calls) : null, new: n ? share(n.crossSlot, n.calls) : null, count: n?.crossSlot ?? 0, ...(n?.example ? { example: n.example } : {}) });
   }
   return out;
 }
