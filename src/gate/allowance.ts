@@ -33,12 +33,14 @@ export interface AllowOptions {
 
 export function applyAllowlist(r: Report, entries: AllowEntry[], opts: AllowOptions): Allowance {
   const a: Allowance = { findings: new Set(), patterns: new Map(), commands: new Set(), allowed: [], stale: [], expired: [] };
-  for (const e of entries) {
+  for (const entry of entries) {
+    // A redacted run shows no key text, its allow-list's patterns included.
+    const e = opts.redactPattern && entry.pattern !== undefined ? { ...entry, pattern: redactGlob(entry.pattern, opts.redactPattern) } : entry;
     if (e.expires !== undefined && e.expires < opts.today) {
       a.expired.push(e);
       continue;
     }
-    const matched = matchEntry(r, e, a, opts);
+    const matched = matchEntry(r, e, a);
     if (matched.length > 0) a.allowed.push({ ...e, matched });
     else a.stale.push(e);
   }
@@ -46,7 +48,7 @@ export function applyAllowlist(r: Report, entries: AllowEntry[], opts: AllowOpti
   return a;
 }
 
-function matchEntry(r: Report, e: AllowEntry, a: Allowance, opts: AllowOptions): AllowedEntry['matched'] {
+function matchEntry(r: Report, e: AllowEntry, a: Allowance): AllowedEntry['matched'] {
   const matched: AllowedEntry['matched'] = [];
   if (e.command !== undefined) {
     const c = r.commands[e.command];
@@ -64,7 +66,7 @@ function matchEntry(r: Report, e: AllowEntry, a: Allowance, opts: AllowOptions):
     }
     return matched;
   }
-  const matches = globMatcher(opts.redactPattern ? redactGlob(e.pattern, opts.redactPattern) : e.pattern);
+  const matches = globMatcher(e.pattern);
   for (const f of findings) {
     for (const [p, n] of Object.entries(f.patterns)) {
       if (!matches(p)) continue;

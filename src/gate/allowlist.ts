@@ -3,7 +3,6 @@
 // stale or expired entry can be named where it is written. YAML (and JSON, which is YAML) is parsed with
 // `yaml`, loaded only when there is a file to read.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FINDING_DEFS, type FindingId } from '../analyze/findings.js';
 import { InputError } from '../ingest/input-error.js';
 
@@ -26,10 +25,10 @@ type Field = (typeof FIELDS)[number];
 /** The only finding a command entry can narrow: command names are counted for cross-slot commands alone. */
 const COMMAND_FINDING: FindingId = 'cross-slot-command';
 
-/** The allow-list to read: the one given, else the one in the working directory, else none. */
-export function findAllowlist(given: string | undefined, dir = process.cwd()): string | null {
+/** The allow-list to read: the one given, else the one in the working directory (named as found), else none. */
+export function findAllowlist(given: string | undefined): string | null {
   if (given !== undefined) return given;
-  const found = ALLOWLIST_FILES.map((f) => join(dir, f)).filter((p) => existsSync(p));
+  const found = ALLOWLIST_FILES.filter((f) => existsSync(f));
   if (found.length > 1) throw new InputError(`${found.join(' and ')} both exist: keep one allow-list`);
   return found[0] ?? null;
 }
