@@ -63,12 +63,12 @@ describe('allow-lists', () => {
   });
 
   it('a pattern (with *) accepts the finding whose every pattern it covers, also with --redact-keys', () => {
-    const cwd = workdir({ '.slotscope.json': JSON.stringify({ allow: [{ finding: 'cross-slot-command', pattern: 'order:*', reason: 'orders are read in one MGET on purpose' }] }, null, 2) });
+    const cwd = workdir({ '.slotscope.json': JSON.stringify({ allow: [{ finding: 'cross-slot-command', pattern: 'order:*', reason: 'read in one MGET on purpose' }] }, null, 2) });
     for (const redact of [[], ['--redact-keys']]) {
       const r = check(cwd, [...redact, capture]);
       expect(r.status, r.stdout).toBe(0);
       expect(r.json!.allowed[0].matched).toHaveLength(1);
-      if (redact.length > 0) expect(r.stdout).not.toContain('order');
+      if (redact.length > 0) expect(r.stdout).not.toMatch(/order/);
     }
     // A pattern the finding does not hold accepts nothing: the entry is stale and the gate still fails.
     const other = workdir({ '.slotscope.yml': 'allow:\n  - pattern: "invoice:*"\n    reason: x\n' });
