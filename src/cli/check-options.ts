@@ -1,15 +1,14 @@
 // The gate options `check` takes, shared by every command that ends in the gates (check, record).
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { FINDING_DEFS } from '../analyze/findings.js';
+import { SEVERITIES, VERDICT_VALUES } from '../gate/fail-on.js';
 import { collect, inputFormatOption, nonNegativeInt, positiveInt, share, targetOption, REDACT_SECRET_HELP } from './option-parsers.js';
 
-/** Verdict values, severities (that severity or worse) and finding ids, as --fail-on takes them. */
-const VERDICTS = ['blocked', 'changes'];
-const SEVERITIES = ['blocker', 'warning', 'info'];
-
+/** --fail-on: verdict values, severities (that severity or worse) and finding ids, comma-separated. */
 function failOnList(value: string): string[] {
   const values = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
-  const bad = values.filter((v) => !VERDICTS.includes(v) && !SEVERITIES.includes(v) && !Object.hasOwn(FINDING_DEFS, v));
+  const known = (v: string): boolean => (VERDICT_VALUES as readonly string[]).includes(v) || (SEVERITIES as readonly string[]).includes(v) || Object.hasOwn(FINDING_DEFS, v);
+  const bad = values.filter((v) => !known(v));
   if (values.length === 0 || bad.length > 0) throw new InvalidArgumentError(`${bad.length ? `unknown ${bad.join(', ')}: ` : ''}expected blocked, changes, a severity (${SEVERITIES.join(', ')}) or finding ids, comma-separated`);
   return values;
 }

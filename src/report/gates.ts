@@ -5,6 +5,7 @@
 import type { CommandExample } from '../analyze/command-example.js';
 import type { FindingId, Severity } from '../analyze/findings.js';
 import { verdictOf, type VerdictStatus } from '../analyze/verdict.js';
+import { SEVERITIES, VERDICT_VALUES } from '../gate/fail-on.js';
 import { type Allowance, commandAllowed, NO_ALLOWANCE, patternsLeft, proxySplits } from '../gate/allowance.js';
 import { type PatternExample, patternExamples } from '../gate/pattern-example.js';
 import { round, skewOf } from '../gate/skew.js';
@@ -23,7 +24,7 @@ export interface GateLimits {
    * `blocked` / `changes`: the verdict (fail when blocked, or already at `ready with changes`); a severity:
    * any finding of it or worse; a finding id: that finding.
    */
-  failOn: string[];
+  failOn: string | readonly string[];
   /** Cross-slot commands over keyed commands. */
   maxCrossSlotRate?: number;
   /** Busiest node (or slot) over the mean: see skewOf(). */
@@ -48,8 +49,6 @@ export interface GateResult {
   failures?: GateFailure[];
 }
 
-export const VERDICTS = ['blocked', 'changes'] as const;
-export const SEVERITIES: readonly Severity[] = ['blocker', 'warning', 'info'];
 const VERDICT_RANK: Record<VerdictStatus, number> = { ready: 0, 'ready with changes': 1, blocked: 2 };
 const SEVERITY_RANK: Record<Severity, number> = { blocker: 2, warning: 1, info: 0 };
 const KEY_DUMPS = new Set(['scan', 'scan-quoted', 'memory-csv']);
@@ -67,9 +66,10 @@ export interface GateContext {
 
 export function checkGates(r: Report, limits: GateLimits, ctx: GateContext = {}): GateResult[] {
   const allowance = ctx.allowance ?? NO_ALLOWANCE;
+  const failOnAll = typeof limits.failOn === 'string' ? [limits.failOn] : limits.failOn;
   const example = patternExamples(r);
   const gates: GateResult[] = [];
-  const verdict = verdictGate(r, limits, allowance, ctx.baselineVerdict);
+  const verdict = verdictGate(r, failOnAll, allowance, ctx.baselineVerdict);
   if (verdict) gates.push(verdict);
   if (ctx.regressions) gates.push(...ctx.regressions);
   else {
@@ -80,7 +80,7 @@ export function checkGates(r: Report, limits: GateLimits, ctx: GateContext = {})
       findingCountGate('cross-slot script calls', r.totals.crossSlotScripts, limits.maxCrossSlotScripts, SCRIPT_FINDINGS, r, allowance, example),
     );
   }
-  const failOn = limits.failOn.filter((v) => !(VERDICTS as readonly string[]).includes(v));
+  const failOn = failOnAll.filter((v) => !(VERDICT_VALUES as readonly string[]).includes(v));
   if (failOn.length > 0) gates.push(failOnGate(r, failOn, allowance));
   if (limits.maxCrossSlotRate !== undefined) {
     const commands = crossSlotCommands(r, allowance);
@@ -106,9 +106,9 @@ function withoutFailures({ failures: _, ...g }: GateResult): GateResult {
 }
 
 /** The verdict once the allowed findings are out: `blocked` by an allowed KEYS in an ops script no longer is. */
-function verdictGate(r: Report, limits: GateLimits, a: Allowance, baseline: VerdictStatus | undefined): GateResult | null {
-  const changes = limits.failOn.includes('changes');
-  if (!changes && !limits.failOn.includes('blocked')) return null;
+function verdictGate(r: Report, failOn: readonly string[], a: Allowance, baseline: VerdictStatus | undefined): GateResult | null {
+  const changes = failOn.includes('changes');
+  if (!changes && !failOn.includes('blocked')) return null;
   const left = r.findings.filter((f) => !a.findings.has(f.id));
   const v = left.length === r.findings.length ? r.verdict : verdictOf(left);
   const failRank = changes ? 1 : 2;
