@@ -105,6 +105,7 @@ describe('check --baseline and diff on real captures', () => {
     expect(plain.stderr).toMatch(/^slotscope: .*redacted\.json: made with --redact-keys and this run without/);
     // Redacted beside redacted, and a plain baseline beside a redacted run (redacted here with the same secret).
     expect(slotscope(['check', '--redact-keys', '--baseline', redacted, same]).status).toBe(0);
+    expect(slotscope(['check', '--redact-keys', '--baseline', base, same]).status).toBe(0);
     const mixed = slotscope(['check', '--redact-keys', '--baseline', base, added]);
     expect(mixed.status).toBe(1);
     expect(mixed.stdout).not.toContain('order');
