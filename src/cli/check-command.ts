@@ -42,7 +42,8 @@ export interface CheckCommandOptions {
 export async function checkCommand(inputs: string[], opts: CheckCommandOptions): Promise<void> {
   const redactor = redactorFor(opts);
   // Everything that can be refused is read before the inputs: a bad path or allow-list fails in a moment.
-  const out = openOutput(opts.output, inputs, opts);
+  // The baseline is an input too: `-o` naming it would truncate it before it is read.
+  const out = openOutput(opts.output, opts.baseline !== undefined ? [...inputs, opts.baseline] : inputs, opts);
   const allowlist = findAllowlist(opts.allowlist);
   const entries = allowlist ? await readAllowlist(allowlist) : [];
   const stored = opts.baseline !== undefined ? readReport(opts.baseline) : null;

@@ -67,7 +67,8 @@ export function baselineGates(base: Report, now: Report, a: Allowance, limits: B
   const rises: (GateFailure & { rise: number })[] = [];
   for (const r of d.rates) {
     if (r.command && (newlyCrossSlot.has(r.name) || commandAllowed(a, r.name, split))) continue;
-    const rise = (r.new ?? 0) - (r.old ?? 0);
+    // Compared as shown (6 digits): 3% - 2% is exactly one point, not 0.010000000000000002.
+    const rise = round((r.new ?? 0) - (r.old ?? 0));
     if (rise > limits.tolerance) rises.push({ ...failure(`${r.name}: ${pct(r.old)} -> ${pct(r.new)}`, r.count, r.example), rise });
   }
   const worst = rises.reduce((m, r) => Math.max(m, r.rise), 0);

@@ -40,6 +40,7 @@ export function checkResult(r: Report, gates: GateResult[], a: Allowance, allowl
 
 export function renderCheckText(c: CheckResult): string {
   let out = `Judged for ${c.target.label} (--target ${c.target.id})${c.baseline ? `, against the baseline ${c.baseline.file} (${c.baseline.verdict})` : ''}\n`;
+  if (c.allowlist) out += `Allow-list ${c.allowlist}: ${c.allowed.length} allowing, ${c.expired.length} expired, ${c.stale.length} stale\n`;
   out += renderGates(c.gates);
   for (const e of c.allowed) out += `ALLOWED  ${describeEntry(e)} (${e.source}): ${e.reason}${e.expires ? ` [until ${e.expires}]` : ''}\n${e.matched.map((m) => `        ${m.what}: ${m.count}\n`).join('')}`;
   for (const e of c.expired) out += `EXPIRED  ${describeEntry(e)} (${e.source}): expired on ${e.expires}; it allows nothing any more\n`;

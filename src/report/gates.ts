@@ -84,8 +84,8 @@ export function checkGates(r: Report, limits: GateLimits, ctx: GateContext = {})
   if (failOn.length > 0) gates.push(failOnGate(r, failOn, allowance));
   if (limits.maxCrossSlotRate !== undefined) {
     const commands = crossSlotCommands(r, allowance);
-    const rate = r.totals.keyedCommands > 0 ? total(commands) / r.totals.keyedCommands : 0;
-    gates.push({ gate: 'cross-slot rate (of keyed commands)', value: round(rate), limit: limits.maxCrossSlotRate, passed: rate <= limits.maxCrossSlotRate, failures: commands });
+    const rate = round(r.totals.keyedCommands > 0 ? total(commands) / r.totals.keyedCommands : 0);
+    gates.push({ gate: 'cross-slot rate (of keyed commands)', value: rate, limit: limits.maxCrossSlotRate, passed: rate <= limits.maxCrossSlotRate, failures: commands });
   }
   if (limits.maxSlotSkew !== undefined) {
     const s = skewOf(r, limits.shards);

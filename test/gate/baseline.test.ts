@@ -116,6 +116,10 @@ describe('check --baseline and diff on real captures', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{\n "schema": "slotscope.report/1",\n oops\n}\n');
     expect(slotscope(['check', '--baseline', bad, same]).stderr).toMatch(new RegExp(`^slotscope: ${bad}:3: not JSON: .*\n$`));
+    const kept = slotscope(['check', '--baseline', base, '-o', base, same]);
+    expect(kept.status).toBe(2);
+    expect(kept.stderr).toBe(`slotscope: ${base}: is also an input: refusing to overwrite it\n`);
+    expect(JSON.parse(readFileSync(base, 'utf8'))).toMatchObject({ schema: 'slotscope.report/1' });
     writeFileSync(bad, JSON.stringify({ schema: 'slotscope.check/2' }));
     const r = slotscope(['check', '--baseline', bad, same]);
     expect(r.status).toBe(2);
