@@ -1,6 +1,10 @@
 // `slotscope diff` for people: the comparison of two reports as titled tables, rendered as a terminal table
-// or Markdown by the report's own renderers. Unchanged rows are left out; every count is shown old -> new.
+// or Markdown by the report's own renderers, or as JSON (`slotscope.diff/1`). Unchanged rows are left out; every count is shown old -> new.
+import { PATTERN_SAMPLE } from '../analyze/analyzer.js';
+import { MAX_PATTERNS } from '../analyze/findings.js';
+import { escape, table } from '../report/markdown-report.js';
 import type { Section } from '../report/report-sections.js';
+import { render } from '../report/table-report.js';
 import type { ReportDiff } from './report-diff.js';
 
 /** Cells of counts, shares and changes: right-aligned. */
@@ -9,7 +13,21 @@ const pct = (share: number | null): string => share === null ? '-' : `${Number((
 const signed = (n: number): string => (n > 0 ? `+${n}` : `${n}`);
 const count = (n: number | undefined | null): string => (n === undefined || n === null ? '-' : String(n));
 
-export function diffHeadline(d: ReportDiff, oldFile: string, newFile: string): string {
+export const DIFF_SCHEMA = 'slotscope.diff/1';
+
+export function renderDiff(d: ReportDiff, oldFile: string, newFile: string, format: string): string {
+  if (format === 'json') return JSON.stringify({ schema: DIFF_SCHEMA, old: oldFile, new: newFile, ...d }, null, 2) + '\n';
+  const headline = diffHeadline(d, oldFile, newFile);
+  const sections = diffSections(d);
+  if (format === 'markdown') {
+    const md = sections.flatMap((s) => [`## ${escape(s.title)}`, '', ...s.lines.map((l) => `- ${escape(l)}`), ...(s.lines.length ? [''] : []), ...(s.table && s.table.rows.length > 0 ? [...table(s.table), ''] : [])]);
+    return ['# slotscope diff', '', `**${escape(headline)}**`, '', ...md].join('\n');
+  }
+  const text = sections.flatMap((s) => ['', s.title, ...s.lines.map((l) => `  ${l}`), ...(s.table && s.table.rows.length > 0 ? [render(s.table)] : [])]);
+  return [headline, ...text].join('\n') + '\n';
+}
+
+function diffHeadline(d: ReportDiff, oldFile: string, newFile: string): string {
   const target = d.target.old === d.target.new ? `--target ${d.target.new}` : `--target ${d.target.old} -> ${d.target.new}`;
   return `${oldFile} -> ${newFile} (${target}): verdict ${d.verdict.old}${d.verdict.old === d.verdict.new ? ' (unchanged)' : ` -> ${d.verdict.new}`}`;
 }
@@ -32,7 +50,8 @@ export function diffSections(d: ReportDiff): Section[] {
   push('Commands', ['command', '', 'old calls', 'new calls', 'old cross-slot', 'new cross-slot'], [...d.commands.added.map(cmdRow('added')), ...d.commands.removed.map(cmdRow('removed')), ...d.commands.changed.map(cmdRow('changed'))]);
   const findingRow = (what: string) => (f: ReportDiff['findings']['added'][number]): string[] => [f.id, f.severity, what, String(f.old), String(f.new)];
   push('Findings', ['finding', 'severity', '', 'old', 'new'], [...d.findings.added.map(findingRow('added')), ...d.findings.removed.map(findingRow('removed')), ...d.findings.changed.map(findingRow('changed'))]);
-  push('Key patterns under findings', ['finding', 'pattern', '', 'count'], [...d.patterns.added.map((p) => [p.finding, p.pattern, 'added', String(p.count)]), ...d.patterns.removed.map((p) => [p.finding, p.pattern, 'removed', String(p.count)])]);
+  const partial = d.patternsIncomplete.length > 0 ? [`Patterns kept only in part (the first ${MAX_PATTERNS}, from the first ${PATTERN_SAMPLE} occurrences), so not compared one way: ${d.patternsIncomplete.join(', ')}`] : [];
+  push('Key patterns under findings', ['finding', 'pattern', '', 'count'], [...d.patterns.added.map((p) => [p.finding, p.pattern, 'added', String(p.count)]), ...d.patterns.removed.map((p) => [p.finding, p.pattern, 'removed', String(p.count)])], partial);
   const s = d.skew;
   push('Skew', ['', 'old', 'new'], [[s.basis, String(s.old.value), String(s.new.value)], ['busiest', s.old.busiest ? `${s.old.busiest.what}: ${s.old.busiest.ops}` : '-', s.new.busiest ? `${s.new.busiest.what}: ${s.new.busiest.ops}` : '-']]);
   push('Load per node', ['node', 'old ops', 'new ops', 'old share', 'new share'], d.nodes.map((n) => [n.name, count(n.old), count(n.new), pct(n.old === null ? null : n.oldShare), pct(n.new === null ? null : n.newShare)]));

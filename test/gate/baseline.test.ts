@@ -126,6 +126,29 @@ describe('check --baseline and diff on real captures', () => {
     expect(r.stderr).toMatch(/bad\.json: schema "slotscope\.check\/2": expected a report made by `slotscope analyze -f json`/);
   });
 
+  it('calls no pattern new when the baseline kept only the first 50 of its patterns', async () => {
+    // 60 cross-slot MGETs, each with two patterns of its own (letters only, so each stays a literal word).
+    const words = Array.from({ length: 60 }, (_, i) => `w${String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26))}`);
+    const run = (order: string[]): Promise<string> =>
+      captureTraffic(server, async () => {
+        const c = server.client();
+        for (const w of order) await c.mget(`${w}:left`, `${w}:right`);
+        c.disconnect();
+      });
+    const many = join(dir, 'many.json');
+    expect(slotscope(['analyze', '-f', 'json', '-o', many, await run(words)]).status).toBe(0);
+    const kept = (JSON.parse(readFileSync(many, 'utf8')) as { findings: { id: string; patterns: Record<string, number> }[] }).findings[0];
+    expect(Object.keys(kept.patterns)).toHaveLength(50);
+    // The same traffic in another order keeps another 50: none of them is a regression.
+    const reversed = await run([...words].reverse());
+    const r = check(['--baseline', many, reversed]);
+    expect(r.status, r.stdout).toBe(0);
+    expect(gate(r.json, 'new key patterns')).toMatchObject({ value: 0, passed: true });
+    const now = join(dir, 'reversed.json');
+    expect(slotscope(['analyze', '-f', 'json', '-o', now, reversed]).status).toBe(0);
+    expect(slotscope(['diff', many, now]).stdout).toContain('Patterns kept only in part (the first 50, from the first 10000 occurrences), so not compared one way: cross-slot-command');
+  });
+
   it('diff shows the added cross-slot command and pattern, in every format, and exits 0', () => {
     const now = join(dir, 'added.json');
     expect(slotscope(['analyze', '-f', 'json', '-o', now, added]).status).toBe(0);
