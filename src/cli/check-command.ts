@@ -2,6 +2,7 @@
 // optionally, a baseline run to compare with.
 import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import { findTarget } from '../analyze/targets.js';
+import { guessedReplication } from '../ingest/capture-manifest.js';
 import { applyAllowlist, NO_ALLOWANCE } from '../gate/allowance.js';
 import { findAllowlist, readAllowlist } from '../gate/allowlist.js';
 import { baselineGates, comparableBaseline } from '../gate/baseline.js';
@@ -12,7 +13,7 @@ import { checkGates } from '../report/gates.js';
 import { redactReport } from '../report/redact-report.js';
 import { buildReport } from '../report/report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
-import { emit, EXIT_GATE, inputSpecs, openOutput, redactorFor } from './cli-io.js';
+import { emit, EXIT_GATE, inputSpecs, openOutput, redactorFor, warn } from './cli-io.js';
 
 export interface CheckCommandOptions {
   node: string[];
@@ -47,11 +48,14 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions):
   const allowlist = findAllowlist(opts.allowlist);
   const entries = allowlist ? await readAllowlist(allowlist) : [];
   const stored = opts.baseline !== undefined ? readReport(opts.baseline) : null;
-  const { specs } = inputSpecs(inputs, opts);
+  const { specs, capture } = inputSpecs(inputs, opts);
   // The same plan summary as analyze's, so the verdict gated here is the one analyze reports.
   const summary = new PlanSummary();
   const analysis = await analyzeInputs(specs, { observer: summary.observer(), target: findTarget(opts.target), redactKeys: redactor !== null });
-  const built = buildReport(analysis, summary.result());
+  const guessed = guessedReplication(capture, analysis.inputs);
+  guessed.forEach(warn);
+  // With the capture's topology, as analyze builds it: skew is then judged over today's primaries.
+  const built = buildReport(analysis, summary.result(), capture.topology ?? undefined, [...capture.warnings, ...guessed]);
   const report = redactor ? redactReport(built, redactor) : built;
   const base = stored && opts.baseline !== undefined ? comparableBaseline(stored, report, opts.baseline, redactor) : null;
   const allowance = entries.length > 0 ? applyAllowlist(report, entries, { today: new Date().toISOString().slice(0, 10), ...(redactor ? { redactPattern: (p: string) => redactor.pattern(p) } : {}) }) : NO_ALLOWANCE;

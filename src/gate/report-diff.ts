@@ -1,7 +1,8 @@
 // Two reports compared: what `diff` prints for people and what `check --baseline` gates on. Counts are
 // taken as the reports give them; rates are shares of their own run, so runs of different length compare.
 import type { CommandExample } from '../analyze/command-example.js';
-import type { FindingId, Severity } from '../analyze/findings.js';
+import { PATTERN_SAMPLE } from '../analyze/analyzer.js';
+import { type FindingId, MAX_PATTERNS, type Severity } from '../analyze/findings.js';
 import type { Report } from '../report/report.js';
 import { type SkewMeasure, skewOf } from './skew.js';
 
@@ -54,6 +55,12 @@ export interface ReportDiff {
   findings: { added: FindingChange[]; removed: FindingChange[]; changed: FindingChange[] };
   /** Key patterns new (or gone) under a finding present in both reports or new in this one. */
   patterns: { added: PatternChange[]; removed: PatternChange[] };
+  /**
+   * Findings whose patterns a report lists only in part (past MAX_PATTERNS patterns, or PATTERN_SAMPLE
+   * occurrences): a pattern missing from that report may just not have been kept, so it is not called
+   * added (missing from the old one) or removed (missing from the new one).
+   */
+  patternsIncomplete: FindingId[];
   rates: RateChange[];
   skew: { basis: string; old: SkewMeasure; new: SkewMeasure };
   nodes: { name: string; old: number | null; new: number | null; oldShare: number; newShare: number }[];
@@ -76,6 +83,7 @@ export function diffReports(old: Report, now: Report, shards?: number): ReportDi
   }
   const findings: ReportDiff['findings'] = { added: [], removed: [], changed: [] };
   const patterns: ReportDiff['patterns'] = { added: [], removed: [] };
+  const patternsIncomplete: FindingId[] = [];
   const oldFindings = new Map(old.findings.map((f) => [f.id, f]));
   const newFindings = new Map(now.findings.map((f) => [f.id, f]));
   for (const id of union([...oldFindings.keys()], [...newFindings.keys()])) {
@@ -86,8 +94,9 @@ export function diffReports(old: Report, now: Report, shards?: number): ReportDi
     if (!o) findings.added.push(row);
     else if (!n) findings.removed.push(row);
     else if (o.count !== n.count) findings.changed.push(row);
-    for (const p of Object.keys(n?.patterns ?? {})) if (!o || !Object.hasOwn(o.patterns, p)) patterns.added.push({ finding: id, pattern: p, count: n!.patterns[p] });
-    for (const p of Object.keys(o?.patterns ?? {})) if (!n || !Object.hasOwn(n.patterns, p)) patterns.removed.push({ finding: id, pattern: p, count: o!.patterns[p] });
+    if (partial(o) || partial(n)) patternsIncomplete.push(id);
+    if (!partial(o)) for (const p of Object.keys(n?.patterns ?? {})) if (!o || !Object.hasOwn(o.patterns, p)) patterns.added.push({ finding: id, pattern: p, count: n!.patterns[p] });
+    if (!partial(n)) for (const p of Object.keys(o?.patterns ?? {})) if (!n || !Object.hasOwn(n.patterns, p)) patterns.removed.push({ finding: id, pattern: p, count: o!.patterns[p] });
   }
   return {
     target: { old: old.target.id, new: now.target.id },
@@ -97,6 +106,7 @@ export function diffReports(old: Report, now: Report, shards?: number): ReportDi
     crossSlot,
     findings,
     patterns,
+    patternsIncomplete,
     rates: rates(old, now),
     skew: { basis: skewOf(now, shards).basis, old: skewOf(old, shards), new: skewOf(now, shards) },
     nodes: nodeLoads(old, now),
@@ -127,6 +137,11 @@ function nodeLoads(old: Report, now: Report): ReportDiff['nodes'] {
     const n = now.nodes[name]?.ops ?? null;
     return { name, old: o, new: n, oldShare: o !== null && ot > 0 ? o / ot : 0, newShare: n !== null && nt > 0 ? n / nt : 0 };
   });
+}
+
+/** Whether a report may have dropped some of the finding's patterns: it keeps the first 50, from the first 10,000 occurrences. */
+function partial(f: { count: number; patterns: Record<string, number> } | undefined): boolean {
+  return f !== undefined && (f.count > PATTERN_SAMPLE || Object.keys(f.patterns).length >= MAX_PATTERNS);
 }
 
 function union<T>(a: T[], b: T[]): T[] {
