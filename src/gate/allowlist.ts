@@ -43,7 +43,11 @@ export async function readAllowlist(path: string): Promise<AllowEntry[]> {
   const { LineCounter, parseDocument, isMap, isScalar, isSeq } = await import('yaml');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const lineOf = (node: { range?: [number, number, number] | null } | null | undefined): number | undefined => (node?.range ? lines.linePos(node.range[0]).line : undefined);
+  // Every yaml node carries its source range; the line of its first character names it.
+  const lineOf = (node: unknown): number | undefined => {
+    const range = (node as { range?: [number, number, number] | null } | null)?.range;
+    return range ? lines.linePos(range[0]).line : undefined;
+  };
   const fail = (reason: string, line: number | undefined): never => {
     throw new InputError(reason, path, line ?? 1);
   };
@@ -54,16 +58,18 @@ export async function readAllowlist(path: string): Promise<AllowEntry[]> {
   let list: unknown = null;
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? pair.key.value : pair.key;
-    if (key !== 'allow') fail(`unknown key ${JSON.stringify(String(key))} (expected allow)`, lineOf(pair.key as never));
+    if (key !== 'allow') fail(`unknown key ${JSON.stringify(String(key))} (expected allow)`, lineOf(pair.key));
     list = pair.value;
   }
-  if (!isSeq(list)) return fail('`allow:` must be a list of entries', lineOf(list as never) ?? lineOf(root));
+  // `allow:` with every entry commented out is an empty list, not an error.
+  if (list === null || (isScalar(list) && list.value === null)) return [];
+  if (!isSeq(list)) return fail('`allow:` must be a list of entries', lineOf(list) ?? lineOf(root));
   return list.items.map((item) => {
-    const at = lineOf(item as never);
+    const at = lineOf(item);
     if (!isMap(item)) return fail('an allow-list entry must be a mapping (finding, command, pattern, reason, expires)', at);
     const fields: Partial<Record<Field, string>> = {};
     for (const pair of item.items) {
-      const keyLine = lineOf(pair.key as never) ?? at;
+      const keyLine = lineOf(pair.key) ?? at;
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       if (!(FIELDS as readonly string[]).includes(key)) fail(`unknown field ${JSON.stringify(key)} (expected ${FIELDS.join(', ')})`, keyLine);
       const value = isScalar(pair.value) ? pair.value.value : undefined;

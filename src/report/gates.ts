@@ -97,7 +97,7 @@ export function checkGates(r: Report, limits: GateLimits, ctx: GateContext = {})
     const stale = allowance.stale.map((e) => ({ what: `${e.source}: ${describeEntry(e)}`, count: 0 }));
     gates.push({ gate: 'stale allow-list entries', value: stale.length, limit: 0, passed: stale.length === 0, failures: stale });
   }
-  // Failures are what a passed gate did not count against its limit: only a failed gate lists them.
+  // Only a failed gate names what stands behind it: a passing one stays one line.
   return gates.map((g) => (g.passed || !g.failures?.length ? withoutFailures(g) : g));
 }
 
