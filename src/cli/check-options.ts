@@ -31,7 +31,7 @@ export function addCheckOptions(cmd: Command): Command {
     .option('--max-skipped <n>', 'unreadable input lines allowed', nonNegativeInt)
     .option('--max-skipped-share <share>', 'unreadable input lines allowed, as a share of the lines read (0-1)', share, 0.01)
     .option('--min-commands <n>', 'client commands (MONITOR inputs) or keys (key dumps) the inputs must yield; an input with none always fails', nonNegativeInt, 1)
-    .option('--fail-on <list>', 'comma-separated: blocked (the verdict), changes (any change needed), a severity (blocker, warning, info: that or worse), or finding ids', failOnList, ['blocked'])
+    .addOption(new Option('--fail-on <list>', 'comma-separated: blocked (the verdict), changes (any change needed), a severity (blocker, warning, info: that or worse), or finding ids').argParser(failOnList).default(['blocked'], 'blocked'))
     .option('--baseline <report.json>', 'an earlier `analyze -f json` report (e.g. main\'s): fail only on regressions; replaces the --max-cross-slot* count gates')
     .option('--tolerance <share>', 'with --baseline: share points a cross-slot rate (per command, transactions, scripts) may rise by', share, 0.01)
     .option('--max-skew-increase <share>', 'with --baseline: relative rise of the skew figure allowed (0.25: 1.2 -> 1.5)', nonNegative, 0.25)
