@@ -73,7 +73,7 @@ export function baselineGates(base: Report, now: Report, a: Allowance, limits: B
   }
   const worst = rises.reduce((m, r) => Math.max(m, r.rise), 0);
   const { old: so, new: sn } = d.skew;
-  const skewRise = so.value > 0 ? sn.value / so.value - 1 : 0;
+  const skewRise = round(Math.max(0, so.value > 0 ? sn.value / so.value - 1 : 0));
   const gates: GateResult[] = [
     { gate: 'commands newly cross-slot', value: commands.length, limit: 0, passed: commands.length === 0, failures: commands },
     { gate: 'new findings', value: findings.length, limit: 0, passed: findings.length === 0, failures: findings },
@@ -81,7 +81,7 @@ export function baselineGates(base: Report, now: Report, a: Allowance, limits: B
     { gate: 'cross-slot rate rise', value: round(worst), limit: limits.tolerance, passed: rises.length === 0, failures: rises.map(({ rise: _, ...f }) => f) },
     {
       gate: `skew rise (${d.skew.basis}: ${so.value} -> ${sn.value})`,
-      value: round(Math.max(0, skewRise)),
+      value: skewRise,
       limit: limits.maxSkewIncrease,
       passed: skewRise <= limits.maxSkewIncrease,
       failures: sn.busiest ? [{ what: sn.busiest.what, count: sn.busiest.ops }] : [],

@@ -29,6 +29,7 @@ describe('check --baseline and diff on real captures', () => {
   let same: string;
   let added: string;
   let moreSinter: string;
+  let hot: string;
   beforeAll(async () => {
     server = await startRedis();
     const run = async (opts: Parameters<typeof app>[1]): Promise<string> =>
@@ -44,6 +45,12 @@ describe('check --baseline and diff on real captures', () => {
     same = await run({ sinters: 2 });
     added = await run({ sinters: 2, extraMget: true });
     moreSinter = await run({ sinters: 3 });
+    hot = await captureTraffic(server, async () => {
+      const c = server.client();
+      await app(c, { sinters: 2 });
+      for (let i = 0; i < 30; i++) await c.get('hot');
+      c.disconnect();
+    });
   }, 60000);
   afterAll(async () => {
     await server?.stop();
@@ -87,6 +94,33 @@ describe('check --baseline and diff on real captures', () => {
     expect(gate(failed, 'cross-slot rate rise').failures).toContainEqual(expect.objectContaining({ what: 'sinter: 10% -> 15%', count: 3 }));
     expect(gate(at('0.05'), 'cross-slot rate rise').passed).toBe(true);
     expect(gate(failed, 'new findings').passed).toBe(true);
+  });
+
+  it('fails skew up by more than --max-skew-increase, and passes it at the boundary', () => {
+    type Skew = { skew: { maxOps: number; meanOps: number } };
+    const figure = (capture: string): number => {
+      const r = JSON.parse(slotscope(['analyze', '-f', 'json', capture]).stdout) as Skew;
+      return Number((r.skew.maxOps / r.skew.meanOps).toPrecision(6));
+    };
+    const rise = Number((figure(hot) / figure(same) - 1).toPrecision(6));
+    expect(rise).toBeGreaterThan(1); // 30 reads of one key against the baseline's busiest slot of a few ops
+    const at = (limit: number): Check => check(['--baseline', base, '--max-skew-increase', String(limit), hot]).json;
+    expect(gate(at(rise), 'skew rise')).toMatchObject({ value: rise, passed: true });
+    expect(at(rise).passed).toBe(true);
+    const failed = at(rise - 0.001);
+    expect(failed.passed).toBe(false);
+    expect(gate(failed, 'skew rise').failures).toEqual([{ what: expect.stringMatching(/^slot \d+ \(busiest key hot\)$/), count: 30 }]);
+  });
+
+  it('passes a verdict no worse than the baseline\'s: a blocked codebase can still stop getting worse', () => {
+    const app = join(dir, 'app.json');
+    expect(slotscope(['analyze', '-f', 'json', '-o', app, 'samples/app.monitor']).status).toBe(0);
+    expect(gate(check(['samples/app.monitor']).json, 'verdict')).toMatchObject({ value: 'blocked', passed: false });
+    const r = check(['--baseline', app, 'samples/app.monitor']);
+    expect(gate(r.json, 'verdict')).toMatchObject({ value: 'blocked', limit: "not blocked, or no worse than the baseline's blocked", passed: true });
+    expect(r.status).toBe(0);
+    // Against a baseline that was only `ready with changes`, the same run fails.
+    expect(gate(check(['--baseline', base, 'samples/app.monitor']).json, 'verdict').passed).toBe(false);
   });
 
   it('refuses a baseline made for another target when it judges these commands differently, and a redacted one beside a plain run', () => {
