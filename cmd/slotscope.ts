@@ -61,8 +61,31 @@ addCheckOptions(
 Examples:
   slotscope check staging.monitor
   slotscope check --target redis-7.4 staging.monitor
-  slotscope check --max-cross-slot 10 --fail-on changes capture/*.monitor`)
+  slotscope check --max-cross-slot 10 --fail-on changes capture/*.monitor
+  slotscope check --fail-on blocker,pubsub-broadcast --max-cross-slot-rate 0.01 capture/
+  slotscope check --baseline main-report.json -o check.json capture/
+  slotscope check --allowlist ci/slotscope.yml --strict-allowlist capture/
+
+With --baseline (an earlier \`analyze -f json\` report), the --max-cross-slot* count gates give way to
+regression gates: commands or key patterns newly cross-slot, new findings, cross-slot rates up by more
+than --tolerance, skew up by more than --max-skew-increase; the verdict passes when no worse than the
+baseline's. An allow-list (.slotscope.yml or .slotscope.json in the working directory, or --allowlist)
+takes accepted findings out of every gate; each entry needs a reason.`)
   .action(async (inputs: string[], opts) => (await import('../src/cli/check-command.js')).checkCommand(inputs, opts));
+
+program
+  .command('diff')
+  .description('compare two reports (`analyze -f json`): commands, patterns and findings added, removed or changed, cross-slot rates, skew, per-node load; exits 0 (a report, not a gate)')
+  .argument('<old>', 'the earlier report')
+  .argument('<new>', 'the later report')
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'markdown', 'json']).default('table'))
+  .option('-o, --output <file>', 'write the comparison to a file instead of stdout')
+  .option('--shards <n>', 'compare skew under the layout the plan proposes for N primaries', positiveInt)
+  .addHelpText('after', `
+Examples:
+  slotscope diff main-report.json pr-report.json
+  slotscope diff -f markdown main-report.json pr-report.json >> "$GITHUB_STEP_SUMMARY"`)
+  .action(async (oldFile: string, newFile: string, opts) => (await import('../src/cli/diff-command.js')).diffCommand(oldFile, newFile, opts));
 
 program
   .command('plan')

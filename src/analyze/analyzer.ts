@@ -143,7 +143,7 @@ const HOT_SLOT_FACTOR = 4;
 const HOT_SLOT_MIN_OPS = 32;
 
 /** Patterns of a finding's keys come from its first occurrences only: a pattern costs ~0.5 µs a key. */
-const PATTERN_SAMPLE = 10_000;
+export const PATTERN_SAMPLE = 10_000;
 
 export class Analyzer implements RecordSink {
   readonly table: CommandTable;

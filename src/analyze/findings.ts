@@ -47,7 +47,7 @@ export interface FindingTally {
   patterns: Map<string, number>;
 }
 
-const MAX_PATTERNS = 50;
+export const MAX_PATTERNS = 50;
 
 /** Counts a pattern in a map that keeps at most MAX_PATTERNS of them (the first ones seen). */
 export function countPattern(counts: Map<string, number>, pattern: string, n = 1): void {

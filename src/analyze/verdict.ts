@@ -12,10 +12,15 @@ export interface Verdict {
 
 /** `fixOf` lets the plan judge a finding's fix (BullMQ's cross-slot scripts need a client setting, not the app). */
 export function computeVerdict(findings: Findings, fixOf: (id: FindingId) => FixKind = (id) => FINDING_DEFS[id].fix): Verdict {
-  const present = [...findings.tallies].filter(([, t]) => t.count > 0).sort((a, b) => b[1].count - a[1].count).map(([id]) => id);
-  const appBlockers = present.filter((id) => FINDING_DEFS[id].severity === 'blocker' && fixOf(id) === 'app');
+  return verdictOf([...findings.tallies].map(([id, t]) => ({ id, count: t.count, fix: fixOf(id) })));
+}
+
+/** The verdict over findings with their fix kinds: also what `check` judges once an allow-list took some out. */
+export function verdictOf(findings: { id: FindingId; count: number; fix: FixKind }[]): Verdict {
+  const present = findings.filter((f) => f.count > 0).sort((a, b) => b.count - a.count);
+  const appBlockers = present.filter((f) => FINDING_DEFS[f.id].severity === 'blocker' && f.fix === 'app').map((f) => f.id);
   if (appBlockers.length > 0) return { status: 'blocked', decidedBy: appBlockers };
-  const changes = present.filter((id) => FINDING_DEFS[id].severity !== 'info');
+  const changes = present.filter((f) => FINDING_DEFS[f.id].severity !== 'info').map((f) => f.id);
   if (changes.length > 0) return { status: 'ready with changes', decidedBy: changes };
   return { status: 'ready', decidedBy: [] };
 }

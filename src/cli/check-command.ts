@@ -1,22 +1,39 @@
-// `slotscope check`: the CI gate over the same analysis analyze reports.
+// `slotscope check`: the CI gate over the same analysis analyze reports, with an allow-list and,
+// optionally, a baseline run to compare with.
 import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import { findTarget } from '../analyze/targets.js';
+import { guessedReplication } from '../ingest/capture-manifest.js';
+import { applyAllowlist, NO_ALLOWANCE } from '../gate/allowance.js';
+import { findAllowlist, readAllowlist } from '../gate/allowlist.js';
+import { baselineGates, comparableBaseline } from '../gate/baseline.js';
+import { checkResult, renderCheckText } from '../gate/check-result.js';
+import { readReport } from '../gate/read-report.js';
 import { PlanSummary } from '../plan/plan-summary.js';
-import { checkGates, type GateLimits, renderGates } from '../report/gates.js';
+import { checkGates } from '../report/gates.js';
+import { redactReport } from '../report/redact-report.js';
 import { buildReport } from '../report/report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
-import { EXIT_GATE, inputSpecs, redactorFor } from './cli-io.js';
+import { emit, EXIT_GATE, inputSpecs, openOutput, redactorFor, warn } from './cli-io.js';
 
 export interface CheckCommandOptions {
   node: string[];
   maxCrossSlot: number;
   maxCrossSlotTransactions: number;
   maxCrossSlotScripts: number;
+  maxCrossSlotRate?: number;
+  maxSlotSkew?: number;
+  shards?: number;
   maxSkipped?: number;
   maxSkippedShare: number;
   minCommands: number;
-  failOn: GateLimits['failOn'];
+  failOn: string[];
+  baseline?: string;
+  tolerance: number;
+  maxSkewIncrease: number;
+  allowlist?: string;
+  strictAllowlist?: boolean;
   format: string;
+  output?: string;
   inputFormat?: string;
   target: string;
   redactKeys?: boolean;
@@ -25,23 +42,48 @@ export interface CheckCommandOptions {
 
 export async function checkCommand(inputs: string[], opts: CheckCommandOptions): Promise<void> {
   const redactor = redactorFor(opts);
-  const { specs } = inputSpecs(inputs, opts);
+  // Everything that can be refused is read before the inputs: a bad path or allow-list fails in a moment.
+  // The baseline is an input too: `-o` naming it would truncate it before it is read.
+  const out = openOutput(opts.output, opts.baseline !== undefined ? [...inputs, opts.baseline] : inputs, opts);
+  const allowlist = findAllowlist(opts.allowlist);
+  const entries = allowlist ? await readAllowlist(allowlist) : [];
+  const stored = opts.baseline !== undefined ? readReport(opts.baseline) : null;
+  const { specs, capture } = inputSpecs(inputs, opts);
   // The same plan summary as analyze's, so the verdict gated here is the one analyze reports.
   const summary = new PlanSummary();
-  const result = await analyzeInputs(specs, { observer: summary.observer(), target: findTarget(opts.target), redactKeys: redactor !== null });
-  const report = buildReport(result, summary.result());
-  const gates = checkGates(report, {
-    maxCrossSlotCommands: opts.maxCrossSlot,
-    maxCrossSlotTransactions: opts.maxCrossSlotTransactions,
-    maxCrossSlotScripts: opts.maxCrossSlotScripts,
-    maxSkippedLines: opts.maxSkipped,
-    maxSkippedShare: opts.maxSkippedShare,
-    minCommands: opts.minCommands,
-    failOn: opts.failOn,
-  });
-  const passed = gates.every((g) => g.passed);
+  const analysis = await analyzeInputs(specs, { observer: summary.observer(), target: findTarget(opts.target), redactKeys: redactor !== null });
+  const guessed = guessedReplication(capture, analysis.inputs);
+  guessed.forEach(warn);
+  // With the capture's topology, as analyze builds it: skew is then judged over today's primaries.
+  const built = buildReport(analysis, summary.result(), capture.topology ?? undefined, [...capture.warnings, ...guessed]);
+  const report = redactor ? redactReport(built, redactor) : built;
+  const base = stored && opts.baseline !== undefined ? comparableBaseline(stored, report, opts.baseline, redactor) : null;
+  const allowance = entries.length > 0 ? applyAllowlist(report, entries, { today: new Date().toISOString().slice(0, 10), ...(redactor ? { redactPattern: (p: string) => redactor.pattern(p) } : {}) }) : NO_ALLOWANCE;
+  const gates = checkGates(
+    report,
+    {
+      maxCrossSlotCommands: opts.maxCrossSlot,
+      maxCrossSlotTransactions: opts.maxCrossSlotTransactions,
+      maxCrossSlotScripts: opts.maxCrossSlotScripts,
+      maxCrossSlotRate: opts.maxCrossSlotRate,
+      maxSlotSkew: opts.maxSlotSkew,
+      shards: opts.shards,
+      maxSkippedLines: opts.maxSkipped,
+      maxSkippedShare: opts.maxSkippedShare,
+      minCommands: opts.minCommands,
+      failOn: opts.failOn,
+      strictAllowlist: opts.strictAllowlist,
+    },
+    {
+      allowance,
+      ...(base ? { regressions: baselineGates(base, report, allowance, { tolerance: opts.tolerance, maxSkewIncrease: opts.maxSkewIncrease, shards: opts.shards }), baselineVerdict: base.verdict.status } : {}),
+    },
+  );
+  const result = checkResult(report, gates, allowance, allowlist, base && opts.baseline !== undefined ? { file: opts.baseline, report: base } : null);
   // Set before writing: a reader that closes stdout early (EPIPE) still gets the gate's exit code.
-  if (!passed) process.exitCode = EXIT_GATE;
-  process.stderr.write(skippedLinesNotes(result.inputs, redactor ? (r) => redactor.reason(r) : undefined));
-  process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', target: report.target, passed, gates }, null, 2) + '\n' : `Judged for ${report.target.label} (--target ${report.target.id})\n${renderGates(gates)}`);
+  if (!result.passed) process.exitCode = EXIT_GATE;
+  process.stderr.write(skippedLinesNotes(analysis.inputs, redactor ? (r) => redactor.reason(r) : undefined));
+  const json = JSON.stringify(result, null, 2) + '\n';
+  if (out) emit(json, out);
+  process.stdout.write(opts.format === 'json' ? json : renderCheckText(result));
 }

@@ -4,11 +4,11 @@ import type { Report } from './report.js';
 import { reportSections, type SectionTable, verdictLine } from './report-sections.js';
 
 /** A cell or line of text that stays text: keys may hold `|`, `<` or backticks. */
-function escape(s: string): string {
+export function escape(s: string): string {
   return s.replace(/([\\`*_[\]|])/g, '\\$1').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function table(t: SectionTable): string[] {
+export function table(t: SectionTable): string[] {
   const head = t.head.some(Boolean) ? t.head : t.head.map(() => ' ');
   return [
     `| ${head.map(escape).join(' | ')} |`,

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import type { Report } from './report.js';
 import { reportSections, type SectionTable, verdictLine } from './report-sections.js';
 
-function render(t: SectionTable): string {
+export function render(t: SectionTable): string {
   const table = new Table({ head: t.head.some(Boolean) ? t.head : [], style: { head: [], border: [] }, colAligns: t.align });
   for (const r of t.rows) table.push(r);
   return table.toString();

@@ -1,0 +1,39 @@
+// Reads an earlier run's report JSON for `check --baseline` and `diff`: the one place a stored run comes
+// back in, so a summary (`slotscope.summary/1`) is accepted here, and only here, once it exists.
+import { readFileSync } from 'node:fs';
+import { InputError } from '../ingest/input-error.js';
+import { REPORT_SCHEMA, type Report } from '../report/report.js';
+
+export function readReport(path: string): Report {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InputError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read it', path);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`not JSON: ${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, path, jsonErrorLine(text, err as Error));
+  }
+  const schema = (json as { schema?: unknown } | null)?.schema;
+  if (schema === REPORT_SCHEMA) return checkedReport(json as Report, path);
+  throw new InputError(`schema ${typeof schema === 'string' ? JSON.stringify(schema) : 'missing'}: expected a report made by \`slotscope analyze -f json\` (${REPORT_SCHEMA})`, path);
+}
+
+/** The fields the comparison reads: a truncated or hand-edited report fails here, not as a TypeError later. */
+function checkedReport(r: Report, path: string): Report {
+  const missing = (['target', 'verdict', 'findings', 'totals', 'commands', 'skew', 'nodes', 'slots'] as const).filter((k) => typeof r[k] !== 'object' || r[k] === null);
+  if (missing.length > 0) throw new InputError(`not a complete report: no ${missing.join(', ')}`, path);
+  return r;
+}
+
+/** The line V8's "at position N" points to, when it gives one. */
+function jsonErrorLine(text: string, err: Error): number | undefined {
+  const at = /position (\d+)/.exec(err.message);
+  if (!at) return undefined;
+  let line = 1;
+  for (let i = 0; i < Number(at[1]) && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
