@@ -3,9 +3,11 @@ import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import { findTarget } from '../analyze/targets.js';
 import { PlanSummary } from '../plan/plan-summary.js';
 import { checkGates, type GateLimits, renderGates } from '../report/gates.js';
+import { openCiOutputs } from '../report/ci/publish-check.js';
+import { redactReport } from '../report/redact-report.js';
 import { buildReport } from '../report/report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
-import { EXIT_GATE, inputSpecs, redactorFor } from './cli-io.js';
+import { EXIT_GATE, inputSpecs, redactorFor, warn } from './cli-io.js';
 
 export interface CheckCommandOptions {
   node: string[];
@@ -21,10 +23,13 @@ export interface CheckCommandOptions {
   target: string;
   redactKeys?: boolean;
   redactSecretFile?: string;
+  junit?: string;
+  codequality?: string;
 }
 
 export async function checkCommand(inputs: string[], opts: CheckCommandOptions): Promise<void> {
   const redactor = redactorFor(opts);
+  const ci = openCiOutputs(opts, [...inputs, ...opts.node], warn);
   const { specs } = inputSpecs(inputs, opts);
   // The same plan summary as analyze's, so the verdict gated here is the one analyze reports.
   const summary = new PlanSummary();
@@ -44,4 +49,5 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions):
   if (!passed) process.exitCode = EXIT_GATE;
   process.stderr.write(skippedLinesNotes(result.inputs, redactor ? (r) => redactor.reason(r) : undefined));
   process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', target: report.target, passed, gates }, null, 2) + '\n' : `Judged for ${report.target.label} (--target ${report.target.id})\n${renderGates(gates)}`);
+  await ci.publish({ target: report.target, passed, gates, findings: (redactor ? redactReport(report, redactor) : report).findings, inputs: report.inputs });
 }

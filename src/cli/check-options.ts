@@ -13,6 +13,8 @@ export function addCheckOptions(cmd: Command): Command {
     .option('--min-commands <n>', 'client commands (MONITOR inputs) or keys (key dumps) the inputs must yield; an input with none always fails', nonNegativeInt, 1)
     .addOption(new Option('--fail-on <verdict>', 'fail when the verdict is blocked, or already when changes are needed').choices(['blocked', 'changes']).default('blocked'))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--junit <file>', 'also write the gates and findings as JUnit XML, one test case each (on GitHub Actions, annotations and a job summary come by themselves)')
+    .option('--codequality <file>', 'also write a GitLab Code Quality report (JSON) of the failed gates and the findings')
     .addOption(inputFormatOption())
     .addOption(targetOption())
     .option('--redact-keys', 'gates print no key text anyway; accepted so one set of flags fits analyze, check and plan')
