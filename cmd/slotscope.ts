@@ -82,7 +82,8 @@ MONITOR is attached on every node before COMMAND starts; when COMMAND exits, eac
 to then and the gates run. Exit code: the gates' (0, 1, 2), or COMMAND's own when it failed (the gates
 still run), 127 or 126 when COMMAND cannot be found or run, 128 + n when a signal stopped the run. SIGTERM
 is passed on to COMMAND (and SIGINT, SIGHUP when not on a terminal, which sends them to COMMAND itself);
-COMMAND's shutdown is still captured. A second signal stops at once, keeping complete files.`)
+COMMAND's shutdown is still captured. A second signal stops at once, keeping complete files, and
+kills COMMAND if it still runs.`)
   .action(async (command: string[], opts) => (await import('../src/cli/record-command.js')).recordCommand(command, opts));
 
 program

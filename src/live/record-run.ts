@@ -223,6 +223,9 @@ export async function recordRun(o: RecordOptions): Promise<RecordResult> {
     }
   } finally {
     for (const s of STOP_SIGNALS) process.off(s, forward);
+    // A second signal means everything stops: COMMAND too, or it would go on sending unrecorded traffic
+    // (and hold the job's output open) after we left.
+    if (child && child.exitCode === null && child.signalCode === null && stop.now.aborted) child.kill('SIGKILL');
     end.abort();
     const settled = await Promise.allSettled(deployments.map((d) => d.capture ?? Promise.resolve([])));
     for (const d of deployments) for (const t of d.taps) t.redis.disconnect();
