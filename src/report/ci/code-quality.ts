@@ -20,9 +20,10 @@ interface Issue {
 const fingerprint = (...parts: string[]): string => createHash('sha256').update(parts.join('\0')).digest('hex');
 
 function location(check: CiCheck, e: CommandExample | undefined): Issue['location'] {
-  // GitLab wants a path from the project's root: the working directory in a CI job.
+  // GitLab links a path from the project's root, the working directory of a CI job; one outside it stays whole.
   const file = exampleFile(check, e) ?? check.inputs[0]?.path ?? 'slotscope';
-  return { path: isAbsolute(file) ? relative(process.cwd(), file) : file, lines: { begin: e?.line ?? 1 } };
+  const inProject = relative(process.cwd(), file);
+  return { path: isAbsolute(file) && !inProject.startsWith('..') ? inProject : file, lines: { begin: e?.line ?? 1 } };
 }
 
 export function renderCodeQuality(check: CiCheck): string {

@@ -3,9 +3,8 @@
 import { type CiCheck, findingFails, findingLine, findingText, gateLine, gateText } from './ci-check.js';
 
 /**
- * Text as XML 1.0 character data or attribute value. Characters XML 1.0 cannot hold at all (C0 controls
- * but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF) become U+FFFD, so a key's odd byte cannot make the
- * whole file unreadable.
+ * Text as XML 1.0 character data. Characters XML 1.0 cannot hold at all (C0 controls but tab, LF and CR;
+ * lone surrogates; U+FFFE/U+FFFF) become U+FFFD, so a key's odd byte cannot make the whole file unreadable.
  */
 export function xmlText(s: string): string {
   return s
@@ -13,11 +12,13 @@ export function xmlText(s: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    // Attribute values would normalise line ends to spaces; as references they survive.
-    .replace(/\n/g, '&#10;')
+    // A parser turns a literal CR (LF) into LF; as a reference it survives.
     .replace(/\r/g, '&#13;');
+}
+
+/** Text as an attribute value: quotes escaped, and tab and LF as references, which attribute-value normalisation would turn into spaces. */
+export function xmlAttr(s: string): string {
+  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
 }
 
 interface Case {
@@ -29,12 +30,12 @@ interface Case {
 function suite(name: string, classname: string, cases: Case[]): string {
   const failures = cases.filter((c) => c.failure).length;
   const body = cases.map((c) => {
-    const open = `    <testcase classname="${xmlText(classname)}" name="${xmlText(c.name)}" time="0"`;
-    if (c.failure) return `${open}>\n      <failure message="${xmlText(c.failure.message)}" type="${xmlText(classname)}">${xmlText(c.failure.text)}</failure>\n    </testcase>`;
+    const open = `    <testcase classname="${xmlAttr(classname)}" name="${xmlAttr(c.name)}" time="0"`;
+    if (c.failure) return `${open}>\n      <failure message="${xmlAttr(c.failure.message)}" type="${xmlAttr(classname)}">${xmlText(c.failure.text)}</failure>\n    </testcase>`;
     if (c.out) return `${open}>\n      <system-out>${xmlText(c.out)}</system-out>\n    </testcase>`;
     return `${open}/>`;
   });
-  return `  <testsuite name="${xmlText(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="0">\n${body.join('\n')}\n  </testsuite>`;
+  return `  <testsuite name="${xmlAttr(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="0">\n${body.join('\n')}\n  </testsuite>`;
 }
 
 export function renderJunit(check: CiCheck): string {
