@@ -49,5 +49,5 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions):
   if (!passed) process.exitCode = EXIT_GATE;
   process.stderr.write(skippedLinesNotes(result.inputs, redactor ? (r) => redactor.reason(r) : undefined));
   process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', target: report.target, passed, gates }, null, 2) + '\n' : `Judged for ${report.target.label} (--target ${report.target.id})\n${renderGates(gates)}`);
-  await ci.publish({ target: report.target, passed, gates, findings: (redactor ? redactReport(report, redactor) : report).findings, inputs: report.inputs });
+  await ci.publish({ target: report.target, passed, gates, findings: report.findings }, redactor ? redactReport(report, redactor) : report);
 }

@@ -4,6 +4,7 @@
 import type { CommandExample } from '../../analyze/command-example.js';
 import type { Severity } from '../../analyze/findings.js';
 import type { GateResult } from '../gates.js';
+import type { Report } from '../report.js';
 
 /** A command name, key pattern or finding id behind a failed gate, with one example (keys only). */
 export interface GateFailure {
@@ -16,6 +17,15 @@ export interface CiGate extends GateResult {
   failures?: GateFailure[];
 }
 
+/** A check's result as `check` computes it: the writers need no more of it than this. */
+export interface CheckOutcome {
+  target: { id: string; label: string };
+  passed: boolean;
+  gates: CiGate[];
+  /** The run's findings; `allowed` when an allow-list accepts one whole. */
+  findings: { id: string; allowed?: true }[];
+}
+
 export interface CiFinding {
   id: string;
   severity: Severity;
@@ -24,8 +34,10 @@ export interface CiFinding {
   example?: CommandExample;
   /** Key patterns involved, most frequent first. */
   patterns: Record<string, number>;
+  allowed?: true;
 }
 
+/** What the writers read: the outcome, each finding with the report's words and example, and the inputs. */
 export interface CiCheck {
   target: { id: string; label: string };
   passed: boolean;
@@ -33,6 +45,13 @@ export interface CiCheck {
   findings: CiFinding[];
   /** The inputs read, so an example's node names its capture file. */
   inputs: { node: string; path: string }[];
+}
+
+/** The outcome with the report's detail; `report` is the one the gates judged (redacted under --redact-keys). */
+export function ciCheck(outcome: CheckOutcome, report: Pick<Report, 'findings' | 'inputs'>): CiCheck {
+  const allowed = new Set(outcome.findings.filter((f) => f.allowed).map((f) => f.id));
+  const findings = report.findings.map((f): CiFinding => ({ id: f.id, severity: f.severity, count: f.count, message: f.message, patterns: f.patterns, ...(f.example ? { example: f.example } : {}), ...(allowed.has(f.id) ? { allowed: true as const } : {}) }));
+  return { target: outcome.target, passed: outcome.passed, gates: outcome.gates, findings, inputs: report.inputs };
 }
 
 /** Patterns a finding's text names; the rest are counted, not listed. */
@@ -52,7 +71,7 @@ export function gateText(g: CiGate): string {
 }
 
 export function findingLine(f: CiFinding): string {
-  return `${f.id} (${f.severity}): ${f.count.toLocaleString('en-US')}`;
+  return `${f.id} (${f.severity}): ${f.count.toLocaleString('en-US')}${f.allowed ? ', allowed by the allow-list' : ''}`;
 }
 
 export function findingText(f: CiFinding): string {
@@ -67,10 +86,10 @@ export function findingText(f: CiFinding): string {
 }
 
 /**
- * Whether a finding reads as a failure: a blocker on a check that failed. On a check that passed (its
- * limits allow what was found) findings are information, so a green build shows no red case.
+ * Whether a finding reads as a failure: a blocker, not allowed, on a check that failed. On a check that
+ * passed (its limits allow what was found) findings are information, so a green build shows no red case.
  */
-export const findingFails = (check: CiCheck, f: CiFinding): boolean => !check.passed && f.severity === 'blocker';
+export const findingFails = (check: CiCheck, f: CiFinding): boolean => !check.passed && !f.allowed && f.severity === 'blocker';
 
 /** The capture file an example's node was read from, when it is known. */
 export function exampleFile(check: CiCheck, e: CommandExample | undefined): string | undefined {

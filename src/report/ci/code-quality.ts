@@ -42,7 +42,7 @@ export function renderCodeQuality(check: CiCheck): string {
     }
   }
   for (const f of check.findings) {
-    const severity: CodeQualitySeverity = f.severity === 'blocker' ? (findingFails(check, f) ? 'blocker' : 'major') : f.severity === 'warning' ? 'minor' : 'info';
+    const severity: CodeQualitySeverity = f.allowed ? 'info' : f.severity === 'blocker' ? (findingFails(check, f) ? 'blocker' : 'major') : f.severity === 'warning' ? 'minor' : 'info';
     issues.push({ description: findingText(f).replace(/\n/g, ' — '), check_name: `slotscope/finding/${f.id}`, fingerprint: fingerprint('finding', f.id), severity, location: location(check, f.example) });
   }
   return JSON.stringify(issues, null, 2) + '\n';

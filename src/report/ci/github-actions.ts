@@ -17,7 +17,7 @@ export async function publishGithub(check: CiCheck, opts: GithubOptions): Promis
   if (opts.annotate) {
     for (const g of check.gates) if (!g.passed) core.error(gateText(g), { title: `slotscope: ${g.gate} gate failed` });
     for (const f of check.findings) {
-      const annotate = findingFails(check, f) ? core.error : f.severity === 'info' ? core.notice : core.warning;
+      const annotate = findingFails(check, f) ? core.error : f.allowed || f.severity === 'info' ? core.notice : core.warning;
       annotate(findingText(f), { title: `slotscope: ${f.id}` });
     }
   }

@@ -24,23 +24,31 @@ export function xmlAttr(s: string): string {
 interface Case {
   name: string;
   failure?: { message: string; text: string };
+  /** An allowed finding: neither failed nor passed. */
+  skipped?: string;
   out?: string;
 }
 
 function suite(name: string, classname: string, cases: Case[]): string {
   const failures = cases.filter((c) => c.failure).length;
+  const skipped = cases.filter((c) => c.skipped).length;
   const body = cases.map((c) => {
     const open = `    <testcase classname="${xmlAttr(classname)}" name="${xmlAttr(c.name)}" time="0"`;
     if (c.failure) return `${open}>\n      <failure message="${xmlAttr(c.failure.message)}" type="${xmlAttr(classname)}">${xmlText(c.failure.text)}</failure>\n    </testcase>`;
+    if (c.skipped) return `${open}>\n      <skipped message="${xmlAttr(c.skipped)}"/>${c.out ? `\n      <system-out>${xmlText(c.out)}</system-out>` : ''}\n    </testcase>`;
     if (c.out) return `${open}>\n      <system-out>${xmlText(c.out)}</system-out>\n    </testcase>`;
     return `${open}/>`;
   });
-  return `  <testsuite name="${xmlAttr(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="0">\n${body.join('\n')}\n  </testsuite>`;
+  return `  <testsuite name="${xmlAttr(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0">\n${body.join('\n')}\n  </testsuite>`;
 }
 
 export function renderJunit(check: CiCheck): string {
   const gates: Case[] = check.gates.map((g) => ({ name: g.gate, ...(g.passed ? { out: gateLine(g) } : { failure: { message: gateLine(g), text: gateText(g) } }) }));
-  const findings: Case[] = check.findings.map((f) => ({ name: f.id, ...(findingFails(check, f) ? { failure: { message: findingLine(f), text: findingText(f) } } : { out: findingText(f) }) }));
+  const findings: Case[] = check.findings.map((f) => ({
+    name: f.id,
+    ...(findingFails(check, f) ? { failure: { message: findingLine(f), text: findingText(f) } } : { out: findingText(f) }),
+    ...(f.allowed ? { skipped: 'allowed by the allow-list' } : {}),
+  }));
   const suites = [suite(`slotscope gates (${check.target.label})`, 'slotscope.gates', gates)];
   if (findings.length) suites.push(suite(`slotscope findings (${check.target.label})`, 'slotscope.findings', findings));
   const all = [...gates, ...findings];

@@ -2,7 +2,8 @@
 // read, so a path that cannot be written fails first) and, on GitHub Actions, annotations and a job summary.
 import { parseInputArg } from '../../ingest/read-input.js';
 import { OutputFile } from '../output-file.js';
-import type { CiCheck } from './ci-check.js';
+import type { Report } from '../report.js';
+import { type CheckOutcome, ciCheck } from './ci-check.js';
 import { renderCodeQuality } from './code-quality.js';
 import { onGithubActions, publishGithub } from './github-actions.js';
 import { renderJunit } from './junit.js';
@@ -14,7 +15,8 @@ export interface CiOutputOptions {
 }
 
 export interface CiOutputs {
-  publish(check: CiCheck): Promise<void>;
+  /** `report`: the one the gates judged, for the findings' words and examples and the input files. */
+  publish(outcome: CheckOutcome, report: Report): Promise<void>;
 }
 
 /** `inputs`: the command's input arguments (NAME=PATH too), none of which an output may overwrite. */
@@ -23,7 +25,8 @@ export function openCiOutputs(opts: CiOutputOptions, inputs: readonly string[], 
   const junit = opts.junit ? OutputFile.open(opts.junit, paths) : null;
   const codequality = opts.codequality ? OutputFile.open(opts.codequality, paths) : null;
   return {
-    async publish(check) {
+    async publish(outcome, report) {
+      const check = ciCheck(outcome, report);
       if (junit) {
         junit.write(renderJunit(check));
         junit.close();
