@@ -2,6 +2,7 @@
 // the app sends, from its first (ioredis's HELLO) to the burst it pipelines just before exiting, is in the
 // files; exit codes and signals reach the app and come back; a second signal stops at once.
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,25 @@ const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.
 const monitorFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.monitor')).map((f) => join(dir, f));
 const appEnv = (url: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, REDIS_URL: url, APP_USERS: String(USERS), APP_BURST: String(BURST), ...extra });
 const reportOf = (dir: string): Report => JSON.parse(slotscope(['analyze', '--strict', '-f', 'json', dir]).stdout) as Report;
+
+/**
+ * A slow link in front of a server: what the server sends reaches the client delayMs later, as from a
+ * distant or busy server whose MONITOR stream lags behind the commands it runs. Bytes are passed on as they are.
+ */
+async function laggingLink(port: number, delayMs: number): Promise<{ url: string; server: Server }> {
+  const server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    const later = (fn: () => void): void => void setTimeout(fn, delayMs);
+    client.on('data', (d) => upstream.write(d));
+    upstream.on('data', (d) => later(() => client.write(d)));
+    upstream.on('end', () => later(() => client.end()));
+    client.on('close', () => upstream.destroy());
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `redis://127.0.0.1:${(server.address() as { port: number }).port}`, server };
+}
 
 function alive(pid: number): boolean {
   try {
@@ -66,6 +86,21 @@ describe('slotscope record', () => {
     const node = manifestOf(out).captures[0].nodes[0];
     expect(node).toMatchObject({ partial: false, file: `127.0.0.1-${server.port}.monitor`, lines: lines.length - 2 });
     expect(node.bytes).toBe(readFileSync(file).length);
+  });
+
+  it('with a MONITOR stream 300 ms behind the server, the commands sent just before the exit are still in the file', async () => {
+    const link = await laggingLink(server.port, 300);
+    try {
+      const out = join(fresh(), 'rec');
+      // The app talks to the server directly; only slotscope's connections go over the slow link.
+      const r = await record(['--redis', link.url, '--out', out, '--', process.execPath, APP], appEnv(server.url));
+      expect(r.status).toBe(0);
+      const report = reportOf(out);
+      expect(report.commands.set.calls).toBe(SETS);
+      expect(report.commands.hset.calls).toBe(USERS);
+    } finally {
+      link.server.close();
+    }
   });
 
   it('on a 3-primary cluster: MONITOR on every node before the app starts, every command in the node that ran it', async () => {
