@@ -23,17 +23,17 @@ const appEnv = (url: string, extra: Record<string, string> = {}): NodeJS.Process
 const reportOf = (dir: string): Report => JSON.parse(slotscope(['analyze', '--strict', '-f', 'json', dir]).stdout) as Report;
 
 /**
- * A slow link in front of a server: what the server sends reaches the client delayMs later, as from a
- * distant or busy server whose MONITOR stream lags behind the commands it runs. Bytes are passed on as they are.
+ * A slow link in front of a server: bytes either way arrive delayMs later, as with a distant server, so
+ * MONITOR attaches late and its stream lags behind the commands the server runs. Bytes pass unchanged.
  */
 async function laggingLink(port: number, delayMs: number): Promise<{ url: string; server: Server }> {
   const server = createServer((client) => {
     const upstream = connect(port, '127.0.0.1');
     const later = (fn: () => void): void => void setTimeout(fn, delayMs);
-    client.on('data', (d) => upstream.write(d));
+    client.on('data', (d) => later(() => upstream.write(d)));
     upstream.on('data', (d) => later(() => client.write(d)));
     upstream.on('end', () => later(() => client.end()));
-    client.on('close', () => upstream.destroy());
+    client.on('close', () => later(() => upstream.destroy()));
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
   });
@@ -88,9 +88,23 @@ describe('slotscope record', () => {
     expect(node.bytes).toBe(readFileSync(file).length);
   });
 
-  it('with a MONITOR stream 300 ms behind the server, the commands sent just before the exit are still in the file', async () => {
-    const link = await laggingLink(server.port, 300);
-    try {
+  describe('over a link 150 ms each way (MONITOR attaches late, its stream lags)', () => {
+    let link: Awaited<ReturnType<typeof laggingLink>>;
+    beforeAll(async () => {
+      link = await laggingLink(server.port, 150);
+    });
+    afterAll(() => {
+      link?.server.close();
+    });
+
+    it('the first command of a command that starts fast (redis-cli, straight to the server) is captured', async () => {
+      const out = join(fresh(), 'rec');
+      const r = await record(['--redis', link.url, '--out', out, '--', 'redis-cli', '-p', String(server.port), 'SET', 'record:first', '1'], process.env);
+      expect(r.status).toBe(0);
+      expect(readFileSync(monitorFiles(out)[0], 'latin1')).toMatch(/^OK\n\S+ \[0 127\.0\.0\.1:\d+\] "SET" "record:first" "1"\n$/);
+    });
+
+    it('the commands the app sent just before it exited are in the file', async () => {
       const out = join(fresh(), 'rec');
       // The app talks to the server directly; only slotscope's connections go over the slow link.
       const r = await record(['--redis', link.url, '--out', out, '--', process.execPath, APP], appEnv(server.url));
@@ -98,9 +112,7 @@ describe('slotscope record', () => {
       const report = reportOf(out);
       expect(report.commands.set.calls).toBe(SETS);
       expect(report.commands.hset.calls).toBe(USERS);
-    } finally {
-      link.server.close();
-    }
+    });
   });
 
   it('on a 3-primary cluster: MONITOR on every node before the app starts, every command in the node that ran it', async () => {
