@@ -172,7 +172,7 @@ async function attach(deployments: Deployment[], out: string, end: AbortSignal):
 }
 
 /** One manifest entry per deployment, with what changed in a cluster's slots while it was captured. */
-async function describe(d: Deployment, nodes: NodeManifest[], out: string, stop: StopSignals, warn: (m: string) => void) {
+async function describeCapture(d: Deployment, nodes: NodeManifest[], out: string, stop: StopSignals, warn: (m: string) => void) {
   const dropped = new Map(d.taps.map((t) => [t.file, t.drain?.dropped]));
   // The files end at the marker: the manifest counts what they hold.
   const files = nodes.map((n) => {
@@ -233,7 +233,7 @@ export async function recordRun(o: RecordOptions): Promise<RecordResult> {
     for (const [i, s] of settled.entries()) {
       if (s.status !== 'fulfilled') continue;
       for (const n of s.value) if (n.error) o.warn(n.error);
-      captures.push(await describe(deployments[i], s.value, o.out, stop, o.warn));
+      captures.push(await describeCapture(deployments[i], s.value, o.out, stop, o.warn));
     }
     const stopped = stop.stopped();
     if (captures.length > 0 || stopped) writeFileSync(join(o.out, 'manifest.json'), JSON.stringify({ schema: CAPTURE_SCHEMA, kind: 'monitor', ...(stopped ? { stopped } : {}), captures }, null, 2) + '\n');

@@ -139,6 +139,21 @@ describe('slotscope record', () => {
     }
   });
 
+  it('--redis twice: both deployments captured at once, one manifest entry each', async () => {
+    const other = await startRedis();
+    try {
+      const out = join(fresh(), 'rec');
+      const r = await record(['--redis', server.url, '--redis', other.url, '--out', out, '--', 'sh', '-c', `redis-cli -p ${server.port} SET one 1 && redis-cli -p ${other.port} SET two 2`], process.env);
+      expect(r.stderr).toMatch(/^slotscope: MONITOR attached on 2 nodes; running sh\n/);
+      expect(r.status).toBe(0);
+      expect(manifestOf(out).captures.map((c: { url: string }) => c.url)).toEqual([`127.0.0.1:${server.port}`, `127.0.0.1:${other.port}`]);
+      expect(readFileSync(join(out, `127.0.0.1-${server.port}.monitor`), 'latin1')).toMatch(/^OK\n\S+ \[0 \S+\] "SET" "one" "1"\n$/);
+      expect(readFileSync(join(out, `127.0.0.1-${other.port}.monitor`), 'latin1')).toMatch(/^OK\n\S+ \[0 \S+\] "SET" "two" "2"\n$/);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("exits with the app's own code when it fails, after running the gates on its traffic", async () => {
     const out = join(fresh(), 'rec');
     const r = await record(['--redis', server.url, '--out', out, '--', process.execPath, APP], appEnv(server.url, { APP_EXIT: '3', APP_CROSS_SLOT: '1' }));
