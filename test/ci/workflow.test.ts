@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type RedisServer, startRedis } from '../helpers/redis.js';
@@ -23,10 +23,10 @@ interface Step {
   if?: string;
 }
 
+const yamlBlocks = (): Record<string, unknown>[] => [...readFileSync(join(ROOT, 'README-ci.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]) as Record<string, unknown>);
+
 function githubWorkflow(): { env: Record<string, string>; steps: Step[] } {
-  const readme = readFileSync(join(ROOT, 'README-ci.md'), 'utf8');
-  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]) as Record<string, unknown>);
-  const workflow = blocks.find((b) => b.jobs && b.on) as { jobs: Record<string, { env?: Record<string, string>; steps: Step[] }> } | undefined;
+  const workflow = yamlBlocks().find((b) => b.jobs && b.on) as { jobs: Record<string, { env?: Record<string, string>; steps: Step[] }> } | undefined;
   if (!workflow) throw new Error('README-ci.md has no GitHub Actions workflow');
   const [job] = Object.values(workflow.jobs);
   return { env: job.env ?? {}, steps: job.steps };
@@ -97,6 +97,7 @@ describe("README-ci.md's GitHub Actions workflow", () => {
 
   const junitCases = () => {
     const xml = readFileSync(join(project, 'slotscope-junit.xml'), 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
     const suites = new XMLParser({ ignoreAttributes: false, isArray: (n) => n === 'testsuite' || n === 'testcase' }).parse(xml).testsuites.testsuite as { testcase: { '@_name': string; failure?: unknown }[] }[];
     return suites.flatMap((s) => s.testcase);
   };
@@ -148,5 +149,24 @@ describe("README-ci.md's GitHub Actions workflow", () => {
     expect(failedCases).toEqual(['verdict', 'cross-slot commands', 'cross-slot-command']);
     expect(summary).toContain('<h2>slotscope check: FAILED</h2>');
     expect(existsSync(join(project, 'slotscope-report/report.html'))).toBe(true);
+  });
+
+  it("README-ci.md's GitLab job (outside a merge request): script then after_script, the JUnit and Code Quality reports read back", () => {
+    const job = yamlBlocks().find((b) => (b.slotscope as { script?: unknown } | undefined)?.script) as { slotscope: { variables: Record<string, string>; script: string[]; after_script: string[]; artifacts: { reports: Record<string, string> } } } | undefined;
+    if (!job) throw new Error('README-ci.md has no GitLab job');
+    const { variables, script, after_script: afterScript, artifacts } = job.slotscope;
+    for (const f of Object.values(artifacts.reports)) rmSync(join(project, f), { force: true });
+    rmSync(join(project, 'slotscope-report'), { recursive: true, force: true });
+    const env = { ...process.env, ...variables, REDIS_URL: server.url, GITLAB_CI: 'true', CI_MERGE_REQUEST_IID: '', npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+    // GitLab runs a job's script lines in one shell, stopping at the first failure; after_script in another.
+    const sh = (lines: string[]) => spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', lines.join('\n')], { cwd: project, env, encoding: 'utf8' });
+    const main = sh(script);
+    expect(main.status, main.stderr).toBe(0);
+    const after = sh(afterScript);
+    expect(after.status, after.stderr).toBe(0);
+    expect(junitCases().filter((c) => c.failure)).toEqual([]);
+    const issues = JSON.parse(readFileSync(join(project, artifacts.reports.codequality), 'utf8')) as unknown[];
+    expect(issues).toEqual([]);
+    expect(readFileSync(join(project, 'slotscope-report/report.html'), 'utf8')).toMatch(/^<!doctype html>/);
   });
 });
