@@ -73,6 +73,28 @@ baseline's. An allow-list (.slotscope.yml or .slotscope.json in the working dire
 takes accepted findings out of every gate; each entry needs a reason.`)
   .action(async (inputs: string[], opts) => (await import('../src/cli/check-command.js')).checkCommand(inputs, opts));
 
+addCheckOptions(
+  program
+    .command('record')
+    .description('MONITOR every node, run COMMAND (your tests, a load script) with the terminal passed through, then gate its traffic as check does')
+    .argument('<command...>', 'the command to run, after --')
+    .option('--redis <url>', 'a node of a deployment COMMAND uses (repeatable; default redis://127.0.0.1:6379)', collect, [])
+    .option('--out <dir>', 'directory for the captures and manifest.json', 'slotscope-record')
+    .option('--password-file <file>', 'read the password from a file (else the URL, else REDISCLI_AUTH)'),
+)
+  .addHelpText('after', `
+Examples:
+  slotscope record -- npm test
+  slotscope record --redis redis://127.0.0.1:7000 --out capture --junit slotscope.xml -- node load.js
+
+MONITOR is attached on every node before COMMAND starts; when COMMAND exits, each node's capture is read up
+to then and the gates run. Exit code: the gates' (0, 1, 2), or COMMAND's own when it failed (the gates
+still run), 127 or 126 when COMMAND cannot be found or run, 128 + n when a signal stopped the run. SIGTERM
+is passed on to COMMAND (and SIGINT, SIGHUP when not on a terminal, which sends them to COMMAND itself);
+COMMAND's shutdown is still captured. A second signal stops at once, keeping complete files, and
+kills COMMAND if it still runs.`)
+  .action(async (command: string[], opts) => (await import('../src/cli/record-command.js')).recordCommand(command, opts));
+
 program
   .command('diff')
   .description('compare two reports (`analyze -f json`): commands, patterns and findings added, removed or changed, cross-slot rates, skew, per-node load; exits 0 (a report, not a gate)')

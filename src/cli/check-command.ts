@@ -14,6 +14,7 @@ import { redactReport } from '../report/redact-report.js';
 import { buildReport } from '../report/report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { emit, EXIT_GATE, inputSpecs, openOutput, redactorFor, warn } from './cli-io.js';
+import { openCiOutputs } from '../report/ci/publish-check.js';
 
 export interface CheckCommandOptions {
   node: string[];
@@ -38,6 +39,8 @@ export interface CheckCommandOptions {
   target: string;
   redactKeys?: boolean;
   redactSecretFile?: string;
+  junit?: string;
+  codequality?: string;
 }
 
 export async function checkCommand(inputs: string[], opts: CheckCommandOptions): Promise<void> {
@@ -48,6 +51,7 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions):
   const allowlist = findAllowlist(opts.allowlist);
   const entries = allowlist ? await readAllowlist(allowlist) : [];
   const stored = opts.baseline !== undefined ? readReport(opts.baseline) : null;
+  const ci = openCiOutputs(opts, [...inputs, ...opts.node], warn);
   const { specs, capture } = inputSpecs(inputs, opts);
   // The same plan summary as analyze's, so the verdict gated here is the one analyze reports.
   const summary = new PlanSummary();
@@ -86,4 +90,5 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions):
   const json = JSON.stringify(result, null, 2) + '\n';
   if (out) emit(json, out);
   process.stdout.write(opts.format === 'json' ? json : renderCheckText(result));
+  await ci.publish(result, report);
 }

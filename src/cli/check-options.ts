@@ -39,6 +39,8 @@ export function addCheckOptions(cmd: Command): Command {
     .option('--strict-allowlist', 'fail when an allow-list entry matches nothing (stale)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'also write the result as JSON (slotscope.check/2) to a file; stdout keeps --format')
+    .option('--junit <file>', 'also write the gates and findings as JUnit XML, one test case each (on GitHub Actions, annotations and a job summary come by themselves)')
+    .option('--codequality <file>', 'also write a GitLab Code Quality report (JSON) of the failed gates and the findings')
     .addOption(inputFormatOption())
     .addOption(targetOption())
     .option('--redact-keys', 'show no key text: failures name key patterns as keyed hashes and examples with <key>; the allow-list\'s patterns are hashed alike')
