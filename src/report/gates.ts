@@ -55,6 +55,6 @@ function evidenceGates(r: Report, limits: GateLimits): GateResult[] {
   return gates;
 }
 
-export function renderGates(gates: GateResult[]): string {
-  return gates.map((g) => `${g.passed ? 'PASS' : 'FAIL'}  ${g.gate}: ${g.value} (limit ${g.limit})`).join('\n') + '\n';
+export function renderGates(gates: GateResult[], mark = (passed: boolean): string => (passed ? 'PASS' : 'FAIL')): string {
+  return gates.map((g) => `${mark(g.passed)}  ${g.gate}: ${g.value} (limit ${g.limit})`).join('\n') + '\n';
 }
