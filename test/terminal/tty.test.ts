@@ -36,7 +36,7 @@ describe('the quick start in an 80-column terminal', () => {
   });
 
   it('has no escape codes with NO_COLOR=1 or FORCE_COLOR=0', async () => {
-    for (const env of [{ NO_COLOR: '1' }, { FORCE_COLOR: '0' }]) {
+    for (const env of [{ NO_COLOR: '1' }, { FORCE_COLOR: '0' }] as Record<string, string>[]) {
       const tty = await inTerminal(node(QUICK_START), { env });
       expect(tty.status).toBe(0);
       expect(tty.screen).toMatch(/Verdict: BLOCKED/);
