@@ -59,3 +59,13 @@ export async function inTerminal(argv: string[], options: { width?: number; env?
 export function overflowing(screen: string, width: number, measure: (s: string) => number): string[] {
   return screen.split('\n').filter((l) => measure(l) > width && /\S\s+\S/.test(l.trim()));
 }
+
+/** Every state of the progress line: the text each `\r\x1b[K` redraw put there, leaving out a line ended by a newline (the summary; the terminal writes \\n as \\r\\n). */
+export function redraws(raw: string): string[] {
+  return raw
+    .split('\r\x1b[K')
+    .slice(1)
+    .filter((s) => !/^[^\r\n]*\r?\n/.test(s))
+    .map((s) => s.split('\r')[0])
+    .filter(Boolean);
+}

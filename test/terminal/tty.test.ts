@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/report/terminal-width.js';
 import { CLI } from '../helpers/cli.js';
-import { inTerminal, overflowing } from './tmux.js';
+import { inTerminal, overflowing, redraws } from './tmux.js';
 
 const QUICK_START = ['analyze', 'samples/app.monitor', 'samples/benchmark.monitor', 'samples/app-memory.csv'];
 const SGR = /\x1b\[[\d;]*m/;
@@ -19,8 +19,6 @@ function piped(args: string[], env: Record<string, string> = {}): { status: numb
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Every state of the progress line: what each `\r\x1b[K` redraw left on the line. */
-const redraws = (raw: string): string[] => raw.split('\r\x1b[K').slice(1).map((s) => s.split(/[\r\n]/)[0]).filter(Boolean);
 
 describe('the quick start in an 80-column terminal', () => {
   it('has no line wider than 80 apart from single unbroken keys, the verdict in colour, and the same report as a pipe gets', async () => {
