@@ -100,7 +100,9 @@ describe('tables laid out for the width', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slotscope-width-'));
     const path = join(dir, '数据库-缓存.monitor');
     const key = '"\\xe7\\x94\\xa8\\xe6\\x88\\xb7:1"';
-    writeFileSync(path, `OK\n1700000000.000001 [0 127.0.0.1:5000] "mget" ${key} "b"\n1700000000.000002 [0 127.0.0.1:5000] "get" "plain"\n`);
+    // 40 reads make the key's slot hot, so the skew table names it: there it is the key itself, raw bytes.
+    const gets = Array.from({ length: 40 }, (_, i) => `1700000001.${String(i).padStart(6, '0')} [0 127.0.0.1:5000] "get" ${key}\n`).join('');
+    writeFileSync(path, `OK\n1700000000.000001 [0 127.0.0.1:5000] "mget" ${key} "b"\n${gets}`);
     const r = await report([path, 'samples/app.monitor']);
     const inputs = layoutTable(reportSections(r).find((s) => s.title === 'Inputs')!.table!, 100);
     const rows = inputs.filter((l) => l.includes('monitor'));
@@ -110,6 +112,8 @@ describe('tables laid out for the width', () => {
     expect(formatAt[0]).toBe(formatAt[1]);
     const text = renderTable(r, { width: 80 });
     expect(text).toContain('mget "\\xe7\\x94\\xa8\\xe6\\x88\\xb7:1" "b"');
+    expect(text).toMatch(/^ {2}\d+ +41 .* \\xe7\\x94\\xa8\\xe6\\x88\\xb7:1 \(\d+\)$/m);
+    expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\xff]/);
     for (const l of text.split('\n')) expect(displayWidth(l) <= 80 || oneWord(l), l).toBe(true);
   });
 });

@@ -60,7 +60,7 @@ export function overflowing(screen: string, width: number, measure: (s: string) 
   return screen.split('\n').filter((l) => measure(l) > width && /\S\s+\S/.test(l.trim()));
 }
 
-/** Every state of the progress line: the text each `\r\x1b[K` redraw put there, leaving out a line ended by a newline (the summary; the terminal writes \\n as \\r\\n). */
+/** Every state of the progress line: the text each `\r\x1b[K` redraw put there, leaving out a line ended by a newline (the summary; the terminal writes \n as \r\n). */
 export function redraws(raw: string): string[] {
   return raw
     .split('\r\x1b[K')
