@@ -49,5 +49,5 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions):
   if (!passed) process.exitCode = EXIT_GATE;
   note(skippedLinesNotes(result.inputs, redactor ? (r) => redactor.reason(r) : undefined));
   const style = terminalStyle();
-  process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', target: report.target, passed, gates }, null, 2) + '\n' : `Judged for ${report.target.label} (--target ${report.target.id})\n${renderGates(gates, (passed) => paintGate(style, passed))}`);
+  process.stdout.write(opts.format === 'json' ? JSON.stringify({ schema: 'slotscope.check/1', target: report.target, passed, gates }, null, 2) + '\n' : `Judged for ${report.target.label} (--target ${report.target.id})\n${renderGates(gates, (ok) => paintGate(style, ok))}`);
 }
