@@ -7,7 +7,7 @@ import { parseDuration } from '../live/duration.js';
 import { parseRedisUrl } from '../live/redis-url.js';
 import { listenForStop } from '../live/stop-signals.js';
 import { PlanSummary } from '../plan/plan-summary.js';
-import { readSummary } from '../report/progress.js';
+import { captureProgress, linesFrom, readSummary } from '../report/progress.js';
 import { buildReport } from '../report/report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { emitReport } from './emit-report.js';
@@ -38,6 +38,7 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
     const ep = parseRedisUrl(opts.live, opts.passwordFile);
     const stop = listenForStop();
     let nodes = 0;
+    const progress = captureProgress(startProgress(), durationMs);
     const live = await analyzeLive(ep, {
       observer: summary.observer(),
       redactKeys: Boolean(opts.redactKeys),
@@ -45,8 +46,13 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
       durationMs,
       signal: stop.stop,
       onTopology: (t) => note(monitorWarning((nodes = t.nodes.length), durationMs, opts.duration)),
-      onAttached: () => warn(`MONITOR attached on ${nodeCount(nodes)}; analysing ${forHowLong(durationMs, opts.duration)}`),
+      onAttached: () => {
+        warn(`MONITOR attached on ${nodeCount(nodes)}; analysing ${forHowLong(durationMs, opts.duration)}`);
+        progress.start();
+      },
+      watch: (node, sink) => progress.counted(node, sink),
     });
+    progress.done(`analysed ${linesFrom(live.nodes)}`);
     for (const n of live.nodes) if (n.error) warn(n.error);
     emitReport(buildReport(live, summary.result(), live.known), opts.format, out, redactor);
     endStopped(stop, 'the report covers the traffic up to then');

@@ -7,7 +7,7 @@ import { parseDuration } from '../live/duration.js';
 import { prepareReadyFile } from '../live/ready-file.js';
 import { address } from '../live/redis-url.js';
 import { listenForStop } from '../live/stop-signals.js';
-import { captureProgress, count, seconds } from '../report/progress.js';
+import { captureProgress, count, linesFrom, seconds } from '../report/progress.js';
 import { endStopped, forHowLong, monitorWarning, nodeCount, note, startProgress, warn } from './cli-io.js';
 
 export interface CaptureMonitorOptions {
@@ -38,11 +38,11 @@ export async function captureMonitorCommand(urls: string[], opts: CaptureMonitor
       },
       sinkFor: (node) => {
         const file = join(opts.out, captureFileName(node, 'monitor'));
-        return { sink: progress.counted(address(node), fileSink(file)), file };
+        return { sink: fileSink(file), file };
       },
+      watch: (node, sink) => progress.counted(node, sink),
     });
-    const secs = Math.max(...nodes.map((n) => Date.parse(n.stoppedAt) - Date.parse(n.startedAt)));
-    progress.done(`captured ${count(nodes.reduce((t, n) => t + n.lines, 0))} lines from ${nodeCount(nodes.length)} in ${seconds(secs)} into ${opts.out}`);
+    progress.done(`captured ${linesFrom(nodes)} into ${opts.out}`);
     return nodes;
   }, { stop, warn });
   endStopped(stop, `the files in ${opts.out} hold every complete line up to then, and manifest.json says so`);

@@ -20,17 +20,25 @@ describe('capture in a terminal', () => {
     await server?.stop();
   });
 
-  it('monitor: counts down with lines/s per node, then says what it captured', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'slotscope-cap-'));
+  /** Runs the command in a terminal while a client keeps writing to the server. */
+  async function withTraffic(args: string[]): ReturnType<typeof inTerminal> {
     const client = server.client();
     let sending = true;
     const traffic = (async () => {
       for (let i = 0; sending; i++) await client.set(`k:${i % 100}`, 'v');
     })();
-    const tty = await inTerminal(node(['capture', 'monitor', server.url, '--duration', '3s', '--out', out]));
-    sending = false;
-    await traffic;
-    client.disconnect();
+    try {
+      return await inTerminal(node(args));
+    } finally {
+      sending = false;
+      await traffic;
+      client.disconnect();
+    }
+  }
+
+  it('monitor: counts down with lines/s per node, then says what it captured', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'slotscope-cap-'));
+    const tty = await withTraffic(['capture', 'monitor', server.url, '--duration', '3s', '--out', out]);
     expect(tty.status).toBe(0);
     const lines = redraws(tty.raw);
     expect(lines.length).toBeGreaterThan(0);
@@ -40,6 +48,17 @@ describe('capture in a terminal', () => {
     const captured = manifest.captures[0].nodes[0].lines;
     expect(captured).toBeGreaterThan(10);
     expect(tty.screen).toContain(`captured ${captured.toLocaleString('en-US')} lines from 1 node in 3.`);
+    expect(tty.screen).not.toMatch(/capturing 1 node,/);
+  });
+
+  it('analyze --live: the same countdown, then how many lines it analysed', async () => {
+    const tty = await withTraffic(['analyze', '--live', server.url, '--duration', '3s']);
+    expect(tty.status).toBe(0);
+    const lines = redraws(tty.raw);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l).toMatch(new RegExp(`^capturing 1 node, [0-3] s left: 127\\.0\\.0\\.1:${server.port} [\\d,]+/s$`));
+    expect(tty.screen).toMatch(/^analysed [\d,]+ lines from 1 node in 3\.\d s$/m);
+    expect(tty.screen).toMatch(/^Verdict: READY/m);
     expect(tty.screen).not.toMatch(/capturing 1 node,/);
   });
 
