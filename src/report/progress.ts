@@ -8,7 +8,7 @@ import type { LineSink } from '../live/monitor-stream.js';
 import { cutToWidth, terminalSafe } from './terminal-width.js';
 
 export interface Progress {
-  /** An input starts; `what` says what is done to it ("reading", "pass 2/2 reading"). */
+  /** An input starts; `what` says what is done to it ("reading", "pass 2 reading"). */
   input(path: string, index: number, count: number, what?: string): void;
   bytes(rawBytes: number): void;
   /** A free-form status for the current input, such as keys scanned. */
@@ -28,12 +28,12 @@ export const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_00
 export function byteSize(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let i = 0;
-  while (n >= 1000 && i < units.length - 1) (n /= 1000), i++;
+  for (; n >= 1000 && i < units.length - 1; i++) n /= 1000;
   return `${n.toFixed(i === 0 || n >= 100 ? 0 : 1)} ${units[i]}`;
 }
 
 /** `read 3 inputs, 1.2 GB, 1,234,567 commands and 300 keys in 8.1 s (148 MB/s)`: what analyze, check and plan read. */
-export function readSummary(inputs: readonly InputStats[], ms: number, times = 1): string {
+export function readSummary(inputs: readonly InputStats[], ms: number): string {
   let bytes = 0;
   let commands = 0;
   let keys = 0;
@@ -43,8 +43,7 @@ export function readSummary(inputs: readonly InputStats[], ms: number, times = 1
     else keys += i.records;
   }
   const what = [commands || !keys ? `${count(commands)} commands` : '', keys ? `${count(keys)} keys` : ''].filter(Boolean).join(' and ');
-  const twice = times > 1 ? `, ${times} passes` : '';
-  return `read ${inputs.length} input${inputs.length === 1 ? '' : 's'}, ${byteSize(bytes)}, ${what}${twice} in ${seconds(ms)} (${byteSize((times * bytes) / Math.max(0.001, ms / 1000))}/s)`;
+  return `read ${inputs.length} input${inputs.length === 1 ? '' : 's'}, ${byteSize(bytes)}, ${what} in ${seconds(ms)} (${byteSize(bytes / Math.max(0.001, ms / 1000))}/s)`;
 }
 
 export function createProgress(stream: NodeJS.WriteStream | null = process.stderr): Progress {
@@ -54,9 +53,9 @@ export function createProgress(stream: NodeJS.WriteStream | null = process.stder
   let started = Date.now();
   let last = 0;
   let drawn = false;
-  const draw = (text: string, force = false): void => {
+  const draw = (text: string): void => {
     const now = Date.now();
-    if (!force && now - last < REDRAW_MS) return;
+    if (now - last < REDRAW_MS) return;
     last = now;
     // One column short of the edge: a line that fills it leaves some terminals on the next row.
     stream.write(`\r\x1b[K${cutToWidth(terminalSafe(text), (stream.columns || 80) - 1)}`);
