@@ -17,8 +17,10 @@ const program = new Command('slotscope')
   .description('Tells you, from your own Redis traffic, what will break in Redis Cluster and how to fix it.')
   .version((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version)
   .option('--verbose', 'show stack traces of internal errors')
-  .hook('preAction', (cmd) => {
+  .option('-q, --quiet', 'no progress, notes or warnings on stderr, only errors (also after the command: analyze -q)')
+  .hook('preAction', async (cmd) => {
     verbose = Boolean(cmd.opts().verbose);
+    if (cmd.opts().quiet) (await import('../src/cli/cli-io.js')).beQuiet();
   })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_INPUT))
   // Usage errors read like every other fault: `slotscope: <reason>`, one line.

@@ -3,13 +3,13 @@ import { InputStats } from '../ingest/input-stats.js';
 import { LineSplitter } from '../ingest/line-splitter.js';
 import { ReplicationStreamFilter } from '../ingest/replication-stream.js';
 import { lineHandler } from '../ingest/read-input.js';
-import { captureMonitor, type NodeManifest } from '../live/capture-monitor.js';
+import { captureMonitor, type MonitorCaptureOptions, type NodeManifest } from '../live/capture-monitor.js';
 import { discover, type Topology } from '../live/discover.js';
 import { address, type RedisEndpoint } from '../live/redis-url.js';
 import type { AnalysisResult } from './analyze-inputs.js';
 import { Analyzer, type AnalyzerOptions } from './analyzer.js';
 
-export interface LiveOptions extends AnalyzerOptions {
+export interface LiveOptions extends AnalyzerOptions, Pick<MonitorCaptureOptions, 'watch'> {
   durationMs: number;
   maxLines?: number;
   maxBytes?: number;

@@ -7,11 +7,11 @@ import { parseDuration } from '../live/duration.js';
 import { parseRedisUrl } from '../live/redis-url.js';
 import { listenForStop } from '../live/stop-signals.js';
 import { PlanSummary } from '../plan/plan-summary.js';
-import { createProgress } from '../report/progress.js';
+import { captureProgress, linesFrom, readSummary } from '../report/progress.js';
 import { buildReport } from '../report/report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { emitReport } from './emit-report.js';
-import { endStopped, EXIT_INPUT, forHowLong, inputSpecs, monitorWarning, nodeCount, openOutput, redactorFor, warn } from './cli-io.js';
+import { endStopped, EXIT_INPUT, forHowLong, inputSpecs, monitorWarning, nodeCount, note, openOutput, redactorFor, startProgress, warn } from './cli-io.js';
 
 export interface AnalyzeCommandOptions {
   node: string[];
@@ -38,22 +38,29 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
     const ep = parseRedisUrl(opts.live, opts.passwordFile);
     const stop = listenForStop();
     let nodes = 0;
+    const progress = captureProgress(startProgress(), durationMs);
     const live = await analyzeLive(ep, {
       observer: summary.observer(),
       redactKeys: Boolean(opts.redactKeys),
       target: findTarget(opts.target),
       durationMs,
       signal: stop.stop,
-      onTopology: (t) => process.stderr.write(monitorWarning((nodes = t.nodes.length), durationMs, opts.duration)),
-      onAttached: () => warn(`MONITOR attached on ${nodeCount(nodes)}; analysing ${forHowLong(durationMs, opts.duration)}`),
+      onTopology: (t) => note(monitorWarning((nodes = t.nodes.length), durationMs, opts.duration)),
+      onAttached: () => {
+        warn(`MONITOR attached on ${nodeCount(nodes)}; analysing ${forHowLong(durationMs, opts.duration)}`);
+        progress.start();
+      },
+      watch: (node, sink) => progress.counted(node, sink),
     });
+    progress.done(`analysed ${linesFrom(live.nodes)}`);
     for (const n of live.nodes) if (n.error) warn(n.error);
     emitReport(buildReport(live, summary.result(), live.known), opts.format, out, redactor);
     endStopped(stop, 'the report covers the traffic up to then');
     return;
   }
   const { specs, capture } = inputSpecs(inputs, opts);
-  const progress = createProgress();
+  const progress = startProgress();
+  const started = Date.now();
   const result = await analyzeInputs(specs, {
     observer: summary.observer(),
     distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
@@ -63,11 +70,11 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
     onInput: (spec, i) => progress.input(spec.path, i, specs.length),
     onProgress: (n) => progress.bytes(n),
   });
-  progress.done();
+  progress.done(readSummary(result.inputs, Date.now() - started));
   const guessed = guessedReplication(capture, result.inputs);
   guessed.forEach(warn);
   const report = buildReport(result, summary.result(), capture.topology ?? undefined, [...capture.warnings, ...guessed]);
   emitReport(report, opts.format, out, redactor);
-  process.stderr.write(skippedLinesNotes(result.inputs, redactor ? (r) => redactor.reason(r) : undefined));
+  note(skippedLinesNotes(result.inputs, redactor ? (r) => redactor.reason(r) : undefined));
   if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;
 }

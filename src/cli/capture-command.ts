@@ -7,8 +7,8 @@ import { parseDuration } from '../live/duration.js';
 import { prepareReadyFile } from '../live/ready-file.js';
 import { address } from '../live/redis-url.js';
 import { listenForStop } from '../live/stop-signals.js';
-import { createProgress } from '../report/progress.js';
-import { endStopped, forHowLong, monitorWarning, nodeCount, warn } from './cli-io.js';
+import { captureProgress, count, linesFrom, seconds } from '../report/progress.js';
+import { endStopped, forHowLong, monitorWarning, nodeCount, note, startProgress, warn } from './cli-io.js';
 
 export interface CaptureMonitorOptions {
   out: string;
@@ -23,9 +23,10 @@ export async function captureMonitorCommand(urls: string[], opts: CaptureMonitor
   const durationMs = parseDuration(opts.duration);
   const ready = opts.readyFile ? prepareReadyFile(opts.readyFile) : undefined;
   const stop = listenForStop();
-  await captureEach(urls, opts.out, 'monitor', opts.passwordFile, (ep, topology) => {
-    process.stderr.write(monitorWarning(topology.nodes.length, durationMs, opts.duration));
-    return captureMonitor(ep, topology.nodes, {
+  await captureEach(urls, opts.out, 'monitor', opts.passwordFile, async (ep, topology) => {
+    note(monitorWarning(topology.nodes.length, durationMs, opts.duration));
+    const progress = captureProgress(startProgress(), durationMs);
+    const nodes = await captureMonitor(ep, topology.nodes, {
       durationMs,
       maxLines: opts.maxLines,
       maxBytes: opts.maxBytes,
@@ -33,12 +34,16 @@ export async function captureMonitorCommand(urls: string[], opts: CaptureMonitor
       onAttached: () => {
         warn(`MONITOR attached on ${nodeCount(topology.nodes.length)}; capturing ${forHowLong(durationMs, opts.duration)}`);
         ready?.();
+        progress.start();
       },
       sinkFor: (node) => {
         const file = join(opts.out, captureFileName(node, 'monitor'));
         return { sink: fileSink(file), file };
       },
+      watch: (node, sink) => progress.counted(node, sink),
     });
+    progress.done(`captured ${linesFrom(nodes)} into ${opts.out}`);
+    return nodes;
   }, { stop, warn });
   endStopped(stop, `the files in ${opts.out} hold every complete line up to then, and manifest.json says so`);
 }
@@ -55,11 +60,11 @@ export interface CaptureScanOptions {
 }
 
 export async function captureScanCommand(urls: string[], opts: CaptureScanOptions): Promise<void> {
-  const progress = createProgress();
+  const progress = startProgress();
   const stop = listenForStop();
   await captureEach(urls, opts.out, 'scan', opts.passwordFile, async (ep, topology) => {
     const primaries = topology.nodes.filter((n) => n.role === 'primary');
-    progress.input(address(ep), 0, 1);
+    progress.input(address(ep), 0, 1, 'scanning');
     const started = Date.now();
     const nodes = await captureScan(ep, topology, (n) => join(opts.out, captureFileName(n, 'csv')), {
       signal: stop.stop,
@@ -70,9 +75,9 @@ export async function captureScanCommand(urls: string[], opts: CaptureScanOption
       sample: opts.sample,
       rate: opts.rate,
       count: opts.count,
-      onProgress: (keys, done) => progress.status(`${keys.toLocaleString('en-US')} keys, ${Math.round(keys / Math.max(0.001, (Date.now() - started) / 1000)).toLocaleString('en-US')} keys/s, ${done}/${primaries.length} nodes done`),
+      onProgress: (keys, done) => progress.status(`${count(keys)} keys, ${count(keys / Math.max(0.001, (Date.now() - started) / 1000))} keys/s, ${done}/${primaries.length} nodes done`),
     });
-    progress.done();
+    progress.done(`scanned ${count(nodes.reduce((t, n) => t + n.keys, 0))} keys from ${nodeCount(nodes.length)} in ${seconds(Date.now() - started)} into ${opts.out}`);
     return nodes;
   }, { stop, warn });
   endStopped(stop, `the files in ${opts.out} hold the keys scanned up to then, and manifest.json says so`);

@@ -13,7 +13,9 @@ import { checkGates } from '../report/gates.js';
 import { redactReport } from '../report/redact-report.js';
 import { buildReport } from '../report/report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
-import { emit, EXIT_GATE, inputSpecs, openOutput, redactorFor, warn } from './cli-io.js';
+import { readSummary } from '../report/progress.js';
+import { paintGate, terminalStyle } from '../report/terminal-style.js';
+import { emit, EXIT_GATE, inputSpecs, note, openOutput, redactorFor, startProgress, warn } from './cli-io.js';
 import { openCiOutputs } from '../report/ci/publish-check.js';
 
 export interface CheckCommandOptions {
@@ -55,7 +57,10 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions):
   const { specs, capture } = inputSpecs(inputs, opts);
   // The same plan summary as analyze's, so the verdict gated here is the one analyze reports.
   const summary = new PlanSummary();
-  const analysis = await analyzeInputs(specs, { observer: summary.observer(), target: findTarget(opts.target), redactKeys: redactor !== null });
+  const progress = startProgress();
+  const started = Date.now();
+  const analysis = await analyzeInputs(specs, { observer: summary.observer(), target: findTarget(opts.target), redactKeys: redactor !== null, onInput: (spec, i) => progress.input(spec.path, i, specs.length), onProgress: (n) => progress.bytes(n) });
+  progress.done(readSummary(analysis.inputs, Date.now() - started));
   const guessed = guessedReplication(capture, analysis.inputs);
   guessed.forEach(warn);
   // With the capture's topology, as analyze builds it: skew is then judged over today's primaries.
@@ -86,9 +91,9 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions):
   const result = checkResult(report, gates, allowance, allowlist, base && opts.baseline !== undefined ? { file: opts.baseline, report: base } : null);
   // Set before writing: a reader that closes stdout early (EPIPE) still gets the gate's exit code.
   if (!result.passed) process.exitCode = EXIT_GATE;
-  process.stderr.write(skippedLinesNotes(analysis.inputs, redactor ? (r) => redactor.reason(r) : undefined));
+  note(skippedLinesNotes(analysis.inputs, redactor ? (r) => redactor.reason(r) : undefined));
   const json = JSON.stringify(result, null, 2) + '\n';
   if (out) emit(json, out);
-  process.stdout.write(opts.format === 'json' ? json : renderCheckText(result));
+  process.stdout.write(opts.format === 'json' ? json : renderCheckText(result, (ok) => paintGate(terminalStyle(), ok)));
   await ci.publish(result, report);
 }

@@ -5,14 +5,32 @@ import { listInputs } from '../ingest/input-list.js';
 import type { InputFormat } from '../ingest/input-stats.js';
 import { type InputSpec, parseInputArg } from '../ingest/read-input.js';
 import { OutputFile } from '../report/output-file.js';
+import { createProgress, type Progress } from '../report/progress.js';
 import { type KeyRedactor, keyRedactor } from '../analyze/redact-keys.js';
 import type { StopSignals } from '../live/stop-signals.js';
 
 export const EXIT_GATE = 1;
 export const EXIT_INPUT = 2;
 
+let quiet = false;
+
+/** --quiet: no progress, notes or warnings; errors (which end the command) are still printed. */
+export function beQuiet(): void {
+  quiet = true;
+}
+
+/** Text for stderr that is not an error: notes, warnings, verify's summary. */
+export function note(text: string): void {
+  if (!quiet && text) process.stderr.write(text);
+}
+
 export function warn(message: string): void {
-  process.stderr.write(`slotscope: ${message}\n`);
+  note(`slotscope: ${message}\n`);
+}
+
+/** The progress line (progress.ts: on a terminal only), unless --quiet. */
+export function startProgress(): Progress {
+  return createProgress(quiet ? null : process.stderr);
 }
 
 export function emit(text: string, out: OutputFile | null): void {

@@ -1,10 +1,12 @@
 // `slotscope plan`: one set of changes, a runbook and a layout, with the rename map on request.
 import { findTarget } from '../analyze/targets.js';
 import { InputError } from '../ingest/input-error.js';
+import type { InputSpec } from '../ingest/read-input.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../plan/make-plan.js';
 import { renderPlanMarkdown } from '../report/plan-markdown.js';
 import { redactPlan } from '../report/redact-report.js';
-import { emit, inputSpecs, openOutput, redactorFor } from './cli-io.js';
+import { byteSize, seconds } from '../report/progress.js';
+import { emit, inputSpecs, openOutput, redactorFor, startProgress } from './cli-io.js';
 
 export interface PlanCommandOptions {
   node: string[];
@@ -42,7 +44,20 @@ export async function planCommand(inputs: string[], opts: PlanCommandOptions): P
     primaries: known?.mode === 'cluster' ? known.primaries : undefined,
     renameMap: map ? (from: string, to: string) => map.write(Buffer.from(`${csvField(from)},${csvField(to)}\n`, 'latin1')) : undefined,
   };
-  const plan = await makePlan(specs, options);
+  const progress = startProgress();
+  const started = Date.now();
+  // Bytes of the inputs read so far (done) and of the one being read; pass 2, if any, reads them all again.
+  let [passes, done, reading] = [0, 0, 0];
+  const onInput = (spec: InputSpec, i: number, pass: 1 | 2): void => {
+    progress.input(spec.path, i, specs.length, `pass ${pass} reading`);
+    [passes, done, reading] = [pass, done + reading, 0];
+  };
+  const onProgress = (n: number): void => {
+    progress.bytes(n);
+    reading = n;
+  };
+  const plan = await makePlan(specs, { ...options, onInput, onProgress });
+  progress.done(`planned from ${specs.length} input${specs.length === 1 ? '' : 's'} (${byteSize((done + reading) / passes)}, read ${passes === 1 ? 'once' : 'twice'}) in ${seconds(Date.now() - started)}`);
   map?.close();
   const shown = redactor ? redactPlan(plan, redactor) : plan;
   emit(opts.format === 'json' ? JSON.stringify(shown, null, 2) + '\n' : renderPlanMarkdown(shown), out);

@@ -38,10 +38,10 @@ export function checkResult(r: Report, gates: GateResult[], a: Allowance, allowl
   };
 }
 
-export function renderCheckText(c: CheckResult): string {
+export function renderCheckText(c: CheckResult, mark?: (passed: boolean) => string): string {
   let out = `Judged for ${c.target.label} (--target ${c.target.id})${c.baseline ? `, against the baseline ${c.baseline.file} (${c.baseline.verdict})` : ''}\n`;
   if (c.allowlist) out += `Allow-list ${c.allowlist}: ${c.allowed.length} allowing, ${c.expired.length} expired, ${c.stale.length} stale\n`;
-  out += renderGates(c.gates);
+  out += renderGates(c.gates, mark);
   for (const e of c.allowed) out += `ALLOWED  ${describeEntry(e)} (${e.source}): ${e.reason}${e.expires ? ` [until ${e.expires}]` : ''}\n${e.matched.map((m) => `        ${m.what}: ${m.count}\n`).join('')}`;
   for (const e of c.expired) out += `EXPIRED  ${describeEntry(e)} (${e.source}): expired on ${e.expires}; it allows nothing any more\n`;
   for (const e of c.stale) out += `STALE    ${describeEntry(e)} (${e.source}): matches nothing in this run; remove it (fails with --strict-allowlist)\n`;

@@ -22,6 +22,8 @@ export interface MonitorCaptureOptions extends StreamLimits {
   /** Called once MONITOR answered OK on every node: from here on, every command is in the capture. */
   onAttached?: () => void;
   sinkFor(node: LiveNode): { sink: LineSink; file?: string };
+  /** Wraps each node's sink, to watch what is written to it (progress counts its lines). */
+  watch?: (node: LiveNode, sink: LineSink) => LineSink;
 }
 
 export function fileSink(path: string): LineSink {
@@ -43,7 +45,7 @@ export async function captureMonitor(ep: RedisEndpoint, nodes: LiveNode[], optio
   const streams = nodes.map((node, i) => {
     const { socket, rest } = (opened[i] as PromiseFulfilledResult<Awaited<ReturnType<typeof openMonitor>>>).value;
     const { sink, file } = options.sinkFor(node);
-    return { node, file, ...streamMonitor(socket, rest, sink, options, node) };
+    return { node, file, ...streamMonitor(socket, rest, options.watch?.(node, sink) ?? sink, options, node) };
   });
   options.onAttached?.();
   const stopAll = (): void => streams.forEach((s) => s.stop());

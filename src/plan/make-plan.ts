@@ -97,6 +97,8 @@ export interface PlanOptions extends ReadOptions {
   renameMap?: (oldKey: string, newKey: string) => void;
   /** The cluster the inputs came from, if known (a capture's manifest). */
   primaries?: { address: string; slots: [number, number][] }[];
+  /** Called when an input starts, in pass 1 or pass 2 (for progress). */
+  onInput?: (spec: InputSpec, index: number, pass: 1 | 2) => void;
 }
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = { ...PLAN_DEFAULTS };
@@ -119,7 +121,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 }, collector.patternOf);
   const collect = collector.observer();
   const keyed = collect.keyed!;
-  const first = await runInputs(specs, { ...options, observer: { ...collect, keyed: (c: KeyedCommand) => (keyed(c), reads.add(c)) } }, (a) => collector.front(a));
+  const first = await runInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 1), observer: { ...collect, keyed: (c: KeyedCommand) => (keyed(c), reads.add(c)) } }, (a) => collector.front(a));
   const before = buildReport(first);
 
   // Candidates, and the choice: library families get their client setting, the rest one tag per pattern.
@@ -174,7 +176,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   };
   const changed = renamer.rules.length > 0 || settings.length > 0;
   const second = changed
-    ? await runInputs(specs, { ...options, table, observer }, (a) => (rewriter = new ChangeRewriter(a, table, renamer, tags, settings, options.renameMap)))
+    ? await runInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 2), table, observer }, (a) => (rewriter = new ChangeRewriter(a, table, renamer, tags, settings, options.renameMap)))
     : first;
   const after = changed ? buildReport(second) : before;
 

@@ -106,7 +106,8 @@ export async function replayCapture(spec: InputSpec, topology: ClusterTopology, 
   return replayStream(stream, topology);
 }
 
-export async function replayStream(stream: ReplayStream, topology: ClusterTopology): Promise<ReplayResult> {
+/** `onCommand` is told how many commands were sent before each one is (for progress). */
+export async function replayStream(stream: ReplayStream, topology: ClusterTopology, onCommand?: (sent: number) => void): Promise<ReplayResult> {
   const result: ReplayResult = { commands: [], transactions: [], notReplayed: Object.fromEntries(stream.notReplayed) };
   const clients = new Map<string, ClientConnections>();
   const txs = new Map<string, TxState>();
@@ -128,8 +129,10 @@ export async function replayStream(stream: ReplayStream, topology: ClusterTopolo
   };
 
   try {
+    let sent = 0;
     for (const c of stream.commands) {
       if (!c.replayed) continue;
+      onCommand?.(sent++);
       const name = c.cmd!.name;
       const clientId = `${c.node}\u0000${c.client}`;
       let conns = clients.get(clientId);

@@ -125,13 +125,20 @@ async function targetTopology(target: ClusterTarget, force: boolean): Promise<Cl
   return topology;
 }
 
-export async function verifyPlan(specs: InputSpec[], plan: Plan, planPath: string, target: ClusterTarget, options: { force: boolean }): Promise<VerifyResult> {
+export interface VerifyOptions {
+  force: boolean;
+  /** Before each command is sent: how many were, of how many (for progress). */
+  onReplay?: (sent: number, total: number) => void;
+}
+
+export async function verifyPlan(specs: InputSpec[], plan: Plan, planPath: string, target: ClusterTarget, options: VerifyOptions): Promise<VerifyResult> {
   const renamer = new Renamer(plan.renames.flatMap((r) => r.rules));
   const prefixes = new PrefixRewriter(clientChanges(plan, planPath));
   // The captures first: a wrong input fails before the cluster is touched.
   const stream = await readReplayStream(specs, { renameKey: renamer.rules.length > 0 ? renamer.apply : undefined, prefixes: prefixes.empty ? undefined : prefixes });
   const topology = await targetTopology(target, options.force);
-  const replay = await replayStream(stream, topology);
+  const total = stream.commands.filter((c) => c.replayed).length;
+  const replay = await replayStream(stream, topology, options.onReplay && ((sent) => options.onReplay!(sent, total)));
   return compare(stream, topology, predictReplay(stream, topology), observe(stream, replay), replay, plan);
 }
 

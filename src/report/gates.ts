@@ -179,10 +179,10 @@ export function describeEntry(e: { finding?: string; command?: string; pattern?:
 /** Failures shown per gate in text; the JSON keeps them all. */
 const SHOWN = 10;
 
-export function renderGates(gates: GateResult[]): string {
+export function renderGates(gates: GateResult[], mark = (passed: boolean): string => (passed ? 'PASS' : 'FAIL')): string {
   let out = '';
   for (const g of gates) {
-    out += `${g.passed ? 'PASS' : 'FAIL'}  ${g.gate}: ${g.value} (limit ${g.limit})\n`;
+    out += `${mark(g.passed)}  ${g.gate}: ${g.value} (limit ${g.limit})\n`;
     for (const f of (g.failures ?? []).slice(0, SHOWN)) out += `        ${f.what}${f.count > 0 ? `: ${f.count}` : ''}${f.example ? `, e.g. ${f.example.node}:${f.example.line}: ${f.example.command}` : ''}\n`;
     if ((g.failures?.length ?? 0) > SHOWN) out += `        … and ${g.failures!.length - SHOWN} more (all in -f json)\n`;
   }

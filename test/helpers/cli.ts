@@ -25,3 +25,6 @@ export function slotscopeAsync(args: string[], env: NodeJS.ProcessEnv = process.
   const done = new Promise<CliResult>((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
   return { pid: child.pid!, done };
 }
+
+/** The table report's prose joined again where it was wrapped to the width (continuation lines hang by four spaces). */
+export const unwrapped = (table: string): string => table.replace(/\n {4}(?=\S)/g, ' ');
