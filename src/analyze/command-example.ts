@@ -9,6 +9,9 @@ export interface CommandExample {
   command: string;
 }
 
+/** An example as every gate, diff and CI output prints it: `node:line: command`. */
+export const exampleText = (e: CommandExample): string => `${e.node}:${e.line}: ${e.command}`;
+
 export function renderCommand(args: ArgView, keyIdx: ArrayLike<number>, keyCount: number, subcommand: boolean, redactKeys: boolean): string {
   const parts: string[] = [];
   for (let a = 0; a < args.argc; a++) {

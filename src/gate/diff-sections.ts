@@ -1,6 +1,7 @@
 // `slotscope diff` for people: the comparison of two reports as titled tables, rendered as a terminal table
 // or Markdown by the report's own renderers, or as JSON (`slotscope.diff/1`). Unchanged rows are left out; every count is shown old -> new.
 import { PATTERN_SAMPLE } from '../analyze/analyzer.js';
+import { exampleText } from '../analyze/command-example.js';
 import { MAX_PATTERNS } from '../analyze/findings.js';
 import { escape, table } from '../report/markdown-report.js';
 import type { Section } from '../report/report-sections.js';
@@ -43,7 +44,7 @@ export function diffSections(d: ReportDiff): Section[] {
     ['of', 'old', 'new', 'change (points)'],
     d.rates.filter((r) => r.old !== r.new).map((r) => [r.command ? `${r.name} calls` : r.name, pct(r.old), pct(r.new), signed(Number((((r.new ?? 0) - (r.old ?? 0)) * 100).toPrecision(4)))]),
   );
-  const crossRow = (c: ReportDiff['crossSlot']['added'][number]): string[] => [c.name, `${count(c.old?.crossSlot)} of ${count(c.old?.calls)}`, `${count(c.new?.crossSlot)} of ${count(c.new?.calls)}`, c.example ? `${c.example.node}:${c.example.line}: ${c.example.command}` : ''];
+  const crossRow = (c: ReportDiff['crossSlot']['added'][number]): string[] => [c.name, `${count(c.old?.crossSlot)} of ${count(c.old?.calls)}`, `${count(c.new?.crossSlot)} of ${count(c.new?.calls)}`, c.example ? exampleText(c.example) : ''];
   push('Commands newly cross-slot', ['command', 'old cross-slot', 'new cross-slot', 'example'], d.crossSlot.added.map(crossRow));
   push('Commands no longer cross-slot', ['command', 'old cross-slot', 'new cross-slot', 'example'], d.crossSlot.removed.map(crossRow));
   const cmdRow = (what: string) => (c: ReportDiff['commands']['added'][number]): string[] => [c.name, what, count(c.old?.calls), count(c.new?.calls), count(c.old?.crossSlot), count(c.new?.crossSlot)];

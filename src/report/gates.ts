@@ -2,7 +2,7 @@
 // one names what failed (commands, key patterns, finding ids) with a count and one example each, so a red
 // build says exactly what moved. The gates fail closed: an input that yielded nothing, or mostly
 // unreadable lines, fails the build rather than passing it for lack of evidence.
-import type { CommandExample } from '../analyze/command-example.js';
+import { type CommandExample, exampleText } from '../analyze/command-example.js';
 import type { FindingId, Severity } from '../analyze/findings.js';
 import { verdictOf, type VerdictStatus } from '../analyze/verdict.js';
 import { SEVERITIES, VERDICT_VALUES } from '../gate/fail-on.js';
@@ -183,7 +183,7 @@ export function renderGates(gates: GateResult[], mark = (passed: boolean): strin
   let out = '';
   for (const g of gates) {
     out += `${mark(g.passed)}  ${g.gate}: ${g.value} (limit ${g.limit})\n`;
-    for (const f of (g.failures ?? []).slice(0, SHOWN)) out += `        ${f.what}${f.count > 0 ? `: ${f.count}` : ''}${f.example ? `, e.g. ${f.example.node}:${f.example.line}: ${f.example.command}` : ''}\n`;
+    for (const f of (g.failures ?? []).slice(0, SHOWN)) out += `        ${f.what}${f.count > 0 ? `: ${f.count}` : ''}${f.example ? `, e.g. ${exampleText(f.example)}` : ''}\n`;
     if ((g.failures?.length ?? 0) > SHOWN) out += `        … and ${g.failures!.length - SHOWN} more (all in -f json)\n`;
   }
   return out;

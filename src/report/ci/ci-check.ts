@@ -1,27 +1,16 @@
 // What the CI writers (JUnit, GitHub Actions, GitLab Code Quality) read: the gates of a check with what
 // failed behind each, and the report's findings. One place says how a gate or a finding reads as text, so
 // every CI system shows the same words.
-import type { CommandExample } from '../../analyze/command-example.js';
+import { type CommandExample, exampleText } from '../../analyze/command-example.js';
 import type { Severity } from '../../analyze/findings.js';
 import type { GateResult } from '../gates.js';
 import type { Report } from '../report.js';
-
-/** A command name, key pattern or finding id behind a failed gate, with one example (keys only). */
-export interface GateFailure {
-  what: string;
-  count: number;
-  example?: CommandExample;
-}
-
-export interface CiGate extends GateResult {
-  failures?: GateFailure[];
-}
 
 /** A check's result as `check` computes it: the writers need no more of it than this. */
 export interface CheckOutcome {
   target: { id: string; label: string };
   passed: boolean;
-  gates: CiGate[];
+  gates: GateResult[];
   /** The run's findings; `allowed` when an allow-list accepts one whole. */
   findings: { id: string; allowed?: true }[];
 }
@@ -41,7 +30,7 @@ export interface CiFinding {
 export interface CiCheck {
   target: { id: string; label: string };
   passed: boolean;
-  gates: CiGate[];
+  gates: GateResult[];
   findings: CiFinding[];
   /** The inputs read, so an example's node names its capture file. */
   inputs: { node: string; path: string }[];
@@ -57,14 +46,12 @@ export function ciCheck(outcome: CheckOutcome, report: Pick<Report, 'findings' |
 /** Patterns a finding's text names; the rest are counted, not listed. */
 const PATTERNS_SHOWN = 5;
 
-export const exampleText = (e: CommandExample): string => `${e.node}:${e.line}: ${e.command}`;
-
-export function gateLine(g: CiGate): string {
+export function gateLine(g: GateResult): string {
   return `${g.gate}: ${g.value} (limit ${g.limit})`;
 }
 
 /** A failed gate: its line, then each command, pattern or finding behind it with its count and example. */
-export function gateText(g: CiGate): string {
+export function gateText(g: GateResult): string {
   const lines = [gateLine(g)];
   for (const f of g.failures ?? []) lines.push(`  ${f.what}: ${f.count}${f.example ? `, e.g. ${exampleText(f.example)}` : ''}`);
   return lines.join('\n');

@@ -3,8 +3,9 @@
 // fingerprint that stays the same from run to run so GitLab can tell new issues from old ones.
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
-import type { CommandExample } from '../../analyze/command-example.js';
-import { type CiCheck, exampleFile, exampleText, findingFails, findingText, type GateFailure, gateLine } from './ci-check.js';
+import { type CommandExample, exampleText } from '../../analyze/command-example.js';
+import { type CiCheck, exampleFile, findingFails, findingText, gateLine } from './ci-check.js';
+import type { GateFailure } from '../gates.js';
 
 type CodeQualitySeverity = 'info' | 'minor' | 'major' | 'critical' | 'blocker';
 

@@ -2,7 +2,8 @@
 // job summary appended to $GITHUB_STEP_SUMMARY. @actions/core speaks the workflow-command protocol (its
 // escaping of %, CR, LF, `:` and `,`) and writes the summary; it is loaded only here, only on GitHub.
 import { escapeHtml } from '../slot-chart.js';
-import { type CiCheck, exampleText, findingFails, findingLine, findingText, gateLine, gateText } from './ci-check.js';
+import { exampleText } from '../../analyze/command-example.js';
+import { type CiCheck, findingFails, findingLine, findingText, gateLine, gateText } from './ci-check.js';
 
 export const onGithubActions = (env: NodeJS.ProcessEnv = process.env): boolean => env.GITHUB_ACTIONS === 'true';
 
