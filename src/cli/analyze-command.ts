@@ -1,6 +1,5 @@
 // `slotscope analyze`: the readiness report over files, or live over MONITOR.
 import { analyzeInputs } from '../analyze/analyze-inputs.js';
-import { analyzeLive } from '../analyze/analyze-live.js';
 import { findTarget } from '../analyze/targets.js';
 import { guessedReplication } from '../ingest/capture-manifest.js';
 import { parseDuration } from '../live/duration.js';
@@ -37,6 +36,8 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
     const durationMs = parseDuration(opts.duration);
     const ep = parseRedisUrl(opts.live, opts.passwordFile);
     const stop = listenForStop();
+    // MONITOR needs ioredis; an analysis of files never loads it.
+    const { analyzeLive } = await import('../analyze/analyze-live.js');
     let nodes = 0;
     const progress = captureProgress(startProgress(), durationMs);
     const live = await analyzeLive(ep, {
