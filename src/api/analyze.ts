@@ -1,11 +1,9 @@
 // `analyze()` for a program or a test suite: the report `slotscope analyze -f json` prints, from paths or
 // from bytes in memory, in one call.
-import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import { DEFAULT_DISTINCT_OPTIONS } from '../analyze/distinct-keys.js';
-import { guessedReplication } from '../ingest/capture-manifest.js';
-import { PlanSummary } from '../plan/plan-summary.js';
 import { redactReport } from '../report/redact-report.js';
-import { buildReport, type Report } from '../report/report.js';
+import { readinessReport } from '../report/readiness-report.js';
+import type { Report } from '../report/report.js';
 import { type InputOptions, type LibraryInput, redactorFor, resolveInputs, targetFor } from './library-inputs.js';
 
 export interface AnalyzeCallOptions extends InputOptions {
@@ -24,15 +22,12 @@ export interface AnalyzeCallOptions extends InputOptions {
 export async function analyze(inputs: readonly LibraryInput[], options: AnalyzeCallOptions = {}): Promise<Report> {
   const redactor = redactorFor(options);
   const { specs, capture, warnings } = resolveInputs(inputs, options);
-  const summary = new PlanSummary();
-  const result = await analyzeInputs(specs, {
-    observer: summary.observer(),
+  const { report } = await readinessReport(specs, capture, warnings, {
     distinct: options.exactKeys === undefined ? undefined : { ...DEFAULT_DISTINCT_OPTIONS, maxExactKeys: options.exactKeys },
     redactKeys: redactor !== null,
     target: targetFor(options.target),
     maxLineBytes: options.maxLineBytes,
     onProgress: options.onProgress,
   });
-  const report = buildReport(result, summary.result(), capture.topology ?? undefined, [...warnings, ...guessedReplication(capture, result.inputs)]);
   return redactor ? redactReport(report, redactor) : report;
 }

@@ -1,13 +1,12 @@
 // `slotscope analyze`: the readiness report over files, or live over MONITOR.
-import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import { findTarget } from '../analyze/targets.js';
-import { guessedReplication } from '../ingest/capture-manifest.js';
 import { parseDuration } from '../live/duration.js';
 import { parseRedisUrl } from '../live/redis-url.js';
 import { listenForStop } from '../live/stop-signals.js';
 import { PlanSummary } from '../plan/plan-summary.js';
 import { captureProgress, linesFrom, readSummary } from '../report/progress.js';
 import { buildReport } from '../report/report.js';
+import { readinessReport } from '../report/readiness-report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { emitReport } from './emit-report.js';
 import { endStopped, EXIT_INPUT, forHowLong, inputSpecs, monitorWarning, nodeCount, note, openOutput, redactorFor, startProgress, warn } from './cli-io.js';
@@ -31,8 +30,8 @@ export interface AnalyzeCommandOptions {
 export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptions): Promise<void> {
   const redactor = redactorFor(opts);
   const out = openOutput(opts.output, inputs, opts);
-  const summary = new PlanSummary();
   if (opts.live) {
+    const summary = new PlanSummary();
     const durationMs = parseDuration(opts.duration);
     const ep = parseRedisUrl(opts.live, opts.passwordFile);
     const stop = listenForStop();
@@ -62,8 +61,7 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
   const { specs, capture } = inputSpecs(inputs, opts);
   const progress = startProgress();
   const started = Date.now();
-  const result = await analyzeInputs(specs, {
-    observer: summary.observer(),
+  const { report, analysis, guessed } = await readinessReport(specs, capture, capture.warnings, {
     distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
     redactKeys: Boolean(opts.redactKeys),
     target: findTarget(opts.target),
@@ -71,11 +69,9 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
     onInput: (spec, i) => progress.input(spec.path, i, specs.length),
     onProgress: (n) => progress.bytes(n),
   });
-  progress.done(readSummary(result.inputs, Date.now() - started));
-  const guessed = guessedReplication(capture, result.inputs);
+  progress.done(readSummary(analysis.inputs, Date.now() - started));
   guessed.forEach(warn);
-  const report = buildReport(result, summary.result(), capture.topology ?? undefined, [...capture.warnings, ...guessed]);
   emitReport(report, opts.format, out, redactor);
-  note(skippedLinesNotes(result.inputs, redactor ? (r) => redactor.reason(r) : undefined));
+  note(skippedLinesNotes(analysis.inputs, redactor ? (r) => redactor.reason(r) : undefined));
   if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;
 }

@@ -1,17 +1,14 @@
 // `slotscope check`: the CI gate over the same analysis analyze reports, with an allow-list and,
 // optionally, a baseline run to compare with.
-import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import { findTarget } from '../analyze/targets.js';
-import { guessedReplication } from '../ingest/capture-manifest.js';
 import { applyAllowlist, NO_ALLOWANCE } from '../gate/allowance.js';
 import { findAllowlist, readAllowlist } from '../gate/allowlist.js';
 import { baselineGates, comparableBaseline } from '../gate/baseline.js';
 import { checkResult, renderCheckText } from '../gate/check-result.js';
 import { readReport } from '../gate/read-report.js';
-import { PlanSummary } from '../plan/plan-summary.js';
 import { checkGates } from '../report/gates.js';
 import { redactReport } from '../report/redact-report.js';
-import { buildReport } from '../report/report.js';
+import { readinessReport } from '../report/readiness-report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { readSummary } from '../report/progress.js';
 import { paintGate, terminalStyle } from '../report/terminal-style.js';
@@ -55,16 +52,12 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions):
   const stored = opts.baseline !== undefined ? readReport(opts.baseline) : null;
   const ci = openCiOutputs(opts, [...inputs, ...opts.node], warn);
   const { specs, capture } = inputSpecs(inputs, opts);
-  // The same plan summary as analyze's, so the verdict gated here is the one analyze reports.
-  const summary = new PlanSummary();
   const progress = startProgress();
   const started = Date.now();
-  const analysis = await analyzeInputs(specs, { observer: summary.observer(), target: findTarget(opts.target), redactKeys: redactor !== null, onInput: (spec, i) => progress.input(spec.path, i, specs.length), onProgress: (n) => progress.bytes(n) });
+  // The report analyze makes, with the capture's topology: skew is then judged over today's primaries.
+  const { report: built, analysis, guessed } = await readinessReport(specs, capture, capture.warnings, { target: findTarget(opts.target), redactKeys: redactor !== null, onInput: (spec, i) => progress.input(spec.path, i, specs.length), onProgress: (n) => progress.bytes(n) });
   progress.done(readSummary(analysis.inputs, Date.now() - started));
-  const guessed = guessedReplication(capture, analysis.inputs);
   guessed.forEach(warn);
-  // With the capture's topology, as analyze builds it: skew is then judged over today's primaries.
-  const built = buildReport(analysis, summary.result(), capture.topology ?? undefined, [...capture.warnings, ...guessed]);
   const report = redactor ? redactReport(built, redactor) : built;
   const base = stored && opts.baseline !== undefined ? comparableBaseline(stored, report, opts.baseline, redactor) : null;
   const allowance = entries.length > 0 ? applyAllowlist(report, entries, { today: new Date().toISOString().slice(0, 10), ...(redactor ? { redactPattern: (p: string) => redactor.pattern(p) } : {}) }) : NO_ALLOWANCE;
