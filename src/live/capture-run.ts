@@ -44,48 +44,73 @@ export interface CaptureRun {
   warn: (message: string) => void;
 }
 
-export async function captureEach<N extends { error?: string; file?: string }>(
+export async function captureEach<N extends CapturedNode>(
   urls: string[],
   out: string,
   kind: 'monitor' | 'scan',
   passwordFile: string | undefined,
   captureOne: (ep: RedisEndpoint, topology: Topology) => Promise<N[]>,
-  { stop, warn }: CaptureRun,
+  run: CaptureRun,
 ): Promise<void> {
   mkdirSync(out, { recursive: true });
   const endpoints = urls.map((url) => parseRedisUrl(url, passwordFile));
-  const captures = [];
+  const captures: CaptureEntry<N>[] = [];
   try {
     for (const ep of endpoints) {
-      if (stop?.stop.aborted) break;
+      if (run.stop?.stop.aborted) break;
       const topology = await discover(ep);
-      if (stop?.stop.aborted) break;
-      const nodes = await captureOne(ep, topology);
-      for (const n of nodes) if (n.error) warn(n.error);
-      // A reshard while we captured: a SCAN can miss a moving slot's keys or list them on two nodes, and
-      // a MONITOR file's node no longer owns them. Said, not hidden.
-      let slotsMoved: [number, number][] | undefined = [];
-      let failovers: Failover[] = [];
-      if (topology.mode === 'cluster') {
-        try {
-          const after = stop ? await unlessAborted(discover(ep), stop.now) : await discover(ep);
-          if (after) ({ slotsMoved, failovers } = clusterChanges(topology, after));
-          else slotsMoved = undefined;
-        } catch (err) {
-          // The seed may be the node that went away: the files stand, only this check is lost.
-          slotsMoved = undefined;
-          warn(`${address(ep)}: could not read the cluster's slots again after the capture (${safeMessage(err, ep)}); whether slots moved meanwhile is unknown`);
-        }
-      }
-      for (const f of failovers) warn(`${address(ep)}: ${f.from} failed over to ${f.to} during the capture (the replica is the primary now); manifest.json names the primaries at the end`);
-      if (slotsMoved?.length) warn(`${address(ep)}: slots ${formatSlotRanges(slotsMoved)} moved during the capture (a reshard?): their keys may be missing or on two nodes; capture again once the cluster is stable`);
-      // Files are named relative to the manifest, so the folder can be moved (a CI artifact) or read from inside.
-      const files = nodes.map((n) => (n.file ? { ...n, file: relative(out, n.file) } : n));
-      captures.push({ url: address(ep), mode: topology.mode, ...(slotsMoved ? { slotsMoved } : {}), ...(failovers.length ? { failovers } : {}), nodes: files });
+      if (run.stop?.stop.aborted) break;
+      captures.push(await describeCapture(ep, topology, await captureOne(ep, topology), out, run));
     }
   } finally {
     // Also after a failure half-way (a later URL refusing us): the captures made so far are described.
-    const stopped = stop?.stopped();
-    if (captures.length > 0 || stopped) writeFileSync(join(out, 'manifest.json'), JSON.stringify({ schema: CAPTURE_SCHEMA, kind, ...(stopped ? { stopped } : {}), captures }, null, 2) + '\n');
+    writeManifest(out, kind, captures, run.stop);
   }
+}
+
+interface CapturedNode {
+  error?: string;
+  file?: string;
+}
+
+export interface CaptureEntry<N extends CapturedNode> {
+  url: string;
+  mode: Topology['mode'];
+  /** Absent when the cluster could not be looked at again after the capture. */
+  slotsMoved?: [number, number][];
+  failovers?: Failover[];
+  nodes: N[];
+}
+
+/**
+ * One deployment's manifest entry, its nodes' problems said in one line each. A reshard while we captured
+ * (a SCAN can miss a moving slot's keys or list them on two nodes, and a MONITOR file's node no longer owns
+ * them) or a failover is found by looking at the cluster again now: said, not hidden.
+ */
+export async function describeCapture<N extends CapturedNode>(ep: RedisEndpoint, topology: Topology, nodes: N[], out: string, { stop, warn }: CaptureRun): Promise<CaptureEntry<N>> {
+  for (const n of nodes) if (n.error) warn(n.error);
+  let slotsMoved: [number, number][] | undefined = [];
+  let failovers: Failover[] = [];
+  if (topology.mode === 'cluster') {
+    try {
+      const after = stop ? await unlessAborted(discover(ep), stop.now) : await discover(ep);
+      if (after) ({ slotsMoved, failovers } = clusterChanges(topology, after));
+      else slotsMoved = undefined;
+    } catch (err) {
+      // The seed may be the node that went away: the files stand, only this check is lost.
+      slotsMoved = undefined;
+      warn(`${address(ep)}: could not read the cluster's slots again after the capture (${safeMessage(err, ep)}); whether slots moved meanwhile is unknown`);
+    }
+  }
+  for (const f of failovers) warn(`${address(ep)}: ${f.from} failed over to ${f.to} during the capture (the replica is the primary now); manifest.json names the primaries at the end`);
+  if (slotsMoved?.length) warn(`${address(ep)}: slots ${formatSlotRanges(slotsMoved)} moved during the capture (a reshard?): their keys may be missing or on two nodes; capture again once the cluster is stable`);
+  // Files are named relative to the manifest, so the folder can be moved (a CI artifact) or read from inside.
+  const files = nodes.map((n) => (n.file ? { ...n, file: relative(out, n.file) } : n));
+  return { url: address(ep), mode: topology.mode, ...(slotsMoved ? { slotsMoved } : {}), ...(failovers.length ? { failovers } : {}), nodes: files };
+}
+
+/** manifest.json beside the files, saying whether a signal stopped the capture. */
+export function writeManifest(out: string, kind: 'monitor' | 'scan', captures: CaptureEntry<CapturedNode>[], stop?: StopSignals): void {
+  const stopped = stop?.stopped();
+  if (captures.length > 0 || stopped) writeFileSync(join(out, 'manifest.json'), JSON.stringify({ schema: CAPTURE_SCHEMA, kind, ...(stopped ? { stopped } : {}), captures }, null, 2) + '\n');
 }

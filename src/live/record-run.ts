@@ -3,17 +3,15 @@
 // written beside the files as `capture monitor` writes it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { CAPTURE_SCHEMA } from '../ingest/capture-manifest.js';
-import { formatSlotRanges } from '../slot/slot-ranges.js';
 import { captureMonitor, fileSink, type NodeManifest } from './capture-monitor.js';
-import { captureFileName, clusterChanges } from './capture-run.js';
+import { type CaptureEntry, captureFileName, type CaptureRun, describeCapture, writeManifest } from './capture-run.js';
 import { connect, discover, type LiveNode, type Topology } from './discover.js';
 import type { LineSink } from './monitor-stream.js';
-import { address, type RedisEndpoint, safeMessage } from './redis-url.js';
+import { address, type RedisEndpoint } from './redis-url.js';
 import { listenForStop, STOP_SIGNALS, type StopSignalName, type StopSignals, unlessAborted } from './stop-signals.js';
 
 /** How long a MONITOR may lag behind its server once COMMAND exited before its file is closed without the marker. */
@@ -171,26 +169,14 @@ async function attach(deployments: Deployment[], out: string, end: AbortSignal):
   await Promise.race([Promise.all(attached), failed]);
 }
 
-/** One manifest entry per deployment, with what changed in a cluster's slots while it was captured. */
-async function describeCapture(d: Deployment, nodes: NodeManifest[], out: string, stop: StopSignals, warn: (m: string) => void) {
+/** A deployment's manifest entry: its files end at the marker, so the manifest counts what they hold. */
+function describeRecorded(d: Deployment, nodes: NodeManifest[], out: string, run: CaptureRun): Promise<CaptureEntry<NodeManifest>> {
   const dropped = new Map(d.taps.map((t) => [t.file, t.drain?.dropped]));
-  // The files end at the marker: the manifest counts what they hold.
-  const files = nodes.map((n) => {
+  const held = nodes.map((n) => {
     const cut = n.file ? dropped.get(n.file) : undefined;
-    return { ...n, ...(cut ? { lines: n.lines - cut.lines, bytes: n.bytes - cut.bytes } : {}), ...(n.file ? { file: relative(out, n.file) } : {}) };
+    return cut ? { ...n, lines: n.lines - cut.lines, bytes: n.bytes - cut.bytes } : n;
   });
-  if (d.topology.mode !== 'cluster') return { url: address(d.ep), mode: d.topology.mode, slotsMoved: [], nodes: files };
-  try {
-    const after = await unlessAborted(discover(d.ep), stop.now);
-    if (!after) return { url: address(d.ep), mode: d.topology.mode, nodes: files };
-    const { slotsMoved, failovers } = clusterChanges(d.topology, after);
-    for (const f of failovers) warn(`${address(d.ep)}: ${f.from} failed over to ${f.to} during the capture (the replica is the primary now); manifest.json names the primaries at the end`);
-    if (slotsMoved.length) warn(`${address(d.ep)}: slots ${formatSlotRanges(slotsMoved)} moved during the capture (a reshard?): their keys may be missing or on two nodes`);
-    return { url: address(d.ep), mode: d.topology.mode, slotsMoved, ...(failovers.length ? { failovers } : {}), nodes: files };
-  } catch (err) {
-    warn(`${address(d.ep)}: could not read the cluster's slots again after the capture (${safeMessage(err, d.ep)}); whether slots moved meanwhile is unknown`);
-    return { url: address(d.ep), mode: d.topology.mode, nodes: files };
-  }
+  return describeCapture(d.ep, d.topology, held, out, run);
 }
 
 export async function recordRun(o: RecordOptions): Promise<RecordResult> {
@@ -229,14 +215,9 @@ export async function recordRun(o: RecordOptions): Promise<RecordResult> {
     end.abort();
     const settled = await Promise.allSettled(deployments.map((d) => d.capture ?? Promise.resolve([])));
     for (const d of deployments) for (const t of d.taps) t.redis.disconnect();
-    const captures = [];
-    for (const [i, s] of settled.entries()) {
-      if (s.status !== 'fulfilled') continue;
-      for (const n of s.value) if (n.error) o.warn(n.error);
-      captures.push(await describeCapture(deployments[i], s.value, o.out, stop, o.warn));
-    }
-    const stopped = stop.stopped();
-    if (captures.length > 0 || stopped) writeFileSync(join(o.out, 'manifest.json'), JSON.stringify({ schema: CAPTURE_SCHEMA, kind: 'monitor', ...(stopped ? { stopped } : {}), captures }, null, 2) + '\n');
+    const captures: CaptureEntry<NodeManifest>[] = [];
+    for (const [i, s] of settled.entries()) if (s.status === 'fulfilled') captures.push(await describeRecorded(deployments[i], s.value, o.out, { stop, warn: o.warn }));
+    writeManifest(o.out, 'monitor', captures, stop);
   }
   return { end: commandEnd, files: deployments.flatMap((d) => d.taps.filter((t) => t.drain).map((t) => t.file)), stop };
 }
