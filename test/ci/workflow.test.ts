@@ -1,4 +1,4 @@
-// README-ci.md's GitHub Actions workflow, step for step: its `run:` steps run in order in a scratch project
+// The GitHub Actions workflow in README.md's "In CI", step for step: its `run:` steps run in order in a scratch project
 // whose `npm test` is a real ioredis app (app-under-test.mjs), against a real redis-server (REDIS_URL), with
 // GITHUB_ACTIONS=true and a job summary file. First as a push to main, whose report becomes the baseline
 // (what the download-artifact step fetches on GitHub), then as pull requests. Only `uses:` steps (checkout,
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { readmeSection } from '../helpers/readme.js';
 import { type RedisServer, startRedis } from '../helpers/redis.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,11 +24,11 @@ interface Step {
   if?: string;
 }
 
-const yamlBlocks = (): Record<string, unknown>[] => [...readFileSync(join(ROOT, 'README-ci.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]) as Record<string, unknown>);
+const yamlBlocks = (): Record<string, unknown>[] => [...readmeSection('## In CI').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]) as Record<string, unknown>);
 
 function githubWorkflow(): { env: Record<string, string>; steps: Step[] } {
   const workflow = yamlBlocks().find((b) => b.jobs && b.on) as { jobs: Record<string, { env?: Record<string, string>; steps: Step[] }> } | undefined;
-  if (!workflow) throw new Error('README-ci.md has no GitHub Actions workflow');
+  if (!workflow) throw new Error('README.md: "In CI" has no GitHub Actions workflow');
   const [job] = Object.values(workflow.jobs);
   return { env: job.env ?? {}, steps: job.steps };
 }
@@ -48,7 +49,7 @@ interface StepResult {
   stderr: string;
 }
 
-describe("README-ci.md's GitHub Actions workflow", () => {
+describe("the README's GitHub Actions workflow", () => {
   let server: RedisServer;
   let project: string;
   beforeAll(async () => {
@@ -151,9 +152,9 @@ describe("README-ci.md's GitHub Actions workflow", () => {
     expect(existsSync(join(project, 'slotscope-report/report.html'))).toBe(true);
   });
 
-  it("README-ci.md's GitLab job (outside a merge request): script then after_script, the JUnit and Code Quality reports read back", () => {
+  it("the README's GitLab job (outside a merge request): script then after_script, the JUnit and Code Quality reports read back", () => {
     const job = yamlBlocks().find((b) => (b.slotscope as { script?: unknown } | undefined)?.script) as { slotscope: { variables: Record<string, string>; script: string[]; after_script: string[]; artifacts: { reports: Record<string, string> } } } | undefined;
-    if (!job) throw new Error('README-ci.md has no GitLab job');
+    if (!job) throw new Error('README.md: "In CI" has no GitLab job');
     const { variables, script, after_script: afterScript, artifacts } = job.slotscope;
     for (const f of Object.values(artifacts.reports)) rmSync(join(project, f), { force: true });
     rmSync(join(project, 'slotscope-report'), { recursive: true, force: true });

@@ -1,12 +1,13 @@
 // The package as a user gets it: `npm pack` of a clean copy of the sources (prepack builds dist/), installed
 // into an empty project, run through `npx slotscope`, and imported by a strict NodeNext TypeScript project
-// (test/package/consumer/) that only sees what the tarball ships — with README-library.md's example run too.
+// (test/package/consumer/) that only sees what the tarball ships — with the README's "Library" example run too.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readmeSection } from '../helpers/readme.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -61,7 +62,7 @@ beforeAll(() => {
 
   cpSync(join(ROOT, 'test/package/consumer'), project, { recursive: true });
   cpSync(join(ROOT, 'samples/app.monitor'), join(project, 'app.monitor'));
-  tsBlocks(readFileSync(join(ROOT, 'README-library.md'), 'utf8')).forEach((code, i) => writeFileSync(join(project, `readme-${i + 1}.ts`), code));
+  tsBlocks(readmeSection('## Library')).forEach((code, i) => writeFileSync(join(project, `readme-${i + 1}.ts`), code));
   // The @types/node this repository is tested with: in npm's cache once `npm ci` ran, so no download.
   const typesNode = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@types/node/package.json'), 'utf8')) as { version: string }).version;
   ok(run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `@types/node@${typesNode}`], project));
@@ -125,7 +126,7 @@ describe('installed from the tarball', () => {
     }
   }, 180_000);
 
-  it('README-library.md’s example runs as written', () => {
+  it('the README\'s Library example runs as written', () => {
     const r = run(process.execPath, ['dist/readme-1.js'], project);
     expect(r.stderr).toBe('');
     // The sample is blocked by cross-slot commands: the example sets exit code 1, as a failing test would.
