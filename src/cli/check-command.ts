@@ -2,7 +2,7 @@
 // optionally, a baseline run to compare with.
 import { findTarget } from '../analyze/targets.js';
 import { applyAllowlist, NO_ALLOWANCE } from '../gate/allowance.js';
-import { findAllowlist, readAllowlist } from '../gate/allowlist.js';
+import { type AllowEntry, findAllowlist, readAllowlist } from '../gate/allowlist.js';
 import { baselineGates, comparableBaseline } from '../gate/baseline.js';
 import { checkResult, renderCheckText } from '../gate/check-result.js';
 import { readReport } from '../gate/read-report.js';
@@ -13,7 +13,8 @@ import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { readSummary } from '../report/progress.js';
 import { paintGate, terminalStyle } from '../report/terminal-style.js';
 import { emit, EXIT_GATE, inputSpecs, note, openOutput, redactorFor, startProgress, warn } from './cli-io.js';
-import { openCiOutputs } from '../report/ci/publish-check.js';
+import { type CiOutputs, openCiOutputs } from '../report/ci/publish-check.js';
+import type { Report } from '../report/report.js';
 
 export interface CheckCommandOptions {
   node: string[];
@@ -42,15 +43,32 @@ export interface CheckCommandOptions {
   codequality?: string;
 }
 
-export async function checkCommand(inputs: string[], opts: CheckCommandOptions): Promise<void> {
-  const redactor = redactorFor(opts);
-  // Everything that can be refused is read before the inputs: a bad path or allow-list fails in a moment.
-  // The baseline is an input too: `-o` naming it would truncate it before it is read.
+/** What check opens and reads before its inputs: outputs, the allow-list and the baseline. */
+export interface CheckSetup {
+  out: ReturnType<typeof openOutput>;
+  allowlist: string | null;
+  entries: AllowEntry[];
+  stored: Report | null;
+  ci: CiOutputs;
+}
+
+/**
+ * Everything that can be refused before the inputs are read: a bad path or allow-list fails in a moment
+ * (for `record`, before the wrapped command runs). The baseline is an input too: `-o` naming it would
+ * truncate it before it is read.
+ */
+export async function prepareCheck(inputs: string[], opts: CheckCommandOptions): Promise<CheckSetup> {
   const out = openOutput(opts.output, opts.baseline !== undefined ? [...inputs, opts.baseline] : inputs, opts);
   const allowlist = findAllowlist(opts.allowlist);
   const entries = allowlist ? await readAllowlist(allowlist) : [];
   const stored = opts.baseline !== undefined ? readReport(opts.baseline) : null;
   const ci = openCiOutputs(opts, [...inputs, ...opts.node], warn);
+  return { out, allowlist, entries, stored, ci };
+}
+
+export async function checkCommand(inputs: string[], opts: CheckCommandOptions, setup?: CheckSetup): Promise<void> {
+  const redactor = redactorFor(opts);
+  const { out, allowlist, entries, stored, ci } = setup ?? (await prepareCheck(inputs, opts));
   const { specs, capture } = inputSpecs(inputs, opts);
   const progress = startProgress();
   const started = Date.now();

@@ -5,8 +5,7 @@
 // be started, 128 + n when a signal stopped the run (the gates are then not run).
 import { recordRun } from '../live/record-run.js';
 import { parseRedisUrl } from '../live/redis-url.js';
-import { openCiOutputs } from '../report/ci/publish-check.js';
-import { type CheckCommandOptions, checkCommand } from './check-command.js';
+import { type CheckCommandOptions, checkCommand, prepareCheck } from './check-command.js';
 import { endStopped, nodeCount, warn } from './cli-io.js';
 
 export const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
@@ -20,8 +19,8 @@ export interface RecordCommandOptions extends CheckCommandOptions {
 export async function recordCommand(command: string[], opts: RecordCommandOptions): Promise<void> {
   const [program, ...args] = command;
   const endpoints = (opts.redis.length ? opts.redis : [DEFAULT_REDIS]).map((url) => parseRedisUrl(url, opts.passwordFile));
-  // A report path that cannot be written fails now, not after the whole test suite ran.
-  openCiOutputs(opts, opts.node, warn);
+  // A report path that cannot be written, or a bad allow-list or baseline, fails now, not after the whole test suite ran.
+  const setup = await prepareCheck([], opts);
   const run = await recordRun({ endpoints, out: opts.out, command: program, args, warn, onAttached: (n) => warn(`MONITOR attached on ${nodeCount(n)}; running ${program}`) });
   const kept = `the files in ${opts.out} hold every complete line up to then, and manifest.json says so; the gates were not run`;
   if (!run.end || run.stop.stopped()) return endStopped(run.stop, kept);
@@ -31,7 +30,7 @@ export async function recordCommand(command: string[], opts: RecordCommandOption
     process.exitCode = run.end.code;
     return;
   }
-  await checkCommand(run.files, opts);
+  await checkCommand(run.files, opts, setup);
   if (run.end.code !== 0) {
     warn(`${program} ${run.end.how === 'killed' ? `was killed by ${run.end.signal}` : `exited ${run.end.code}`}; the gates above ran on its traffic, but the exit code is ${program}'s (${run.end.code})`);
     process.exitCode = run.end.code;

@@ -1,13 +1,14 @@
 // `slotscope record -- COMMAND`: real redis-server processes, a real ioredis app as COMMAND. Every command
 // the app sends, from its first (ioredis's HELLO) to the burst it pipelines just before exiting, is in the
 // files; exit codes and signals reach the app and come back; a second signal stops at once.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
-import { slotscope, slotscopeAsync } from '../helpers/cli.js';
+import { CLI, slotscope, slotscopeAsync } from '../helpers/cli.js';
 import { type RedisCluster, type RedisServer, startCluster, startRedis, waitFor } from '../helpers/redis.js';
 
 const APP = new URL('./app-under-test.mjs', import.meta.url).pathname;
@@ -187,6 +188,31 @@ describe('slotscope record', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^slotscope: 127\.0\.0\.1:1: cannot connect \(.*\)\n$/);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses an output it cannot write or a bad allow-list before starting the command, and writes each output once', async () => {
+    const dir = fresh();
+    const marker = join(dir, 'ran');
+    const badList = join(dir, 'allow.yml');
+    writeFileSync(badList, 'allow:\n  - finding: cross-slot-command\n');
+    for (const [args, message] of [
+      [['-o', join(dir, 'no-such-dir', 'check.json')], `slotscope: ${join(dir, 'no-such-dir', 'check.json')}: no such directory\n`],
+      [['--junit', join(dir, 'no-such-dir', 'junit.xml')], `slotscope: ${join(dir, 'no-such-dir', 'junit.xml')}: no such directory\n`],
+      [['--allowlist', badList], `slotscope: ${badList}:2: entry has no reason: say why it is accepted\n`],
+    ] as const) {
+      const r = await record(['--redis', server.url, '--out', join(dir, 'rec'), ...args, '--', 'sh', '-c', `touch ${marker}`], process.env);
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 2, stderr: message });
+      expect(existsSync(marker)).toBe(false);
+    }
+    // Opened before the run and written after it, by the same descriptor: strace sees one open per file.
+    const junit = join(dir, 'junit.xml');
+    const trace = join(dir, 'trace');
+    const r = spawnSync('strace', ['-f', '-e', 'trace=openat', '-o', trace, process.execPath, CLI, 'record', '--redis', server.url, '--out', join(dir, 'rec2'), '--junit', junit, '-o', join(dir, 'check.json'), '--', 'redis-cli', '-p', String(server.port), 'set', 'a', 'b'], { encoding: 'utf8' });
+    expect(r.stderr).toMatch(/MONITOR attached/);
+    expect(r.status).toBe(0);
+    const opens = (file: string): number => readFileSync(trace, 'utf8').split('\n').filter((l) => l.includes(`"${file}"`) && l.includes('O_WRONLY')).length;
+    expect([opens(junit), opens(join(dir, 'check.json'))]).toEqual([1, 1]);
+    expect(readFileSync(junit, 'utf8')).toContain('<testsuites');
   });
 
   for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
