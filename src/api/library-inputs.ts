@@ -54,6 +54,8 @@ export function resolveInputs(inputs: readonly LibraryInput[], options: InputOpt
   if (inputs.length === 0) throw new InputError('no inputs: give paths, directories or { node, data }');
   const specs: InputSpec[] = [];
   const warnings: string[] = [];
+  // Shared by every path input: a file given twice, by any path or through a directory, is read once, as by the CLI.
+  const seen = new Map<string, string>();
   for (const input of inputs) {
     if (typeof input !== 'string' && 'data' in input) {
       if (typeof input.node !== 'string' || input.node === '') throw new InputError('an input given as data needs its node name ({ node, data })');
@@ -62,7 +64,7 @@ export function resolveInputs(inputs: readonly LibraryInput[], options: InputOpt
     }
     const { arg, node, format } = typeof input === 'string' ? { arg: input, node: undefined, format: undefined } : { ...input, arg: literalPath(input.path) };
     // One list per input, so each keeps its own node and format; a directory's files all take the node given.
-    const listed = listInputs([arg], format ?? options.inputFormat);
+    const listed = listInputs([arg], format ?? options.inputFormat, seen);
     warnings.push(...listed.notes);
     specs.push(...(node === undefined ? listed.specs : listed.specs.map((s) => ({ ...s, node }))));
   }

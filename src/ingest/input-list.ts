@@ -16,11 +16,13 @@ export interface InputList {
 
 const MANIFEST = 'manifest.json';
 
-/** args as the CLI takes them: PATH, NAME=PATH (a directory's files then all belong to NAME), or `-`. */
-export function listInputs(args: string[], format?: InputFormat): InputList {
+/**
+ * args as the CLI takes them: PATH, NAME=PATH (a directory's files then all belong to NAME), or `-`.
+ * `seen` (device:inode to the path first given) carries the files already listed across calls.
+ */
+export function listInputs(args: string[], format?: InputFormat, seen = new Map<string, string>()): InputList {
   const specs: InputSpec[] = [];
   const notes: string[] = [];
-  const seen = new Map<string, string>();
   const add = (spec: InputSpec, ino: string): void => {
     const first = seen.get(ino);
     if (first !== undefined) {

@@ -24,6 +24,12 @@ function cliReport(args: string[]): Report {
   return JSON.parse(utf8(r.stdout)) as Report;
 }
 
+function cliReportAllowingNotes(args: string[]): Report {
+  const r = slotscope(['analyze', '-f', 'json', ...args]);
+  expect(r.status).toBe(0);
+  return JSON.parse(utf8(r.stdout)) as Report;
+}
+
 /** The report with its inputs' names taken out: what must not depend on where the bytes came from. */
 const unnamed = (r: Report): Report => ({ ...r, inputs: r.inputs.map((i) => ({ ...i, path: '' })) });
 
@@ -91,6 +97,20 @@ describe('analyze()', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  it('reads a file given twice, by another path or through its directory, once, as the CLI does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slotscope-twice-'));
+    const file = join(dir, 'app.monitor');
+    copyFileSync(SAMPLE, file);
+    const cli = cliReportAllowingNotes([file, `${dir}/./app.monitor`, dir]);
+    const lib = await analyze([file, { path: `${dir}/./app.monitor` }, dir]);
+    expect(lib.inputs.map((i) => i.path)).toEqual([file]);
+    // The CLI says so on stderr; the library, having none, in the report's warnings.
+    const { warnings, ...rest } = JSON.parse(JSON.stringify(lib)) as Report;
+    expect(rest).toEqual(cli);
+    expect(warnings).toEqual([`${dir}/./app.monitor: the same file as ${file}; read once`, `${file}: the same file as ${file}; read once`]);
+    expect(lib.totals).toEqual((await analyze([file])).totals);
   });
 
   it('refuses compressed bytes in memory with the same reason as the file', async () => {
