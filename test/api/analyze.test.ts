@@ -93,6 +93,23 @@ describe('analyze()', () => {
     }
   });
 
+  it('reads a file named by two inputs once, as the CLI does, and says so in the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slotscope-api-'));
+    const file = join(dir, 'app.monitor');
+    copyFileSync(SAMPLE, file);
+    // The directory, the file in it, the file again by another path, and as a path object with a node name.
+    const again = `${dir}/./app.monitor`;
+    const lib = await analyze([dir, file, again, { path: file, node: 'other' }]);
+    const once = await analyze([dir]);
+    expect(lib.totals).toEqual(once.totals);
+    expect(lib.inputs.map((i) => [i.path, i.node])).toEqual([[file, 'app']]);
+    const notes = [`${file}: given twice; read once`, `${again}: the same file as ${file}; read once`, `${file}: given twice; read once`];
+    expect(lib.warnings).toEqual(notes);
+    const cli = slotscope(['analyze', '-f', 'json', dir, file, again, `other=${file}`]);
+    expect(cli.stderr).toBe(notes.map((n) => `slotscope: ${n}\n`).join(''));
+    expect(JSON.parse(utf8(cli.stdout))).toEqual(JSON.parse(JSON.stringify(lib)));
+  });
+
   it('refuses compressed bytes in memory with the same reason as the file', async () => {
     const zstd = execFileSync('zstd', ['-c', '-q'], { input: bytes });
     const err = await analyze([{ node: 'app', data: zstd }]).catch((e: unknown) => e);
