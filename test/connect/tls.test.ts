@@ -1,0 +1,166 @@
+// redis-cli's TLS habits on the live commands, against real redis-server processes listening on TLS only
+// and asking every client for a certificate (mutual TLS), with certificates this test makes with openssl.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManifestNode } from '../../src/ingest/capture-manifest.js';
+import type { VerifyResult } from '../../src/replay/verify-plan.js';
+import type { Report } from '../../src/report/report.js';
+import { slotOfString } from '../../src/slot/key-slot.js';
+import { slotscope, slotscopeAsync } from '../helpers/cli.js';
+import { type RedisCluster, type RedisServer, startCluster, startRedis, waitFor, waitForMonitor } from '../helpers/redis.js';
+import { makeTlsFiles, type TlsFiles } from '../helpers/tls-certs.js';
+
+const fresh = (): string => mkdtempSync(join(tmpdir(), 'slotscope-tls-run-'));
+const startsWithOk = (file: string): boolean => existsSync(file) && readFileSync(file, 'latin1').startsWith('OK\n');
+
+let certs: TlsFiles;
+/** --cacert, --cert and --key as redis-cli takes them. */
+const mutual = (): string[] => ['--cacert', certs.ca, '--cert', certs.clientCert, '--key', certs.clientKey];
+
+beforeAll(async () => {
+  certs = await makeTlsFiles();
+});
+
+describe('mutual TLS to a standalone redis-server --tls-port --port 0 --tls-auth-clients yes', () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedis([], { tls: certs });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('capture monitor with -h/-p --tls --cacert --cert --key records what a TLS client sends', async () => {
+    const out = fresh();
+    const cap = slotscopeAsync(['capture', 'monitor', '-h', '127.0.0.1', '-p', String(server.port), '--tls', ...mutual(), '--duration', '3s', '--out', out]);
+    const file = join(out, `127.0.0.1-${server.port}.monitor`);
+    await waitFor('MONITOR over TLS to answer OK', async () => (startsWithOk(file) ? true : undefined));
+    const c = server.client();
+    await c.set('tls:greeting', 'over the wire encrypted');
+    await c.hset('tls:h', 'f', 'v');
+    c.disconnect();
+    const r = await cap.done;
+    expect(r.stderr).not.toMatch(/error|cannot/i);
+    expect(r.status).toBe(0);
+    const text = readFileSync(file, 'latin1');
+    expect(text).toMatch(/\] "set" "tls:greeting" "over the wire encrypted"\n/);
+    expect(text).toMatch(/\] "hset" "tls:h" "f" "v"\n/);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.captures[0].nodes.map((n: { role: string }) => n.role)).toEqual(['primary']);
+  });
+
+  it('capture scan --memory --ttl over a rediss:// URL sizes every key', async () => {
+    const c = server.client();
+    await c.flushall();
+    await c.set('scan:a', 'x'.repeat(500));
+    await c.set('scan:b', 'y', 'PX', 600_000);
+    await c.rpush('scan:list', 'a', 'b', 'c');
+    c.disconnect();
+    const out = fresh();
+    const r = slotscope(['capture', 'scan', `rediss://127.0.0.1:${server.port}`, ...mutual(), '--memory', '--ttl', '--out', out]);
+    expect(r.status).toBe(0);
+    const csv = readFileSync(join(out, `127.0.0.1-${server.port}.csv`), 'utf8').trim().split('\n');
+    const rows = new Map(csv.slice(1).map((l) => l.split(',')).map((f) => [JSON.parse(f[2]) as string, f]));
+    expect([...rows.keys()].sort()).toEqual(['scan:a', 'scan:b', 'scan:list']);
+    // rdbtools' columns: database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry
+    expect(Number(rows.get('scan:a')![3])).toBeGreaterThan(500);
+    expect(rows.get('scan:list')![1]).toBe('list');
+    expect(rows.get('scan:b')![7]).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(rows.get('scan:a')![7]).toBe('');
+  });
+
+  it('analyze --live over TLS reports the live traffic', async () => {
+    const live = slotscopeAsync(['analyze', '--live', `rediss://127.0.0.1:${server.port}`, ...mutual(), '--duration', '3s', '-f', 'json']);
+    await waitForMonitor(server);
+    const c = server.client();
+    await c.mset('live:1', 'a', 'live:2', 'b');
+    c.disconnect();
+    const r = await live.done;
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.commands.mset).toMatchObject({ calls: 1, crossSlot: 1 });
+    expect(report.inputs.map((i) => i.path)).toContain(`live:127.0.0.1:${server.port}`);
+  });
+
+  it('refuses in one line, exit 2, a client without a certificate, a wrong CA, or plain TCP', () => {
+    const at = `127.0.0.1:${server.port}`;
+    const noCert = slotscope(['capture', 'scan', '-h', '127.0.0.1', '-p', String(server.port), '--tls', '--cacert', certs.ca, '--out', fresh()]);
+    expect(noCert.status).toBe(2);
+    expect(noCert.stderr).toMatch(new RegExp(`^slotscope: ${at}: [^\\n]+\\n$`));
+    const wrongCa = slotscope(['capture', 'scan', '-h', '127.0.0.1', '-p', String(server.port), '--tls', '--cacert', certs.otherCa, '--cert', certs.clientCert, '--key', certs.clientKey, '--out', fresh()]);
+    expect(wrongCa.status).toBe(2);
+    expect(wrongCa.stderr).toMatch(new RegExp(`^slotscope: ${at}: [^\\n]*certificate[^\\n]*\\n$`));
+    const plain = slotscope(['capture', 'scan', at, '--out', fresh()]);
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toMatch(new RegExp(`^slotscope: ${at}: [^\\n]+\\n$`));
+  });
+
+  it('--insecure accepts a server certificate no given CA signed, as redis-cli --insecure does', () => {
+    const r = slotscope(['capture', 'scan', '-h', '127.0.0.1', '-p', String(server.port), '--tls', '--insecure', '--cacert', certs.otherCa, '--cert', certs.clientCert, '--key', certs.clientKey, '--out', fresh()]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('--sni names the certificate to check against: a name the certificate lacks is refused', () => {
+    const ok = slotscope(['capture', 'scan', '-h', '127.0.0.1', '-p', String(server.port), '--tls', '--sni', 'localhost', ...mutual(), '--out', fresh()]);
+    expect(ok.status).toBe(0);
+    const wrong = slotscope(['capture', 'scan', '-h', '127.0.0.1', '-p', String(server.port), '--tls', '--sni', 'redis.example.org', ...mutual(), '--out', fresh()]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/^slotscope: 127\.0\.0\.1:\d+: [^\n]*redis\.example\.org[^\n]*\n$/);
+  });
+});
+
+describe('a TLS-only 3-primary cluster (--tls-cluster yes, --tls-auth-clients yes)', () => {
+  let cluster: RedisCluster;
+  beforeAll(async () => {
+    cluster = await startCluster(3, 0, { tls: certs });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('capture monitor discovers every node over TLS and records each command on the primary that owns its slot', async () => {
+    const out = fresh();
+    const seed = cluster.primaries[0].port;
+    const cap = slotscopeAsync(['capture', 'monitor', `127.0.0.1:${seed}`, '--tls', ...mutual(), '--duration', '4s', '--out', out]);
+    await waitFor('MONITOR on all three primaries', async () => (readdirSync(out).filter((f) => f.endsWith('.monitor') && startsWithOk(join(out, f))).length === 3 ? true : undefined));
+    const tls = { ca: readFileSync(certs.ca), cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey) };
+    const client = new Cluster([{ host: '127.0.0.1', port: seed }], { redisOptions: { tls } });
+    const keys = Array.from({ length: 30 }, (_, i) => `tlskey:${i}`);
+    for (const k of keys) await client.set(k, 'v');
+    await client.quit();
+    const r = await cap.done;
+    expect(r.status).toBe(0);
+    // Which primary serves which slot, from the manifest the capture wrote.
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { captures: { nodes: ManifestNode[] }[] };
+    const nodes = manifest.captures[0].nodes;
+    expect(nodes).toHaveLength(3);
+    const owner = (slot: number) => nodes.find((n) => n.slots.some(([from, to]) => slot >= from && slot <= to))!;
+    for (const k of keys) expect(readFileSync(join(out, owner(slotOfString(k)).file!), 'latin1')).toContain(`"set" "${k}" "v"\n`);
+  });
+
+  it('verify replays a plan into the cluster over TLS and finds it answers as predicted', async () => {
+    // verify wants an empty cluster; the capture above wrote keys.
+    for (const p of cluster.primaries) {
+      const c = p.client();
+      await c.flushall();
+      c.disconnect();
+    }
+    const dir = fresh();
+    const planned = slotscope(['plan', '-f', 'json', 'samples/app.monitor']);
+    expect(planned.status).toBe(0);
+    const planFile = join(dir, 'plan.json');
+    writeFileSync(planFile, planned.stdout);
+    const port = String(cluster.primaries[1].port);
+    const r = slotscope(['verify', '-f', 'json', '--plan', planFile, '-h', '127.0.0.1', '-p', port, '--tls', ...mutual(), 'samples/app.monitor']);
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as VerifyResult;
+    expect(result.primaries).toBe(3);
+    expect(result.replayed).toBeGreaterThan(1000);
+    expect(result.differences).toEqual([]);
+    expect(result.match).toBe(true);
+  });
+});
