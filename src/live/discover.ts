@@ -2,7 +2,7 @@
 // replicas (ROLE; from a replica, its primary first).
 import { Redis } from 'ioredis';
 import { InputError } from '../ingest/input-error.js';
-import { address, clientOptions, type RedisEndpoint, safeMessage } from './redis-url.js';
+import { address, clientOptions, type RedisEndpoint, safeMessage } from './connection-endpoint.js';
 import { refusal } from './refusal.js';
 
 export interface LiveNode {

@@ -6,7 +6,7 @@
 import { Redis, ReplyError } from 'ioredis';
 import type { CommandTable } from '../commands/command-table.js';
 import type { InputSpec } from '../ingest/read-input.js';
-import { clientOptions } from '../live/redis-url.js';
+import { clientOptions } from '../live/connection-endpoint.js';
 import { keySlot } from '../slot/key-slot.js';
 import { type ClusterTopology, targetOf } from './cluster-topology.js';
 import { readReplayStream, type ReplayStream, type StreamChanges, type StreamCommand } from './replay-stream.js';

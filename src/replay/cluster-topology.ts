@@ -1,6 +1,6 @@
 // Which node serves each slot, from CLUSTER SLOTS of a seed node.
 import { Redis } from 'ioredis';
-import { clientOptions, type RedisEndpoint } from '../live/redis-url.js';
+import { clientOptions, type RedisEndpoint } from '../live/connection-endpoint.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 
 export interface ClusterNode {
