@@ -1,6 +1,7 @@
 // A server's refusal put as the user's fix, in one line: no password given, a wrong one, or an ACL user
 // without a command slotscope needs. The server's own text is matched, never printed with secrets.
-import type { RedisEndpoint } from './connection-endpoint.js';
+import { InputError } from '../ingest/input-error.js';
+import { address, type RedisEndpoint, safeMessage } from './connection-endpoint.js';
 
 export const NEEDS_PASSWORD = 'the server needs a password: put it in the URL, REDISCLI_AUTH or --password-file';
 
@@ -14,4 +15,14 @@ export function refusal(ep: RedisEndpoint, serverText: string): string | undefin
   // A command allowed on keys the user may not touch: 7.0 "...access one of the keys used as arguments", 7.2 "...access a key".
   if (/NOPERM[^\n]*access (?:one of the keys|a key)/.test(serverText)) return `the ACL user '${user}' may not read the keys, which slotscope needs: grant it (ACL SETUSER ${user} %R~*)`;
   return undefined;
+}
+
+/** A command's reply; a refusal becomes the user's one line naming the node (anything else stays a fault). */
+export async function unlessRefused<T>(ep: RedisEndpoint, node: { host: string; port: number }, command: Promise<T>): Promise<T> {
+  try {
+    return await command;
+  } catch (err) {
+    const why = refusal(ep, safeMessage(err, ep));
+    throw why ? new InputError(`${address(node)}: ${why}`) : err;
+  }
 }

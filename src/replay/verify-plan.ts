@@ -14,6 +14,7 @@ import { emptyOutcomes, lineId, type LineId, type Outcomes, predictReplay } from
 import { readReplayStream, type ReplayStream, type StreamCommand } from './replay-stream.js';
 import { SCRIPT_CALLS } from '../commands/script-calls.js';
 import { connect } from '../live/discover.js';
+import { unlessRefused } from '../live/refusal.js';
 import { address, type RedisEndpoint } from '../live/connection-endpoint.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 
@@ -104,7 +105,7 @@ function clientChanges(plan: Plan, path: string): PrefixChange[] {
 async function targetTopology(target: ClusterTarget, force: boolean): Promise<ClusterTopology> {
   const redis = await connect(target);
   try {
-    if (!/cluster_enabled:1/.test(await redis.info('cluster'))) throw new InputError(`${address(target)} is not in cluster mode; refusing to replay into it`);
+    if (!/cluster_enabled:1/.test(await unlessRefused(target, target, redis.info('cluster')))) throw new InputError(`${address(target)} is not in cluster mode; refusing to replay into it`);
   } finally {
     redis.disconnect();
   }
@@ -116,7 +117,7 @@ async function targetTopology(target: ClusterTarget, force: boolean): Promise<Cl
   for (const node of topology.primaries) {
     const r = await connect(target, node);
     try {
-      const size = await r.dbsize();
+      const size = await unlessRefused(target, node, r.dbsize());
       if (size > 0) throw new InputError(`${address(node)} holds ${size} keys; verify writes the capture's commands, so give it an empty cluster or pass --force`);
     } finally {
       r.disconnect();
