@@ -48,6 +48,7 @@ describe('the capture ACL line on a standalone server', () => {
   const env = { ...process.env, REDISCLI_AUTH: SECRET };
   const monitor = (): CliResult => slotscope(['capture', 'monitor', '-p', String(server.port), '--user', 'slotscope', '--password-file', passwordFile, '--duration', '1s', '--out', fresh()]);
   const scan = (out = fresh()): CliResult => slotscope(['capture', 'scan', at, '--user', 'slotscope', '--password-file', passwordFile, '--memory', '--ttl', '--out', out]);
+  const record = (out = fresh()): CliResult => slotscope(['record', '--redis', at, '--user', 'slotscope', '--password-file', passwordFile, '--out', out, '--', 'redis-cli', '-p', String(server.port), 'SET', 'rec:1', 'v']);
   const live = (): CliResult => slotscope(['analyze', '--live', `redis://slotscope:${SECRET}@${at}`, '--duration', '1s', '-f', 'json']);
 
   beforeAll(async () => {
@@ -106,6 +107,14 @@ describe('the capture ACL line on a standalone server', () => {
     expect(quiet.stderr).toBe('');
   });
 
+  it('record (--redis HOST:PORT, --user, --password-file) captures what the wrapped command sends with exactly those rights', () => {
+    const out = fresh();
+    const r = record(out);
+    expect(r.stderr).not.toContain(SECRET);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(out, `127.0.0.1-${server.port}.monitor`), 'latin1')).toMatch(/\] "SET" "rec:1" "v"\n/);
+  });
+
   it('names every right the line holds when it is taken away, for the command that needs it', async () => {
     const cases: [string, () => CliResult, string][] = [
       ['+ping', monitor, denied(at, 'slotscope', 'PING', '+ping')],
@@ -113,6 +122,7 @@ describe('the capture ACL line on a standalone server', () => {
       ['+role', live, denied(at, 'slotscope', 'ROLE', '+role')],
       ['+monitor', monitor, denied(at, 'slotscope', 'MONITOR', '+monitor')],
       ['+monitor', live, denied(at, 'slotscope', 'MONITOR', '+monitor')],
+      ['+monitor', record, denied(at, 'slotscope', 'MONITOR', '+monitor')],
       ['+scan', scan, denied(at, 'slotscope', 'SCAN', '+scan')],
       ['+select', scan, denied(at, 'slotscope', 'SELECT', '+select')],
       ['+type', scan, denied(at, 'slotscope', 'TYPE', '+type')],
