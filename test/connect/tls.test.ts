@@ -162,5 +162,21 @@ describe('a TLS-only 3-primary cluster (--tls-cluster yes, --tls-auth-clients ye
     expect(result.replayed).toBeGreaterThan(1000);
     expect(result.differences).toEqual([]);
     expect(result.match).toBe(true);
+
+    // Without -f: the table for a person, on stdout, saying the same; piped, so no colour.
+    for (const p of cluster.primaries) {
+      const c = p.client();
+      await c.flushall();
+      c.disconnect();
+    }
+    const table = slotscope(['verify', '--plan', planFile, '--cluster', `rediss://127.0.0.1:${port}`, ...mutual(), 'samples/app.monitor']);
+    expect(table.status, table.stderr).toBe(0);
+    const lines = table.stdout.split('\n');
+    // The headline, joined again where it was wrapped to the width.
+    const headline = table.stdout.split('\n\n')[0].replace(/\s+/g, ' ');
+    expect(headline).toMatch(/^PASS verify: [\d,]+ commands replayed into 3 primaries; the cluster answered exactly as predicted$/);
+    expect(Number(/[\d,]+/.exec(headline)![0].replace(/,/g, ''))).toBe(result.replayed);
+    for (const row of result.rows) expect(lines.some((l) => l.trimStart().startsWith('ok ') && l.includes(row.what.slice(0, 20))), table.stdout).toBe(true);
+    expect(table.stdout).not.toMatch(/\x1b\[/);
   });
 });
