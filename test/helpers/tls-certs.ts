@@ -1,6 +1,6 @@
 // Certificates for the TLS tests, made with openssl as an operator would: a CA, a server certificate for
-// 127.0.0.1 and localhost, and a client certificate, both signed by that CA. A second CA signs nothing the
-// servers use, so a test can show a wrong --cacert is refused.
+// 127.0.0.1 and localhost, and a client certificate, both signed by that CA. A second CA signs only a
+// client certificate the servers do not trust, so a test can show a wrong --cacert or --cert is refused.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +12,10 @@ const run = promisify(execFile);
 export interface TlsFiles {
   dir: string;
   ca: string;
-  /** A CA that signed none of these certificates. */
+  /** A CA the servers do not trust, and a client certificate it signed. */
   otherCa: string;
+  strangerCert: string;
+  strangerKey: string;
   serverCert: string;
   serverKey: string;
   clientCert: string;
@@ -46,5 +48,6 @@ export async function makeTlsFiles(): Promise<TlsFiles> {
   // The cluster bus connects node to node with the server certificate: it serves as a client one too.
   const server = await signed(dir, 'server', ca, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
   const client = await signed(dir, 'client', ca, 'extendedKeyUsage=clientAuth\n');
-  return { dir, ca: ca.cert, otherCa: other.cert, serverCert: server.cert, serverKey: server.key, clientCert: client.cert, clientKey: client.key };
+  const stranger = await signed(dir, 'stranger', other, 'extendedKeyUsage=clientAuth\n');
+  return { dir, ca: ca.cert, otherCa: other.cert, strangerCert: stranger.cert, strangerKey: stranger.key, serverCert: server.cert, serverKey: server.key, clientCert: client.cert, clientKey: client.key };
 }
