@@ -92,6 +92,8 @@ export function endpointsFrom(o: ConnectionFlags, args: string[], warn: (message
   const endpoints = (given.length ? given.map(parseAddress) : [{ host: o.host ?? '127.0.0.1', port: o.port ?? DEFAULT_PORT, tls: false }]).map((ep) =>
     withCredentials({ ...ep, tls: ep.tls || Boolean(o.tls), ...(tls ? { tlsSettings: tls } : {}) }, { user: o.user, password: o.password, passwordFile: o.passwordFile }),
   );
+  // ioredis would send no AUTH at all, and the commands would run as the default user.
+  if (endpoints.some((ep) => ep.username !== undefined && ep.password === undefined)) throw new InputError('an ACL user needs its password: -a, --password-file, REDISCLI_AUTH or the URL');
   const tlsFlag = TLS_FLAGS.find((f) => o[f] !== undefined);
   if (tlsFlag && !endpoints.some((ep) => ep.tls)) throw new InputError(`--${tlsFlag} needs --tls (or a rediss:// URL)`);
   return endpoints;

@@ -1,6 +1,7 @@
 // A node given as text: a redis:// or rediss:// URL, or HOST:PORT as redis-cli takes it. The password
 // may come from a flag, a file, the URL or REDISCLI_AUTH (as for redis-cli); it is never echoed.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { InputError } from '../ingest/input-error.js';
 import type { RedisEndpoint } from './connection-endpoint.js';
 
@@ -36,10 +37,12 @@ function decodeUserinfo(text: string, what: 'user name' | 'password'): string {
 /** HOST:PORT, [IPv6]:PORT, or HOST alone (port 6379); a bare IPv6 address needs its brackets only with a port. */
 function hostPort(text: string): RedisEndpoint {
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
-  const colon = text.lastIndexOf(':');
-  const [host, port] = bracketed ? [bracketed[1], bracketed[2]] : colon > 0 && text.indexOf(':') === colon ? [text.slice(0, colon), text.slice(colon + 1)] : [text, undefined];
+  const colon = text.indexOf(':');
+  const [host, port] = bracketed ? [bracketed[1], bracketed[2]] : colon < 0 || isIP(text) === 6 ? [text, undefined] : [text.slice(0, colon), text.slice(colon + 1)];
   const n = port === undefined ? DEFAULT_PORT : Number(port);
-  if (host === '' || /[\s/@]/.test(host) || !Number.isInteger(n) || n < 1 || n > 65535) throw new InputError(`not a node address: ${JSON.stringify(text)} (expected HOST:PORT, redis://HOST:PORT or rediss://HOST:PORT)`);
+  // Not echoed with an @: user:password@host without a scheme holds a password.
+  const badHost = host === '' || /[\s/@[\]]/.test(host) || (host.includes(':') && isIP(host) !== 6);
+  if (badHost || port === '' || !Number.isInteger(n) || n < 1 || n > 65535) throw new InputError(`not a node address${text.includes('@') ? '' : `: ${JSON.stringify(text)}`} (expected HOST:PORT, redis://HOST:PORT or rediss://HOST:PORT)`);
   return { host, port: n, tls: false };
 }
 
