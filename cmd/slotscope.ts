@@ -8,6 +8,7 @@ import { outputErrorReason } from '../src/report/output-file.js';
 import { PLAN_DEFAULTS } from '../src/plan/plan-defaults.js';
 import { collect, inputFormatOption, positiveInt, REDACT_KEYS_HELP, REDACT_SECRET_HELP, targetOption } from '../src/cli/option-parsers.js';
 import { addCheckOptions } from '../src/cli/check-options.js';
+import { addConnectionOptions } from '../src/cli/connection-options.js';
 
 const EXIT_INPUT = 2;
 const EXIT_INTERNAL = 3;
@@ -39,15 +40,15 @@ program
   .option('--redact-keys', REDACT_KEYS_HELP)
   .option('--redact-secret-file <file>', REDACT_SECRET_HELP)
   .option('--max-line-bytes <n>', 'longest line accepted; longer ones are skipped and counted', positiveInt)
-  .option('--live <url>', 'MONITOR every node of this deployment and analyse as it runs (no files)')
+  .option('--live [node]', 'MONITOR every node of this deployment (a URL or HOST:PORT, else -h/-p/-u) and analyse as it runs (no files)')
   .option('--duration <time>', 'with --live: how long to capture (30s, 2m, 1h30m; 0: until a signal stops it)', '30s')
-  .option('--password-file <file>', 'with --live: read the password from a file')
   .addOption(targetOption())
   .addHelpText('after', `
 Examples:
   slotscope analyze samples/app.monitor
   slotscope analyze --target redis-7.0 samples/readiness.monitor
   slotscope analyze --live redis://127.0.0.1:6379 --duration 30s
+  slotscope analyze --live -h 10.0.0.5 -p 6380 --tls --cacert ca.crt --user slotscope --password-file pw
   slotscope analyze --node primary=a.monitor.gz --node replica=b.monitor.gz -f json -o report.json
   SLOTSCOPE_REDACT_SECRET=... slotscope analyze --redact-keys -f markdown a.monitor > shareable.md
   redis-cli --scan | slotscope analyze -`)
@@ -80,9 +81,8 @@ addCheckOptions(
     .command('record')
     .description('MONITOR every node, run COMMAND (your tests, a load script) with the terminal passed through, then gate its traffic as check does')
     .argument('<command...>', 'the command to run, after --')
-    .option('--redis <url>', 'a node of a deployment COMMAND uses (repeatable; default redis://127.0.0.1:6379)', collect, [])
-    .option('--out <dir>', 'directory for the captures and manifest.json', 'slotscope-record')
-    .option('--password-file <file>', 'read the password from a file (else the URL, else REDISCLI_AUTH)'),
+    .option('--redis <node>', 'a node of a deployment COMMAND uses, as a URL or HOST:PORT (repeatable; else -h/-p/-u, else 127.0.0.1:6379)', collect, [])
+    .option('--out <dir>', 'directory for the captures and manifest.json', 'slotscope-record'),
 )
   .addHelpText('after', `
 Examples:
@@ -135,12 +135,14 @@ program
   .command('verify')
   .description("replay a capture with a plan's changes into a real cluster and compare, line by line, with what that cluster's slot map predicts")
   .requiredOption('--plan <file>', 'a plan written by `slotscope plan -f json`')
-  .requiredOption('--cluster <url>', 'redis://HOST:PORT of a node of the cluster to replay into (writes go only there)')
+  .option('--cluster <node>', 'a node of the cluster to replay into, as a URL or HOST:PORT, else -h/-p/-u (writes go only there)')
   .option('--force', 'replay even into a cluster that already holds data')
+  .addOption(new Option('-f, --format <format>', 'output format (table: for a person)').choices(['table', 'json']).default('table'))
   .argument('<inputs...>', 'the MONITOR captures the plan was made from')
   .addHelpText('after', `
-Example:
-  slotscope verify --plan plan.json --cluster redis://127.0.0.1:7000 samples/app.monitor`)
+Examples:
+  slotscope verify --plan plan.json --cluster redis://127.0.0.1:7000 samples/app.monitor
+  slotscope verify --plan plan.json -h 10.0.0.9 -p 7000 --tls --cacert ca.crt -f json a.monitor > verify.json`)
   .action(async (inputs: string[], opts) => (await import('../src/cli/verify-command.js')).verifyCommand(inputs, opts));
 
 const capture = program.command('capture').description('capture MONITOR traffic or SCAN keys from every node of a live deployment');
@@ -148,26 +150,26 @@ const capture = program.command('capture').description('capture MONITOR traffic 
 capture
   .command('monitor')
   .description('run MONITOR on every node at once, one file per node in redis-cli MONITOR format, plus manifest.json')
-  .argument('<urls...>', 'redis:// or rediss:// URL of any node (the topology is discovered)')
+  .argument('[nodes...]', 'any node, as redis:// or rediss:// URL or HOST:PORT (else -h/-p/-u, else 127.0.0.1:6379); the topology is discovered')
   .requiredOption('--out <dir>', 'directory for the captures')
   .option('--duration <time>', 'how long to capture (30s, 2m, 1h30m; 0: until a signal stops it)', '60s')
   .option('--ready-file <path>', 'touch this file once MONITOR is attached on every node')
   .option('--max-lines <n>', 'stop a node after this many lines', positiveInt)
   .option('--max-bytes <n>', 'stop a node after this many bytes', positiveInt)
-  .option('--password-file <file>', 'read the password from a file (else the URL, else REDISCLI_AUTH)')
   .addHelpText('after', `
 Example:
   slotscope capture monitor redis://10.0.0.5:6379 --duration 2m --out capture/
   slotscope capture monitor redis://10.0.0.5:6379 --duration 0 --ready-file capture.ready --out capture/
+  REDISCLI_AUTH=... slotscope capture monitor -h 10.0.0.5 -p 6380 --tls --cacert ca.crt --user slotscope --out capture/
   slotscope analyze capture/*.monitor
 
 A stop signal (SIGINT, SIGTERM, SIGHUP) keeps the files and manifest.json and exits 130, 143 or 129.`)
-  .action(async (urls: string[], opts) => (await import('../src/cli/capture-command.js')).captureMonitorCommand(urls, opts));
+  .action(async (nodes: string[], opts) => (await import('../src/cli/capture-command.js')).captureMonitorCommand(nodes, opts));
 
 capture
   .command('scan')
   .description('SCAN every primary into an rdbtools-style memory CSV per node, plus manifest.json')
-  .argument('<urls...>', 'redis:// or rediss:// URL of any node (the topology is discovered)')
+  .argument('[nodes...]', 'any node, as redis:// or rediss:// URL or HOST:PORT (else -h/-p/-u, else 127.0.0.1:6379); the topology is discovered')
   .requiredOption('--out <dir>', 'directory for the CSV files')
   .option('--type <type>', 'only keys of this type (SCAN ... TYPE)')
   .option('--memory', 'measure each key with MEMORY USAGE')
@@ -175,12 +177,11 @@ capture
   .option('--sample <n>', 'stop each node after this many keys', positiveInt)
   .option('--rate <n>', 'at most this many keys per second per node', positiveInt)
   .option('--count <n>', 'SCAN COUNT hint', positiveInt, 1000)
-  .option('--password-file <file>', 'read the password from a file (else the URL, else REDISCLI_AUTH)')
   .addHelpText('after', `
 Example:
   slotscope capture scan redis://10.0.0.5:6379 --memory --ttl --rate 5000 --out keys/
   slotscope analyze keys/*.csv`)
-  .action(async (urls: string[], opts) => (await import('../src/cli/capture-command.js')).captureScanCommand(urls, opts));
+  .action(async (nodes: string[], opts) => (await import('../src/cli/capture-command.js')).captureScanCommand(nodes, opts));
 
 program
   .command('keyslot')
@@ -192,6 +193,10 @@ Examples:
   slotscope keyslot user:1000 '{user1000}.following'
   redis-cli --scan | slotscope keyslot --stdin`)
   .action(async (keys: string[], opts) => (await import('../src/cli/keyslot-command.js')).keyslotCommand(keys, opts));
+
+// redis-cli's connection flags (-h -p -a --user -u --tls ...) on every command that reaches a live deployment.
+const subcommand = (path: string[]): Command => path.reduce((cmd, name) => cmd.commands.find((c) => c.name() === name)!, program);
+for (const path of [['analyze'], ['record'], ['verify'], ['capture', 'monitor'], ['capture', 'scan']]) addConnectionOptions(subcommand(path));
 
 /** Ends the process for an error: one line, never a stack trace unless --verbose asked for it. */
 function fatal(err: unknown): never {

@@ -30,8 +30,10 @@ export { makePlan, PLAN_SCHEMA, DEFAULT_PLAN_OPTIONS, type ClientChange, type Cr
 export { PrefixRewriter, type PrefixChange } from './plan/prefix-rewrite.js';
 export { renderPlanMarkdown } from './report/plan-markdown.js';
 export { checkGates, renderGates, type GateLimits, type GateResult } from './report/gates.js';
-export { readPlan, verifyPlan, renderVerifySummary, VERIFY_SCHEMA, type ClusterTarget, type VerifyDifference, type VerifyResult, type VerifyRow } from './replay/verify-plan.js';
-export { parseRedisUrl, type RedisEndpoint } from './live/redis-url.js';
+export { readPlan, verifyPlan, VERIFY_SCHEMA, type ClusterTarget, type VerifyDifference, type VerifyResult, type VerifyRow } from './replay/verify-plan.js';
+export { renderVerifySummary, renderVerifyTable } from './replay/verify-text.js';
+export { parseRedisUrl } from './live/redis-url.js';
+export { clusterOptions, tlsOptions, type RedisEndpoint, type TlsSettings } from './live/connection-endpoint.js';
 export { discover, type LiveNode, type Topology } from './live/discover.js';
 export { captureMonitor, fileSink, type MonitorCaptureOptions, type NodeManifest } from './live/capture-monitor.js';
 export type { LineSink, StreamLimits, StreamResult } from './live/monitor-stream.js';

@@ -1,7 +1,8 @@
 // `verify()` for a program or a test suite: replay captures with a plan's changes into a real, empty
 // cluster and compare with the prediction, as `slotscope verify` does (its JSON is the result).
 import { InputError } from '../ingest/input-error.js';
-import { parseRedisUrl, type RedisEndpoint } from '../live/redis-url.js';
+import type { RedisEndpoint } from '../live/connection-endpoint.js';
+import { parseRedisUrl } from '../live/redis-url.js';
 import type { Plan } from '../plan/make-plan.js';
 import { verifyPlan, type VerifyResult } from '../replay/verify-plan.js';
 import { type LibraryInput, resolveInputs } from './library-inputs.js';

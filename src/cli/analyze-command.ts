@@ -1,17 +1,18 @@
 // `slotscope analyze`: the readiness report over files, or live over MONITOR.
 import { findTarget } from '../analyze/targets.js';
+import { InputError } from '../ingest/input-error.js';
 import { parseDuration } from '../live/duration.js';
-import { parseRedisUrl } from '../live/redis-url.js';
 import { listenForStop } from '../live/stop-signals.js';
 import { PlanSummary } from '../plan/plan-summary.js';
 import { captureProgress, linesFrom, readSummary } from '../report/progress.js';
 import { buildReport } from '../report/report.js';
 import { readinessReport } from '../report/readiness-report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
+import { type ConnectionFlags, endpointsFrom, connectionFlag } from './connection-options.js';
 import { emitReport } from './emit-report.js';
 import { endStopped, EXIT_INPUT, forHowLong, inputSpecs, monitorWarning, nodeCount, note, openOutput, redactorFor, startProgress, warn } from './cli-io.js';
 
-export interface AnalyzeCommandOptions {
+export interface AnalyzeCommandOptions extends ConnectionFlags {
   node: string[];
   format: string;
   output?: string;
@@ -21,19 +22,23 @@ export interface AnalyzeCommandOptions {
   redactKeys?: boolean;
   redactSecretFile?: string;
   maxLineBytes?: number;
-  live?: string;
+  /** A node's URL or HOST:PORT, or true when -h/-p/-u name it. */
+  live?: string | true;
   duration: string;
-  passwordFile?: string;
   target: string;
 }
 
 export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptions): Promise<void> {
+  const flag = connectionFlag(opts);
+  if (!opts.live && flag) throw new InputError(`--${flag} is for --live (a capture is read from files)`);
   const redactor = redactorFor(opts);
   const out = openOutput(opts.output, inputs, opts);
   if (opts.live) {
     const summary = new PlanSummary();
     const durationMs = parseDuration(opts.duration);
-    const ep = parseRedisUrl(opts.live, opts.passwordFile);
+    const seeds = endpointsFrom(opts, opts.live === true ? [] : [opts.live], warn);
+    if (seeds.length > 1) throw new InputError('--live captures one deployment: give one node, as --live or -u');
+    const ep = seeds[0];
     const stop = listenForStop();
     // MONITOR needs ioredis; an analysis of files never loads it.
     const { analyzeLive } = await import('../analyze/analyze-live.js');

@@ -5,26 +5,27 @@ import { captureEach, captureFileName } from '../live/capture-run.js';
 import { captureScan } from '../live/capture-scan.js';
 import { parseDuration } from '../live/duration.js';
 import { prepareReadyFile } from '../live/ready-file.js';
-import { address } from '../live/redis-url.js';
+import { address } from '../live/connection-endpoint.js';
 import { listenForStop } from '../live/stop-signals.js';
 import { count, seconds } from '../report/format-numbers.js';
 import { captureProgress, linesFrom } from '../report/progress.js';
+import { type ConnectionFlags, endpointsFrom } from './connection-options.js';
 import { endStopped, forHowLong, monitorWarning, nodeCount, note, startProgress, warn } from './cli-io.js';
 
-export interface CaptureMonitorOptions {
+export interface CaptureMonitorOptions extends ConnectionFlags {
   out: string;
   duration: string;
   readyFile?: string;
   maxLines?: number;
   maxBytes?: number;
-  passwordFile?: string;
 }
 
-export async function captureMonitorCommand(urls: string[], opts: CaptureMonitorOptions): Promise<void> {
+export async function captureMonitorCommand(addresses: string[], opts: CaptureMonitorOptions): Promise<void> {
+  const endpoints = endpointsFrom(opts, addresses, warn);
   const durationMs = parseDuration(opts.duration);
   const ready = opts.readyFile ? prepareReadyFile(opts.readyFile) : undefined;
   const stop = listenForStop();
-  await captureEach(urls, opts.out, 'monitor', opts.passwordFile, async (ep, topology) => {
+  await captureEach(endpoints, opts.out, 'monitor', async (ep, topology) => {
     note(monitorWarning(topology.nodes.length, durationMs, opts.duration));
     const progress = captureProgress(startProgress(), durationMs);
     const nodes = await captureMonitor(ep, topology.nodes, {
@@ -49,7 +50,7 @@ export async function captureMonitorCommand(urls: string[], opts: CaptureMonitor
   endStopped(stop, `the files in ${opts.out} hold every complete line up to then, and manifest.json says so`);
 }
 
-export interface CaptureScanOptions {
+export interface CaptureScanOptions extends ConnectionFlags {
   out: string;
   type?: string;
   memory?: boolean;
@@ -57,13 +58,13 @@ export interface CaptureScanOptions {
   sample?: number;
   rate?: number;
   count: number;
-  passwordFile?: string;
 }
 
-export async function captureScanCommand(urls: string[], opts: CaptureScanOptions): Promise<void> {
+export async function captureScanCommand(addresses: string[], opts: CaptureScanOptions): Promise<void> {
+  const endpoints = endpointsFrom(opts, addresses, warn);
   const progress = startProgress();
   const stop = listenForStop();
-  await captureEach(urls, opts.out, 'scan', opts.passwordFile, async (ep, topology) => {
+  await captureEach(endpoints, opts.out, 'scan', async (ep, topology) => {
     const primaries = topology.nodes.filter((n) => n.role === 'primary');
     progress.input(address(ep), 0, 1, 'scanning');
     const started = Date.now();

@@ -19,6 +19,13 @@ function nonNegative(value: string): number {
   return n;
 }
 
+/** -f table|json, as analyze and verify take it; `text`, its name before, is still table. */
+function tableOrJson(): Option {
+  const format = new Option('-f, --format <format>', 'output format (text: the same as table)').choices(['table', 'json']).default('table');
+  const strict = format.parseArg!;
+  return format.argParser((value: string, previous: unknown) => strict(value === 'text' ? 'table' : value, previous));
+}
+
 export function addCheckOptions(cmd: Command): Command {
   return cmd
     .option('-n, --node <NAME=PATH>', 'an input from node NAME (repeatable)', collect, [])
@@ -37,7 +44,7 @@ export function addCheckOptions(cmd: Command): Command {
     .option('--max-skew-increase <share>', 'with --baseline: relative rise of the skew figure allowed (0.25: 1.2 -> 1.5)', nonNegative, 0.25)
     .option('--allowlist <file>', 'accepted findings, commands and patterns (default: .slotscope.yml or .slotscope.json in the working directory)')
     .option('--strict-allowlist', 'fail when an allow-list entry matches nothing (stale)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(tableOrJson())
     .option('-o, --output <file>', 'also write the result as JSON (slotscope.check/2) to a file; stdout keeps --format')
     .option('--junit <file>', 'also write the gates and findings as JUnit XML, one test case each (on GitHub Actions, annotations and a job summary come by themselves)')
     .option('--codequality <file>', 'also write a GitLab Code Quality report (JSON) of the failed gates and the findings')

@@ -4,21 +4,19 @@
 // still gated and reported: a CROSSSLOT error is often why a test failed), 127/126 when COMMAND could not
 // be started, 128 + n when a signal stopped the run (the gates are then not run).
 import { recordRun } from '../live/record-run.js';
-import { parseRedisUrl } from '../live/redis-url.js';
 import { type CheckCommandOptions, checkCommand, prepareCheck } from './check-command.js';
 import { endStopped, nodeCount, warn } from './cli-io.js';
+import { type ConnectionFlags, endpointsFrom } from './connection-options.js';
 
-export const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
-
-export interface RecordCommandOptions extends CheckCommandOptions {
+export interface RecordCommandOptions extends CheckCommandOptions, ConnectionFlags {
+  /** --redis: nodes as URLs or HOST:PORT (else -h/-p/-u, else 127.0.0.1:6379). */
   redis: string[];
   out: string;
-  passwordFile?: string;
 }
 
 export async function recordCommand(command: string[], opts: RecordCommandOptions): Promise<void> {
   const [program, ...args] = command;
-  const endpoints = (opts.redis.length ? opts.redis : [DEFAULT_REDIS]).map((url) => parseRedisUrl(url, opts.passwordFile));
+  const endpoints = endpointsFrom(opts, opts.redis, warn);
   // A report path that cannot be written, or a bad allow-list or baseline, fails now, not after the whole test suite ran.
   const setup = await prepareCheck([], opts);
   const run = await recordRun({ endpoints, out: opts.out, command: program, args, warn, onAttached: (n) => warn(`MONITOR attached on ${nodeCount(n)}; running ${program}`) });

@@ -1,18 +1,26 @@
 // `slotscope verify`: replay with the plan applied into a real, empty cluster and compare.
+import { InputError } from '../ingest/input-error.js';
 import { parseInputArg } from '../ingest/read-input.js';
-import { parseRedisUrl } from '../live/redis-url.js';
-import { readPlan, renderVerifySummary, verifyPlan } from '../replay/verify-plan.js';
+import { readPlan, verifyPlan } from '../replay/verify-plan.js';
+import { renderVerifySummary, renderVerifyTable } from '../replay/verify-text.js';
 import { count, seconds } from '../report/format-numbers.js';
-import { EXIT_GATE, note, startProgress } from './cli-io.js';
+import { terminalColumns } from '../report/terminal-size.js';
+import { terminalStyle } from '../report/terminal-style.js';
+import { EXIT_GATE, note, startProgress, warn } from './cli-io.js';
+import { type ConnectionFlags, endpointsFrom } from './connection-options.js';
 
-export interface VerifyCommandOptions {
+export interface VerifyCommandOptions extends ConnectionFlags {
   plan: string;
-  cluster: string;
+  /** A node of the cluster, as a URL or HOST:PORT (else -h/-p/-u). */
+  cluster?: string;
   force?: boolean;
+  format: 'table' | 'json';
 }
 
 export async function verifyCommand(inputs: string[], opts: VerifyCommandOptions): Promise<void> {
   const plan = readPlan(opts.plan);
+  const seeds = endpointsFrom(opts, opts.cluster !== undefined ? [opts.cluster] : [], warn, 'verify needs the cluster to replay into: --cluster URL or HOST:PORT, or -h HOST -p PORT');
+  if (seeds.length > 1) throw new InputError('verify replays into one cluster: give one node, as --cluster or -u');
   const progress = startProgress();
   const started = Date.now();
   let replaying = started;
@@ -21,9 +29,12 @@ export async function verifyCommand(inputs: string[], opts: VerifyCommandOptions
     if (sent === 0) replaying = Date.now();
     progress.show(`replaying: ${count(sent)} of ${count(total)} commands (${Math.floor((100 * sent) / Math.max(1, total))}%), ${rate(sent)}`);
   };
-  const result = await verifyPlan(inputs.map((a) => parseInputArg(a)), plan, opts.plan, parseRedisUrl(opts.cluster), { force: Boolean(opts.force), onReplay });
+  const result = await verifyPlan(inputs.map((a) => parseInputArg(a)), plan, opts.plan, seeds[0], { force: Boolean(opts.force), onReplay });
   progress.done(`replayed ${count(result.replayed)} commands into ${result.primaries} primaries in ${seconds(Date.now() - started)} (${rate(result.replayed)})`);
-  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  note(renderVerifySummary(result));
+  // Set before writing: a reader that closes stdout early (EPIPE) still gets the exit code.
   if (!result.match) process.exitCode = EXIT_GATE;
+  if (opts.format === 'json') {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    note(renderVerifySummary(result));
+  } else process.stdout.write(renderVerifyTable(result, terminalColumns(), terminalStyle()));
 }

@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { InputError } from '../ingest/input-error.js';
 import type { LiveNode } from './discover.js';
 import { type LineSink, openMonitor, type StreamLimits, type StreamResult, streamMonitor } from './monitor-stream.js';
-import { address, type RedisEndpoint } from './redis-url.js';
+import { address, type RedisEndpoint } from './connection-endpoint.js';
 
 export interface NodeManifest extends StreamResult {
   id: string;

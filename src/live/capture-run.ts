@@ -1,4 +1,4 @@
-// What `capture monitor` and `capture scan` share: each URL's deployment discovered in turn, its nodes
+// What `capture monitor` and `capture scan` share: each endpoint's deployment discovered in turn, its nodes
 // captured, their problems reported in one line each, and a manifest.json written beside the files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -6,7 +6,7 @@ import { SLOT_COUNT } from '../slot/key-slot.js';
 import { CAPTURE_SCHEMA, type Failover } from '../ingest/capture-manifest.js';
 import { formatSlotRanges, slotRanges } from '../slot/slot-ranges.js';
 import { discover, type LiveNode, type Topology } from './discover.js';
-import { address, parseRedisUrl, type RedisEndpoint, safeMessage } from './redis-url.js';
+import { address, type RedisEndpoint, safeMessage } from './connection-endpoint.js';
 import { type StopSignals, unlessAborted } from './stop-signals.js';
 
 /** A capture file's name: the node's address, which the analyzer then takes as the node name. */
@@ -45,15 +45,13 @@ export interface CaptureRun {
 }
 
 export async function captureEach<N extends CapturedNode>(
-  urls: string[],
+  endpoints: RedisEndpoint[],
   out: string,
   kind: 'monitor' | 'scan',
-  passwordFile: string | undefined,
   captureOne: (ep: RedisEndpoint, topology: Topology) => Promise<N[]>,
   run: CaptureRun,
 ): Promise<void> {
   mkdirSync(out, { recursive: true });
-  const endpoints = urls.map((url) => parseRedisUrl(url, passwordFile));
   const captures: CaptureEntry<N>[] = [];
   try {
     for (const ep of endpoints) {
@@ -63,7 +61,7 @@ export async function captureEach<N extends CapturedNode>(
       captures.push(await describeCapture(ep, topology, await captureOne(ep, topology), out, run));
     }
   } finally {
-    // Also after a failure half-way (a later URL refusing us): the captures made so far are described.
+    // Also after a failure half-way (a later deployment refusing us): the captures made so far are described.
     writeManifest(out, kind, captures, run.stop);
   }
 }

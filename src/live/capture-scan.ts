@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { connect, type LiveNode, type Topology } from './discover.js';
 import { InputError } from '../ingest/input-error.js';
-import { address, type RedisEndpoint, safeMessage } from './redis-url.js';
+import { address, type RedisEndpoint, safeMessage } from './connection-endpoint.js';
 import { refusal } from './refusal.js';
 
 export interface ScanOptions {

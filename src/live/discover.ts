@@ -2,8 +2,8 @@
 // replicas (ROLE; from a replica, its primary first).
 import { Redis } from 'ioredis';
 import { InputError } from '../ingest/input-error.js';
-import { address, clientOptions, type RedisEndpoint, safeMessage } from './redis-url.js';
-import { refusal } from './refusal.js';
+import { address, clientOptions, type RedisEndpoint, safeMessage } from './connection-endpoint.js';
+import { refusal, unlessRefused } from './refusal.js';
 
 export interface LiveNode {
   id: string;
@@ -39,16 +39,6 @@ export async function connect(ep: RedisEndpoint, node: { host: string; port: num
   return redis;
 }
 
-/** A command the discovery needs; a refusal (an ACL user without it) becomes the user's one line. */
-async function ask<T>(ep: RedisEndpoint, node: { host: string; port: number }, command: Promise<T>): Promise<T> {
-  try {
-    return await command;
-  } catch (err) {
-    const why = refusal(ep, safeMessage(err, ep));
-    throw why ? new InputError(`${address(node)}: ${why}`) : err;
-  }
-}
-
 /** Parses CLUSTER NODES: `<id> <ip:port@cport[,hostname]> <flags> <primary> ... <slot> <slot> ...`. */
 export function parseClusterNodes(text: string): LiveNode[] {
   const nodes: LiveNode[] = [];
@@ -80,20 +70,20 @@ export function parseClusterNodes(text: string): LiveNode[] {
 export async function discover(ep: RedisEndpoint): Promise<Topology> {
   const redis = await connect(ep);
   try {
-    const info = await ask(ep, ep, redis.info('cluster'));
+    const info = await unlessRefused(ep, ep, redis.info('cluster'));
     if (/cluster_enabled:1/.test(info)) {
-      const nodes = parseClusterNodes((await ask(ep, ep, redis.cluster('NODES'))) as string);
+      const nodes = parseClusterNodes((await unlessRefused(ep, ep, redis.cluster('NODES'))) as string);
       // A node announcing 127.0.0.1 or an empty host is reached through the address we were given.
       for (const n of nodes) if (!n.host) n.host = ep.host;
       return { mode: 'cluster', nodes: nodes.sort((a, b) => (a.role === b.role ? a.port - b.port : a.role === 'primary' ? -1 : 1)) };
     }
-    let role = (await ask(ep, ep, redis.role())) as unknown[];
+    let role = (await unlessRefused(ep, ep, redis.role())) as unknown[];
     let primary = { host: ep.host, port: ep.port };
     if (role[0] === 'slave') {
       primary = { host: String(role[1]), port: Number(role[2]) };
       const p = await connect(ep, primary);
       try {
-        role = (await ask(ep, primary, p.role())) as unknown[];
+        role = (await unlessRefused(ep, primary, p.role())) as unknown[];
       } finally {
         p.disconnect();
       }

@@ -3,7 +3,7 @@
 // `redis-cli MONITOR` prints. (ioredis's own monitor mode re-parses lines and would lose bytes.)
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { address, type RedisEndpoint } from './redis-url.js';
+import { address, type RedisEndpoint, tlsOptions } from './connection-endpoint.js';
 import { refusal } from './refusal.js';
 
 export interface LineSink {
@@ -36,7 +36,7 @@ function encode(args: string[]): Buffer {
 
 /** Opens MONITOR on a node; resolves once it answered OK, or rejects with the server's words. */
 export async function openMonitor(ep: RedisEndpoint, node: { host: string; port: number }): Promise<{ socket: Socket; rest: Buffer }> {
-  const socket: Socket = ep.tls ? tlsConnect({ host: node.host, port: node.port, servername: node.host }) : netConnect({ host: node.host, port: node.port });
+  const socket: Socket = ep.tls ? tlsConnect({ host: node.host, port: node.port, ...tlsOptions(ep, node.host) }) : netConnect({ host: node.host, port: node.port });
   let buf = Buffer.alloc(0);
   let waiting: { resolve: (line: string) => void; reject: (err: Error) => void } | null = null;
   // One reply line per request, and no more: MONITOR lines may follow the OK in the same packet.

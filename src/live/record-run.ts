@@ -11,7 +11,7 @@ import { captureMonitor, fileSink, type NodeManifest } from './capture-monitor.j
 import { type CaptureEntry, captureFileName, type CaptureRun, describeCapture, writeManifest } from './capture-run.js';
 import { connect, discover, type LiveNode, type Topology } from './discover.js';
 import type { LineSink } from './monitor-stream.js';
-import { address, type RedisEndpoint } from './redis-url.js';
+import { address, type RedisEndpoint } from './connection-endpoint.js';
 import { listenForStop, STOP_SIGNALS, type StopSignalName, type StopSignals, unlessAborted } from './stop-signals.js';
 
 /** How long a MONITOR may lag behind its server once COMMAND exited before its file is closed without the marker. */

@@ -1,17 +1,17 @@
-// redis:// and rediss:// URLs. The password may come from the URL, REDISCLI_AUTH (as for redis-cli) or a
-// file; it is never printed: messages name a node by host:port only.
+// A node given as text: a redis:// or rediss:// URL, or HOST:PORT as redis-cli takes it. The password
+// may come from a flag, a file, the URL or REDISCLI_AUTH (as for redis-cli); it is never echoed.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { InputError } from '../ingest/input-error.js';
+import type { RedisEndpoint } from './connection-endpoint.js';
 
-export interface RedisEndpoint {
-  host: string;
-  port: number;
-  tls: boolean;
-  username?: string;
-  password?: string;
-}
+// analyze-live.ts (src/analyze) still imports these from here.
+export { address, type RedisEndpoint } from './connection-endpoint.js';
 
-export function parseRedisUrl(url: string, passwordFile?: string): RedisEndpoint {
+export const DEFAULT_PORT = 6379;
+
+/** A URL's node, user and password; no other source of credentials. */
+function urlEndpoint(url: string): RedisEndpoint {
   let u: URL;
   try {
     u = new URL(url);
@@ -19,16 +19,9 @@ export function parseRedisUrl(url: string, passwordFile?: string): RedisEndpoint
     throw new InputError(`not a redis URL (expected redis://HOST:PORT or rediss://HOST:PORT)`);
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new InputError(`unsupported URL scheme ${u.protocol} (expected redis:// or rediss://)`);
-  const ep: RedisEndpoint = { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(u.port || 6379), tls: u.protocol === 'rediss:' };
+  const ep: RedisEndpoint = { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(u.port || DEFAULT_PORT), tls: u.protocol === 'rediss:' };
   if (u.username) ep.username = decodeUserinfo(u.username, 'user name');
-  if (passwordFile) {
-    try {
-      ep.password = readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '');
-    } catch {
-      throw new InputError('cannot read the password file', passwordFile);
-    }
-  } else if (u.password) ep.password = decodeUserinfo(u.password, 'password');
-  else if (process.env.REDISCLI_AUTH) ep.password = process.env.REDISCLI_AUTH;
+  if (u.password) ep.password = decodeUserinfo(u.password, 'password');
   return ep;
 }
 
@@ -41,27 +34,46 @@ function decodeUserinfo(text: string, what: 'user name' | 'password'): string {
   }
 }
 
-export const address = (n: { host: string; port: number }): string => (n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`);
-
-/** ioredis options for an endpoint (or another node with the same credentials). */
-export function clientOptions(ep: RedisEndpoint, node: { host: string; port: number } = ep) {
-  return {
-    host: node.host,
-    port: node.port,
-    username: ep.username,
-    password: ep.password,
-    tls: ep.tls ? { rejectUnauthorized: process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0' } : undefined,
-    lazyConnect: true,
-    // ioredis's ready check runs INFO and, for a user without it, prints its own warning: our PING checks.
-    enableReadyCheck: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-    enableOfflineQueue: false,
-  };
+/** HOST:PORT, [IPv6]:PORT, or HOST alone (port 6379); a bare IPv6 address needs its brackets only with a port. */
+function hostPort(text: string): RedisEndpoint {
+  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
+  const colon = text.indexOf(':');
+  const [host, port] = bracketed ? [bracketed[1], bracketed[2]] : colon < 0 || isIP(text) === 6 ? [text, undefined] : [text.slice(0, colon), text.slice(colon + 1)];
+  const n = port === undefined ? DEFAULT_PORT : Number(port);
+  // Not echoed with an @: user:password@host without a scheme holds a password.
+  const badHost = host === '' || /[\s/@[\]]/.test(host) || (host.includes(':') && isIP(host) !== 6);
+  if (badHost || port === '' || !Number.isInteger(n) || n < 1 || n > 65535) throw new InputError(`not a node address${text.includes('@') ? '' : `: ${JSON.stringify(text)}`} (expected HOST:PORT, redis://HOST:PORT or rediss://HOST:PORT)`);
+  return { host, port: n, tls: false };
 }
 
-/** An error's message with the password taken out, should a library have echoed it. */
-export function safeMessage(err: unknown, ep: RedisEndpoint): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return ep.password ? msg.split(ep.password).join('***') : msg;
+/** A URL (credentials and all) or a plain HOST:PORT. */
+export function parseAddress(text: string): RedisEndpoint {
+  return text.includes('://') ? urlEndpoint(text) : hostPort(text);
+}
+
+export function readPasswordFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch {
+    throw new InputError('cannot read the password file', file);
+  }
+}
+
+export interface Credentials {
+  user?: string;
+  /** -a: given on the command line. */
+  password?: string;
+  passwordFile?: string;
+}
+
+/** The endpoint with its credentials, as redis-cli ranks them: a flag or file, then the URL's, then REDISCLI_AUTH. */
+export function withCredentials(ep: RedisEndpoint, c: Credentials): RedisEndpoint {
+  const password = c.password ?? (c.passwordFile !== undefined ? readPasswordFile(c.passwordFile) : undefined) ?? ep.password ?? (process.env.REDISCLI_AUTH || undefined);
+  const username = c.user ?? ep.username;
+  return { ...ep, ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}) };
+}
+
+/** A redis:// or rediss:// URL; the password from the file when one is named, else the URL, else REDISCLI_AUTH. */
+export function parseRedisUrl(url: string, passwordFile?: string): RedisEndpoint {
+  return withCredentials(urlEndpoint(url), { passwordFile });
 }

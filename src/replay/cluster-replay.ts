@@ -6,7 +6,9 @@
 import { Redis, ReplyError } from 'ioredis';
 import type { CommandTable } from '../commands/command-table.js';
 import type { InputSpec } from '../ingest/read-input.js';
-import { clientOptions } from '../live/redis-url.js';
+import { InputError } from '../ingest/input-error.js';
+import { address, clientOptions } from '../live/connection-endpoint.js';
+import { refusal } from '../live/refusal.js';
 import { keySlot } from '../slot/key-slot.js';
 import { type ClusterTopology, targetOf } from './cluster-topology.js';
 import { readReplayStream, type ReplayStream, type StreamChanges, type StreamCommand } from './replay-stream.js';
@@ -124,6 +126,8 @@ export async function replayStream(stream: ReplayStream, topology: ClusterTopolo
   const run = async (conns: ClientConnections, c: StreamCommand, primary: number): Promise<ReplayedCommand> => {
     const blocking = c.cmd?.def.flags.includes('blocking') ?? false;
     const r = await send(conns.get(primary), c.args, blocking);
+    // The cluster's ACL refusing the user is no answer about slots: every later line would differ for it.
+    if (r.reply === 'NOPERM') throw new InputError(`${address(topology.primaries[primary])}: ${refusal(topology.endpoint, r.message ?? '') ?? r.message}`);
     if (r.reply === 'blocked') conns.drop(primary); // the connection is still waiting: start afresh
     return { node: c.node, line: c.line, reply: r.reply, ...(r.message === undefined ? {} : { message: r.message }) };
   };

@@ -1,6 +1,7 @@
 // Which node serves each slot, from CLUSTER SLOTS of a seed node.
 import { Redis } from 'ioredis';
-import { clientOptions, type RedisEndpoint } from '../live/redis-url.js';
+import { clientOptions, type RedisEndpoint } from '../live/connection-endpoint.js';
+import { unlessRefused } from '../live/refusal.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 
 export interface ClusterNode {
@@ -24,7 +25,7 @@ export async function readTopology(seed: ClusterNode & Partial<RedisEndpoint>): 
   redis.on('error', () => {}); // surfaced by the commands below
   try {
     await redis.connect();
-    const reply = (await redis.call('CLUSTER', 'SLOTS')) as SlotsReply;
+    const reply = (await unlessRefused(endpoint, seed, redis.call('CLUSTER', 'SLOTS'))) as SlotsReply;
     const primaries: ClusterNode[] = [];
     const owner = new Int16Array(SLOT_COUNT).fill(-1);
     for (const [from, to, [host, port]] of reply) {

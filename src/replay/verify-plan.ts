@@ -14,7 +14,8 @@ import { emptyOutcomes, lineId, type LineId, type Outcomes, predictReplay } from
 import { readReplayStream, type ReplayStream, type StreamCommand } from './replay-stream.js';
 import { SCRIPT_CALLS } from '../commands/script-calls.js';
 import { connect } from '../live/discover.js';
-import { address, type RedisEndpoint } from '../live/redis-url.js';
+import { unlessRefused } from '../live/refusal.js';
+import { address, type RedisEndpoint } from '../live/connection-endpoint.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 
 export type ClusterTarget = RedisEndpoint;
@@ -104,7 +105,7 @@ function clientChanges(plan: Plan, path: string): PrefixChange[] {
 async function targetTopology(target: ClusterTarget, force: boolean): Promise<ClusterTopology> {
   const redis = await connect(target);
   try {
-    if (!/cluster_enabled:1/.test(await redis.info('cluster'))) throw new InputError(`${address(target)} is not in cluster mode; refusing to replay into it`);
+    if (!/cluster_enabled:1/.test(await unlessRefused(target, target, redis.info('cluster')))) throw new InputError(`${address(target)} is not in cluster mode; refusing to replay into it`);
   } finally {
     redis.disconnect();
   }
@@ -116,7 +117,7 @@ async function targetTopology(target: ClusterTarget, force: boolean): Promise<Cl
   for (const node of topology.primaries) {
     const r = await connect(target, node);
     try {
-      const size = await r.dbsize();
+      const size = await unlessRefused(target, node, r.dbsize());
       if (size > 0) throw new InputError(`${address(node)} holds ${size} keys; verify writes the capture's commands, so give it an empty cluster or pass --force`);
     } finally {
       r.disconnect();
@@ -215,20 +216,4 @@ function block(stream: ReplayStream, replay: ReplayResult, exec: StreamCommand):
   const multiLine = replay.transactions.find((t) => t.node === exec.node && t.execLine === exec.line)?.multiLine ?? exec.line;
   const keys = stream.commands.filter((c) => !c.lua && c.node === exec.node && c.client === exec.client && c.line > multiLine && c.line < exec.line).flatMap(keysOf);
   return { command: `multi…exec (from line ${multiLine})`, keys: [...new Set(keys)] };
-}
-
-/** The short human summary for stderr: one line per row, then the first differing lines. */
-export function renderVerifySummary(r: VerifyResult): string {
-  const lines = [`verify: ${r.replayed} commands replayed into ${r.primaries} primaries; ${r.match ? 'the cluster answered exactly as predicted' : 'the cluster did NOT answer as predicted'}`];
-  for (const row of r.rows) {
-    const plan = row.plan === undefined ? '' : `, plan ${row.plan}${row.notReplayed ? ` (${row.notReplayed} on lines not replayed)` : ''}`;
-    lines.push(`  ${row.match ? 'ok  ' : 'DIFF'} ${row.what}: predicted ${row.predicted}, observed ${row.observed}${plan}`);
-  }
-  for (const d of r.differences) lines.push(`  ${d.node}:${d.line}: ${d.command} ${d.keys.join(' ')}: ${d.what} predicted ${d.predicted ? 'yes' : 'no'}, observed ${d.observed ? 'yes' : 'no'}`);
-  const u = r.unpredictable;
-  if (u.calls > 0) lines.push(`  ${u.calls} script calls not compared (${u.failedInCluster} failed in the cluster): they read keys an earlier refused command or failed script would have written, first at ${u.first.slice(0, 3).map((x) => `${x.node}:${x.line}`).join(', ')}`);
-  const skipped = Object.entries(r.notReplayed).sort(([a], [b]) => a.localeCompare(b));
-  if (skipped.length > 0) lines.push(`  not replayed: ${skipped.map(([name, n]) => `${name} ${n}`).join(', ')}`);
-  if (r.skippedLines > 0) lines.push(`  ${r.skippedLines} capture lines could not be read and were neither replayed nor predicted`);
-  return lines.map((l) => `slotscope: ${l}\n`).join('');
 }

@@ -31,7 +31,7 @@ describe('verify()', () => {
     await expect(verify([CAPTURE], { plan: made, cluster: url })).rejects.toThrow(/holds \d+ keys; verify writes the capture's commands/);
     const planFile = join(mkdtempSync(join(tmpdir(), 'slotscope-verify-')), 'plan.json');
     writeFileSync(planFile, JSON.stringify(made));
-    const cli = slotscope(['verify', '--force', '--plan', planFile, '--cluster', url, CAPTURE]);
+    const cli = slotscope(['verify', '-f', 'json', '--force', '--plan', planFile, '--cluster', url, CAPTURE]);
     const forced = await verify([CAPTURE], { plan: made, cluster: url, force: true });
     expect(cli.status).toBe(0);
     const fromCli = JSON.parse(cli.stdout) as VerifyResult;

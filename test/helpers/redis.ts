@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import type { TlsFiles } from './tls-certs.js';
 
 const run = promisify(execFile);
 
@@ -58,10 +59,21 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>,
   throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
 
-export async function startRedis(extraArgs: string[] = [], options: { password?: string } = {}): Promise<RedisServer> {
+export interface ServerOptions {
+  password?: string;
+  /** TLS only (`--port 0`), clients must show a certificate of the CA (`--tls-auth-clients yes`). */
+  tls?: TlsFiles;
+}
+
+/** What redis-server needs to listen on `port` with TLS only, and what ioredis needs to reach it. */
+const tlsServerArgs = (port: number, t: TlsFiles): string[] => ['--port', '0', '--tls-port', String(port), '--tls-cert-file', t.serverCert, '--tls-key-file', t.serverKey, '--tls-ca-cert-file', t.ca, '--tls-auth-clients', 'yes'];
+const tlsClientOptions = (t: TlsFiles) => ({ ca: readFileSync(t.ca), cert: readFileSync(t.clientCert), key: readFileSync(t.clientKey) });
+
+export async function startRedis(extraArgs: string[] = [], options: ServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'slotscope-redis-'));
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', join(dir, 'redis.log'), ...extraArgs], { stdio: 'ignore' });
+  const listen = options.tls ? tlsServerArgs(port, options.tls) : ['--port', String(port)];
+  const child: ChildProcess = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', join(dir, 'redis.log'), ...extraArgs], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   if (!child.pid) throw new Error('redis-server did not start (is it installed? apt-get install redis-server)');
   const pid = child.pid;
@@ -69,9 +81,9 @@ export async function startRedis(extraArgs: string[] = [], options: { password?:
     port,
     pid,
     dir,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
     client: () => {
-      const c = new Redis({ port, host: '127.0.0.1', password: options.password, maxRetriesPerRequest: 1, retryStrategy: () => null });
+      const c = new Redis({ port, host: '127.0.0.1', password: options.password, ...(options.tls ? { tls: tlsClientOptions(options.tls) } : {}), maxRetriesPerRequest: 1, retryStrategy: () => null });
       c.on('error', () => {}); // failures surface as rejected commands; the event would only add noise
       return c;
     },
@@ -103,17 +115,20 @@ export interface RedisCluster {
 }
 
 /** A real cluster made by `redis-cli --cluster create`: 3 primaries get 0-5460, 5461-10922, 10923-16383. */
-export async function startCluster(primaries = 3, replicas = 0, options: { password?: string } = {}): Promise<RedisCluster> {
+export async function startCluster(primaries = 3, replicas = 0, options: ServerOptions = {}): Promise<RedisCluster> {
   const count = primaries * (1 + replicas);
   const auth = options.password ? ['--requirepass', options.password, '--masterauth', options.password] : [];
+  // With TLS, the cluster bus and replication use it too: nothing listens in clear.
+  const tls = options.tls ? ['--tls-cluster', 'yes', '--tls-replication', 'yes'] : [];
+  const cliTls = options.tls ? ['--tls', '--cacert', options.tls.ca, '--cert', options.tls.clientCert, '--key', options.tls.clientKey] : [];
   const nodes = await Promise.all(
-    Array.from({ length: count }, () => startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '3000', ...auth], options)),
+    Array.from({ length: count }, () => startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '3000', ...auth, ...tls], options)),
   );
   const stop = async (): Promise<void> => {
     await Promise.all(nodes.map((n) => n.stop()));
   };
   try {
-    await run('redis-cli', [...(options.password ? ['-a', options.password, '--no-auth-warning'] : []), '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30000 });
+    await run('redis-cli', [...cliTls, ...(options.password ? ['-a', options.password, '--no-auth-warning'] : []), '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30000 });
     for (const n of nodes) {
       await waitFor(`cluster_state:ok on ${n.port}`, async () => {
         const c = n.client();

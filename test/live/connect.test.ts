@@ -38,16 +38,16 @@ describe('refusals', () => {
   it('names the command and the permission an ACL user lacks', () => {
     const noInfo = slotscope(['capture', 'monitor', `redis://noinfo:noinfo-pw@127.0.0.1:${locked.port}`, '--duration', '1s', '--out', fresh()]);
     expect(noInfo.status).toBe(2);
-    expect(noInfo.stderr).toBe(`slotscope: 127.0.0.1:${locked.port}: the ACL user 'noinfo' may not run INFO, which the capture needs: grant it (ACL SETUSER noinfo +info)\n`);
+    expect(noInfo.stderr).toBe(`slotscope: 127.0.0.1:${locked.port}: the ACL user 'noinfo' may not run INFO, which slotscope needs: grant it (ACL SETUSER noinfo +info)\n`);
     const noMonitor = slotscope(['capture', 'monitor', `redis://nomonitor:nomonitor-pw@127.0.0.1:${locked.port}`, '--duration', '1s', '--out', fresh()]);
     expect(noMonitor.status).toBe(2);
-    expect(noMonitor.stderr).toMatch(new RegExp(`^slotscope: running MONITOR on 1 node for 1s; .*\\nslotscope: 127\\.0\\.0\\.1:${locked.port}: the ACL user 'nomonitor' may not run MONITOR, which the capture needs: grant it \\(ACL SETUSER nomonitor \\+monitor\\)\\n$`));
+    expect(noMonitor.stderr).toMatch(new RegExp(`^slotscope: running MONITOR on 1 node for 1s; .*\\nslotscope: 127\\.0\\.0\\.1:${locked.port}: the ACL user 'nomonitor' may not run MONITOR, which slotscope needs: grant it \\(ACL SETUSER nomonitor \\+monitor\\)\\n$`));
   });
 
   it('stops a scan whose ACL user may not run a probe, rather than writing a file without sizes', () => {
     const r = slotscope(['capture', 'scan', `redis://nomemory:nomemory-pw@127.0.0.1:${locked.port}`, '--memory', '--out', fresh()]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`slotscope: 127.0.0.1:${locked.port}: the ACL user 'nomemory' may not run MEMORY USAGE, which the capture needs: grant it (ACL SETUSER nomemory +memory|usage)\n`);
+    expect(r.stderr).toBe(`slotscope: 127.0.0.1:${locked.port}: the ACL user 'nomemory' may not run MEMORY USAGE, which slotscope needs: grant it (ACL SETUSER nomemory +memory|usage)\n`);
   });
 
   it('refuses a URL with a bad %-escape in one line, without echoing it', () => {

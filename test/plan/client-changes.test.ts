@@ -66,7 +66,7 @@ describe('the BullMQ sample replayed into a real cluster with the plan', () => {
     expect(made.status).toBe(0);
     const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
     expect(plan.clientChanges.map((c) => c.to)).toEqual(['{bull}:']);
-    const r = slotscope(['verify', '--plan', planFile, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, 'samples/queues.monitor']);
+    const r = slotscope(['verify', '-f', 'json', '--plan', planFile, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, 'samples/queues.monitor']);
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as VerifyResult;
     expect(result.replayed).toBeGreaterThan(50);
@@ -76,7 +76,7 @@ describe('the BullMQ sample replayed into a real cluster with the plan', () => {
     // Without the client change, the same replay is refused: the prefix is what fixes it.
     const bare = join(dir, 'bare.json');
     writeFileSync(bare, JSON.stringify({ ...plan, clientChanges: [] }));
-    const again = slotscope(['verify', '--force', '--plan', bare, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, 'samples/queues.monitor']);
+    const again = slotscope(['verify', '-f', 'json', '--force', '--plan', bare, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, 'samples/queues.monitor']);
     const without = JSON.parse(again.stdout) as VerifyResult;
     const refused = without.rows.reduce((t, row) => t + row.observed, 0);
     expect(refused).toBeGreaterThan(10);

@@ -103,7 +103,7 @@ describe('verify against a real 3-primary cluster', () => {
 
   it('sees exactly the predicted cross-slot traffic after the renames, scripts included, and refuses to write twice', () => {
     const url = `redis://127.0.0.1:${cluster.primaries[0].port}`;
-    const r = slotscope(['verify', '--plan', planFile, '--cluster', url, CAPTURE]);
+    const r = slotscope(['verify', '-f', 'json', '--plan', planFile, '--cluster', url, CAPTURE]);
     expect(r.stderr).toMatch(/^slotscope: verify: \d+ commands replayed into 3 primaries; the cluster answered exactly as predicted\n/);
     const result = JSON.parse(r.stdout) as VerifyResult;
     expect(result.schema).toBe('slotscope.verify/1');
@@ -118,7 +118,7 @@ describe('verify against a real 3-primary cluster', () => {
     expect(plan.predicted.before.transactions - plan.predicted.after.transactions).toBeGreaterThan(50);
 
     // Now the cluster holds the replayed data: a second run must not write into it unasked.
-    const again = slotscope(['verify', '--plan', planFile, '--cluster', url, CAPTURE]);
+    const again = slotscope(['verify', '-f', 'json', '--plan', planFile, '--cluster', url, CAPTURE]);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/^slotscope: 127\.0\.0\.1:\d+ holds \d+ keys; .*--force\n$/);
   });
@@ -126,7 +126,7 @@ describe('verify against a real 3-primary cluster', () => {
   it('replays with the URL\'s credentials into a password-protected cluster', async () => {
     const locked = await startCluster(3, 0, { password: 'verify-secret-7' });
     try {
-      const r = slotscope(['verify', '--plan', planFile, '--cluster', `redis://:verify-secret-7@127.0.0.1:${locked.primaries[0].port}`, CAPTURE]);
+      const r = slotscope(['verify', '-f', 'json', '--plan', planFile, '--cluster', `redis://:verify-secret-7@127.0.0.1:${locked.primaries[0].port}`, CAPTURE]);
       expect(r.stdout + r.stderr).not.toContain('verify-secret-7');
       const result = JSON.parse(r.stdout) as VerifyResult;
       expect(result.match).toBe(true);
@@ -137,7 +137,7 @@ describe('verify against a real 3-primary cluster', () => {
   });
 
   it('refuses a server that is not in cluster mode', () => {
-    const r = slotscope(['verify', '--plan', planFile, '--cluster', `redis://127.0.0.1:${standalone.port}`, CAPTURE]);
+    const r = slotscope(['verify', '-f', 'json', '--plan', planFile, '--cluster', `redis://127.0.0.1:${standalone.port}`, CAPTURE]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`slotscope: 127.0.0.1:${standalone.port} is not in cluster mode; refusing to replay into it\n`);
   });
@@ -145,7 +145,7 @@ describe('verify against a real 3-primary cluster', () => {
   it('reports a plan that is not a plan in one line', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"schema":"other"}');
-    const r = slotscope(['verify', '--plan', bad, '--cluster', 'redis://127.0.0.1:1', CAPTURE]);
+    const r = slotscope(['verify', '-f', 'json', '--plan', bad, '--cluster', 'redis://127.0.0.1:1', CAPTURE]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`slotscope: ${bad}: not a plan: expected "schema": "slotscope.plan/2"\n`);
   });
@@ -182,7 +182,7 @@ describe('a script that builds keys from the keys it was given', () => {
     // Every script call touched a key in another slot before; with the rename none does.
     expect(plan.predicted.before.scripts).toBe(40);
     expect(plan.predicted.after.scripts).toBe(0);
-    const r = slotscope(['verify', '--plan', planFile, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, capture]);
+    const r = slotscope(['verify', '-f', 'json', '--plan', planFile, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, capture]);
     const result = JSON.parse(r.stdout) as VerifyResult;
     expect(result.differences).toEqual([]);
     expect(result.match).toBe(true);

@@ -66,7 +66,7 @@ describe('verify sends only data commands that stay inside the target', () => {
 
   it('replays the capture without MIGRATE or CLUSTER MEET, and counts them by name', async () => {
     expect(await clusterNodes()).toBe(3);
-    const r = slotscope(['verify', '--plan', planFile, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, capture]);
+    const r = slotscope(['verify', '-f', 'json', '--plan', planFile, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, capture]);
     // What the servers hold decides; the counts come after.
     expect(await size(other)).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 500)); // a MEET would show as a handshake node by now

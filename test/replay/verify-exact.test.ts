@@ -78,7 +78,7 @@ describe('verify against a real 3-primary cluster, exactly', () => {
     return file;
   };
   const verify = (planFile: string, capture: string): { r: CliResult; result: VerifyResult } => {
-    const r = slotscope(['verify', '--plan', planFile, '--cluster', url, capture]);
+    const r = slotscope(['verify', '-f', 'json', '--plan', planFile, '--cluster', url, capture]);
     return { r, result: JSON.parse(r.stdout) as VerifyResult };
   };
 
@@ -167,7 +167,7 @@ describe('verify on the app sample with a wrong plan', () => {
     user.rules = user.rules.filter((x) => x.from !== 'user:<id>:ledger');
     const file = join(dir, 'dropped-rule.json');
     writeFileSync(file, JSON.stringify(p));
-    const r = slotscope(['verify', '--plan', file, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, 'samples/app.monitor']);
+    const r = slotscope(['verify', '-f', 'json', '--plan', file, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, 'samples/app.monitor']);
     const result = JSON.parse(r.stdout) as VerifyResult;
     const tx = rowOf(result, /^cross-slot transactions/);
     expect(tx.observed).toBeGreaterThan(50);

@@ -100,7 +100,7 @@ describe('verify in a terminal', () => {
       expect(l).toMatch(/^replaying: [\d,]+ of [\d,]+ commands \(\d+%\), [\d,]+\/s$/);
       expect(displayWidth(l)).toBeLessThan(80);
     }
-    const replayed = /slotscope: verify: (\d+) commands replayed/.exec(tty.screen)![1];
+    const replayed = /^PASS verify: (\d+) commands replayed/m.exec(tty.screen)![1]; // the table, on stdout
     expect(tty.screen).toMatch(new RegExp(`^replayed ${Number(replayed).toLocaleString('en-US')} commands into 3 primaries in [\\d.]+ s \\([\\d,]+/s\\)$`, 'm'));
     expect(tty.screen).not.toMatch(/replaying:/);
   });
