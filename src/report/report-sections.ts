@@ -10,6 +10,8 @@ export interface SectionTable {
   head: string[];
   rows: string[][];
   align: Align[];
+  /** Columns of keys or commands, set in monospace (HTML) or code spans (Markdown). */
+  code?: boolean[];
 }
 
 export interface Section {
@@ -32,12 +34,31 @@ function truncate(s: string, n: number): string {
   return s.length <= n ? s : s.slice(0, n - 1) + '…';
 }
 
-function table(head: string[], rows: (string | number)[][], align?: Align[]): SectionTable {
-  return { head, rows: rows.map((r) => r.map(String)), align: align ?? head.map((_, i) => (i === 0 ? 'left' : 'right')) };
+function table(head: string[], rows: (string | number)[][], align?: Align[], code?: boolean[]): SectionTable {
+  return { head, rows: rows.map((r) => r.map(String)), align: align ?? head.map((_, i) => (i === 0 ? 'left' : 'right')), ...(code ? { code } : {}) };
 }
+
+/** An example as a cell: where it ran, then the command. */
+const exampleCell = (e: { node: string; line: number; command: string } | undefined, width: number): string => (e ? `${e.node}:${e.line}  ${truncate(e.command, width)}` : '');
+
+/** A span of seconds as people read it: 0.75 s, 2 min 10 s, 3 h 5 min. */
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(2) : seconds.toFixed(1)} s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m} min ${Math.round(seconds - 60 * m)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+const perSecond = (n: number | null): string => (n === null ? '-' : n < 100 ? n.toFixed(1) : fmt(n));
 
 export function verdictLine(r: Report): string {
   return `Verdict: ${r.verdict.status.toUpperCase()}${r.verdict.decidedBy.length ? ` (decided by ${r.verdict.decidedBy.join(', ')})` : ''}`;
+}
+
+/** A hot slot's keys, or, when none was hit twice while sketched, how many distinct keys shared its ops. */
+function hotSlotKeysCell(h: Report['skew']['hotSlots'][number], distinctKeys: number): string {
+  if (h.keys.length > 0) return truncate(h.keys.map((k) => `${k.key} (${fmt(k.ops)})`).join(', '), 100);
+  return distinctKeys > 0 ? `${fmt(distinctKeys)} distinct keys, none hit twice` : '';
 }
 
 export function reportSections(r: Report): Section[] {
@@ -52,7 +73,7 @@ export function reportSections(r: Report): Section[] {
     ],
   };
   if (r.findings.length > 0) {
-    findings.table = table(['severity', 'finding', 'count', 'share', 'fix', 'example (node:line)'], r.findings.map((f) => [f.severity, f.id, fmt(f.count), `${share(f.share)} of ${f.of}`, f.fix, f.example ? `${f.example.node}:${f.example.line}  ${truncate(f.example.command, 80)}` : '']), ['left', 'left', 'right', 'right', 'left', 'left']);
+    findings.table = table(['severity', 'finding', 'count', 'share', 'fix', 'example (node:line)'], r.findings.map((f) => [f.severity, f.id, fmt(f.count), `${share(f.share)} of ${f.of}`, f.fix, exampleCell(f.example, 80)]), ['left', 'left', 'right', 'right', 'left', 'left'], [false, false, false, false, false, true]);
     findings.after = r.findings.filter((x) => x.severity !== 'info').map((f) => {
       const patterns = Object.keys(f.patterns).slice(0, 5);
       return `${f.id}: ${f.message}${patterns.length ? ` Patterns: ${patterns.join(', ')}` : ''}`;
@@ -67,7 +88,7 @@ export function reportSections(r: Report): Section[] {
       lines.push(`tag ${x.tag}: ${x.from.slice(0, 4).join(', ')}${x.from.length > 4 ? ` and ${x.from.length - 4} more` : ''} (fixes ${f.commands} commands, ${f.transactions} transactions, ${f.scripts} script calls seen)`);
     }
     for (const u of r.planSummary.unfixable.slice(0, 5)) lines.push(`not fixable by renames: ${u.kind}${u.command ? ` ${u.command}` : ''} over ${u.patterns.join(', ')} (${fmt(u.count)})`);
-    out.push({ title: 'Plan summary (from a sample of the cross-slot traffic; `slotscope plan` predicts it in full)', lines });
+    out.push({ title: 'Plan summary (from a sample of the cross-slot traffic; slotscope plan predicts it in full)', lines });
   }
 
   const replicated = r.inputs.filter((i) => i.replicationLines).map((i) => `${i.path}: ${fmt(i.replicationLines!)} lines are the replication stream from ${i.replicationFrom!.join(', ')}: counted apart, not as traffic`);
@@ -85,7 +106,35 @@ export function reportSections(r: Report): Section[] {
   if (t.keyRecords > 0) totals.push(['keys from SCAN/memory inputs', fmt(t.keyRecords)]);
   if (t.bytes > 0) totals.push(['bytes (memory report)', fmt(t.bytes)]);
   if (t.skippedLines > 0) totals.push(['skipped lines', fmt(t.skippedLines)]);
+  if (r.timeSpan) totals.push(['time span (MONITOR)', `${duration(r.timeSpan.seconds)}, ${perSecond(r.timeSpan.commandsPerSecond)} commands/s`]);
   out.push({ title: 'Totals', lines: [], table: table(['', ''], totals, ['left', 'right']) });
+
+  const timed = Object.entries(r.nodes).filter(([, n]) => n.timeSpan);
+  if (r.timeSpan && timed.length > 0) {
+    const row = (name: string, x: NonNullable<Report['timeSpan']>): string[] => [name, x.first.replace('T', ' ').slice(0, 23), duration(x.seconds), fmt(x.commands), perSecond(x.commandsPerSecond)];
+    out.push({
+      title: 'Capture time span',
+      lines: ['From the MONITOR timestamps of client commands; commands/s is their count over the span.'],
+      table: table(['node', 'first command (UTC)', 'span', 'commands', 'commands/s'], [...(timed.length > 1 ? [row('all nodes', r.timeSpan)] : []), ...timed.map(([name, n]) => row(name, n.timeSpan!))], ['left', 'left', 'right', 'right', 'right']),
+    });
+  }
+
+  if (r.topKeys && r.topKeys.keys.length > 0) {
+    const k = r.topKeys;
+    out.push({
+      title: `Top keys by ops (${k.keys.length})`,
+      lines: [`Client commands per key, from a Space-Saving sketch of ${fmt(k.counters)} counters: each count is an upper bound, at most "error" above the true count (0: exact). Keys hit once are not named.`],
+      table: table(['key', 'ops', 'share of ops', 'error', 'slot'], k.keys.map((x) => [x.key, fmt(x.ops), pct(x.ops, r.skew.meanOps * 16384), fmt(x.error), x.slot]), ['left', 'right', 'right', 'right', 'right'], [true, false, false, false, false]),
+    });
+  }
+
+  if (r.biggestKeys && r.biggestKeys.length > 0) {
+    out.push({
+      title: `Biggest keys by bytes (${r.biggestKeys.length})`,
+      lines: ['From the memory reports (each key once, however many nodes dumped it).'],
+      table: table(['key', 'bytes', 'share of bytes', 'slot', 'node'], r.biggestKeys.map((x) => [x.key, fmt(x.bytes), pct(x.bytes, t.bytes), x.slot, x.node]), ['left', 'right', 'right', 'right', 'left'], [true, false, false, false, false]),
+    });
+  }
 
   const cmds = Object.entries(r.commands);
   if (cmds.length > 0) {
@@ -94,7 +143,7 @@ export function reportSections(r: Report): Section[] {
 
   const cross = cmds.filter(([, c]) => c.crossSlot > 0).sort((x, y) => y[1].crossSlot - x[1].crossSlot);
   if (cross.length > 0) {
-    out.push({ title: 'Cross-slot commands (a cluster answers CROSSSLOT)', lines: [], table: table(['command', 'cross-slot', 'example (node:line)'], cross.map(([name, c]) => [name, fmt(c.crossSlot), c.example ? `${c.example.node}:${c.example.line}  ${truncate(c.example.command, 100)}` : '']), ['left', 'right', 'left']) });
+    out.push({ title: 'Cross-slot commands (a cluster answers CROSSSLOT)', lines: [], table: table(['command', 'cross-slot', 'example (node:line)'], cross.map(([name, c]) => [name, fmt(c.crossSlot), exampleCell(c.example, 100)]), ['left', 'right', 'left'], [false, false, true]) });
   }
 
   if (r.skew.activeSlots > 0) {
@@ -102,7 +151,7 @@ export function reportSections(r: Report): Section[] {
     out.push({
       title: 'Slot skew',
       lines: [`${fmt(s.activeSlots)} of 16384 slots carry ops; busiest slot ${fmt(s.maxOps)} ops vs mean ${s.meanOps.toFixed(2)} (${s.meanOps > 0 ? (s.maxOps / s.meanOps).toFixed(1) : '-'}x)`],
-      table: table(['hot slot', 'ops', 'share of ops', 'busiest keys (ops, sketched)'], s.hotSlots.map((h) => [h.slot, fmt(h.ops), pct(h.ops, s.meanOps * 16384), truncate(h.keys.map((k) => `${k.key} (${fmt(k.ops)})`).join(', '), 100)]), ['left', 'right', 'right', 'left']),
+      table: table(['hot slot', 'ops', 'share of ops', 'busiest keys (ops, sketched)'], s.hotSlots.map((h) => [h.slot, fmt(h.ops), pct(h.ops, s.meanOps * 16384), hotSlotKeysCell(h, r.slots.keys[h.slot])]), ['left', 'right', 'right', 'left'], [false, false, false, true]),
     });
   }
 
@@ -112,7 +161,7 @@ export function reportSections(r: Report): Section[] {
   }
 
   if (r.scripts.length > 0) {
-    out.push({ title: 'Scripts', lines: [], table: table(['script', 'calls', 'cross-slot', 'undeclared keys', 'example (node:line)'], r.scripts.slice(0, 10).map((sc) => [sc.id.slice(0, 24), fmt(sc.calls), fmt(sc.crossSlot), sc.undeclared ? `${fmt(sc.undeclared)} (${sc.undeclaredExample?.pattern})` : '0', sc.example ? `${sc.example.node}:${sc.example.line}  ${truncate(sc.example.command, 60)}` : '']), ['left', 'right', 'right', 'left', 'left']) });
+    out.push({ title: 'Scripts', lines: [], table: table(['script', 'calls', 'cross-slot', 'undeclared keys', 'example (node:line)'], r.scripts.slice(0, 10).map((sc) => [sc.id, fmt(sc.calls), fmt(sc.crossSlot), sc.undeclared ? `${fmt(sc.undeclared)} (${sc.undeclaredExample?.pattern})` : '0', exampleCell(sc.example, 60)]), ['left', 'right', 'right', 'left', 'left'], [true, false, false, false, true]) });
   }
 
   const dbs = Object.entries(r.dbs);
