@@ -11,7 +11,8 @@ import { TimeSpan } from '../analyze/time-span.js';
 import type { TopKey, TopKeys } from '../analyze/top-keys.js';
 import { printable } from '../analyze/key-pattern.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
-import { evenSplitLoads, type Layout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
+import { evenSplitLoads, type Layout, type PrimaryLoad, planLayout, primaryLoads } from '../plan/layout.js';
+import { PLAN_DEFAULTS } from '../plan/plan-defaults.js';
 import { type Proposals, SUMMARY_SAMPLE } from '../plan/plan-summary.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
@@ -109,6 +110,12 @@ export interface PlanSummaryReport {
   sampledPerKind: number;
   renames: { tag: string; from: string[]; fixes: { commands: number; transactions: number; scripts: number } }[];
   unfixable: { kind: string; command?: string; patterns: string[]; count: number }[];
+  /**
+   * Where `slotscope plan` with its default shard count would put the slots of a new cluster (absent when
+   * a manifest or live topology gives today's primaries): the busiest node over the mean, before (even
+   * split) and after.
+   */
+  layout?: { shards: number; nodes: { node: number; ranges: [number, number][]; opsShare: number }[]; skewBefore: number; skewAfter: number };
 }
 
 export interface TopologyReport {
@@ -274,7 +281,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     transactions: { total: a.transactions.total, crossSlot: a.transactions.crossSlot, commandsInCrossSlot: byCount(new Map(Object.entries(inCrossSlotTx))) },
     scripts: [...a.scripts.scripts.values()].sort((x, y) => y.crossSlot + y.undeclared - (x.crossSlot + x.undeclared) || y.calls - x.calls),
     dbs: Object.fromEntries([...a.dbs].sort((x, y) => x[0] - y[0]).map(([db, d]) => [String(db), { commands: d.commands, ...(d.keys > 0 ? { keys: d.keys } : {}), patterns: byCount(d.patterns) }])),
-    ...(plan ? { planSummary: summary(plan) } : {}),
+    ...(plan ? { planSummary: { ...summary(plan), ...(topology?.primaries.length ? {} : { layout: plannedLayout(a) }) } } : {}),
     ...(topology && topology.mode === 'cluster' && topology.primaries.length > 0 ? { topology: topologyReport(topology, a.ops, keysPerSlot, a.hasBytes ? a.bytes : undefined) } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
     ...(span.empty ? {} : { timeSpan: timeSpanReport(span) }),
@@ -291,6 +298,12 @@ function topologyReport(t: KnownTopology, ops: Float64Array, keys: number[], byt
     ...(t.slotsMoved?.length ? { slotsMoved: t.slotsMoved } : {}),
     ...(t.failovers?.length ? { failovers: t.failovers } : {}),
   };
+}
+
+function plannedLayout(a: AnalysisResult['analyzer']): NonNullable<PlanSummaryReport['layout']> {
+  const keys = Array.from({ length: SLOT_COUNT }, (_, s) => a.keys.inSlot(s));
+  const l = planLayout({ ops: a.ops, scriptOps: a.scriptOps, keys, bytes: a.hasBytes ? a.bytes : undefined, topKeys: () => [] }, { shards: PLAN_DEFAULTS.shards, maxSkew: PLAN_DEFAULTS.maxSkew });
+  return { shards: l.shards, nodes: l.after.nodes.map((n) => ({ node: n.node, ranges: n.ranges, opsShare: n.opsShare })), skewBefore: l.before.skew.ops, skewAfter: l.after.skew.ops };
 }
 
 function summary(p: Proposals): PlanSummaryReport {
