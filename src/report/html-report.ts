@@ -1,9 +1,6 @@
 // The readiness report as one self-contained HTML page: the sections of the terminal table, plus charts of
-// ops, keys and bytes per slot with today's primaries shaded, or, without a manifest, the boundaries the
-// plan's layout would draw for the default shard count.
-import { PLAN_DEFAULTS } from '../plan/plan-defaults.js';
-import { planLayout } from '../plan/layout.js';
-import { SLOT_COUNT } from '../slot/key-slot.js';
+// ops, keys and bytes per slot with today's primaries shaded, or, without a manifest, the boundaries of the
+// plan summary's layout for the default shard count.
 import { escapeHtml, proseHtml } from './html-escape.js';
 import { htmlList, htmlPage, htmlTable } from './html-page.js';
 import type { Report } from './report.js';
@@ -18,12 +15,6 @@ const SPIKE_KEY_CHARS = 24;
 /** Today's primaries when the inputs came with a topology. */
 function primaryRanges(r: Report): SlotRange[] {
   return r.topology ? r.topology.primaries.map((p) => ({ label: p.address, ranges: p.slots })) : [];
-}
-
-/** The layout `slotscope plan` would start from for the default shard count, by this report's client-command load. */
-export function plannedRanges(r: Report, shards: number = PLAN_DEFAULTS.shards): SlotRange[] {
-  const layout = planLayout({ ops: r.slots.ops, scriptOps: new Float64Array(SLOT_COUNT), keys: r.slots.keys, bytes: r.slots.bytes, topKeys: () => [] }, { shards, maxSkew: PLAN_DEFAULTS.maxSkew });
-  return layout.after.nodes.map((n) => ({ label: `node ${n.node + 1}`, ranges: n.ranges }));
 }
 
 function spikes(r: Report): Spike[] {
@@ -46,9 +37,9 @@ export function renderHtml(r: Report): string {
   const chart: Pick<SlotChartOptions, 'ranges' | 'planned'> = { ranges };
   body.push('<h2>Slots</h2>');
   if (ranges.length) body.push(`<p class="muted">Shaded: today's primaries, from the capture's manifest.</p>`);
-  else if (r.slots.ops.some((v) => v > 0) || r.slots.keys.some((v) => v > 0)) {
-    const shards = PLAN_DEFAULTS.shards;
-    chart.planned = { label: `planned boundaries for ${shards} primaries, by this load (no manifest gave today's)`, ranges: plannedRanges(r, shards) };
+  else if (r.planSummary?.layout) {
+    const { shards, nodes } = r.planSummary.layout;
+    chart.planned = { label: `planned boundaries for ${shards} primaries, by this load (no manifest gave today's)`, ranges: nodes.map((n) => ({ label: `node ${n.node}`, ranges: n.ranges })) };
     body.push(`<p class="muted">${proseHtml(`No manifest gave today's primaries: dashed lines mark where the plan's layout for ${shards} primaries splits the slots by this load (\`slotscope plan --shards N\` for another count).`)}</p>`);
   }
   body.push(slotChart(r.slots.ops, { title: 'Client commands per slot', unit: 'ops', ...chart, spikes: spikes(r) }));

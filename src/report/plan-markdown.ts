@@ -127,7 +127,7 @@ function replicaReadsSection(p: Plan): string[] {
   return out;
 }
 
-const EXCLUSION: Record<Plan['replicaReads']['excluded'][number]['reason'], string> = {
+export const EXCLUSION: Record<Plan['replicaReads']['excluded'][number]['reason'], string> = {
   'script-only': 'read only inside scripts',
   'few-client-reads': 'few client reads',
   'write-heavy': 'written too often',
