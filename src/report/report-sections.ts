@@ -81,8 +81,10 @@ export function reportSections(r: Report): Section[] {
   }
   out.push(findings);
 
-  if (r.planSummary && (r.planSummary.renames.length || r.planSummary.unfixable.length)) {
+  if (r.planSummary && (r.planSummary.renames.length || r.planSummary.unfixable.length || r.planSummary.layout)) {
     const lines: string[] = [];
+    const l = r.planSummary.layout;
+    if (l) lines.push(`layout for ${l.shards} new primaries (plan's default; no manifest gave today's): ${l.nodes.map((n) => `node ${n.node} slots ${formatSlotRanges(n.ranges)} (${share(n.opsShare)} of ops)`).join(', ')}; busiest node ${l.skewBefore.toFixed(2)}x the mean on the even split, ${l.skewAfter.toFixed(2)}x after`);
     for (const x of r.planSummary.renames.slice(0, 8)) {
       const f = x.fixes;
       lines.push(`tag ${x.tag}: ${x.from.slice(0, 4).join(', ')}${x.from.length > 4 ? ` and ${x.from.length - 4} more` : ''} (fixes ${f.commands} commands, ${f.transactions} transactions, ${f.scripts} script calls seen)`);
