@@ -53,13 +53,14 @@ export function binSlots(series: ArrayLike<number>, bins: number): number[] {
   return out;
 }
 
-/** Ticks from 0 to at least max, 3 to 6 of them, at 1, 2, 2.5 or 5 times a power of ten (never under 1: counts are whole). */
+/** Ticks from 0 to at least max, 2 to 6 of them, at 1, 2, 2.5 or 5 times a power of ten (never under 1: counts are whole). */
 export function yTicks(max: number): number[] {
   const raw = Math.max(max, 1) / 4;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = Math.max(1, [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw)!);
-  const ticks: number[] = [];
-  for (let v = 0; v < max + step; v += step) ticks.push(v);
+  // At least two, so an empty series still has a scale (and no division by a zero top).
+  const ticks = [0];
+  while (ticks[ticks.length - 1] < max || ticks.length < 2) ticks.push(ticks[ticks.length - 1] + step);
   return ticks;
 }
 
