@@ -116,7 +116,7 @@ program
   .description('propose one set of changes (hash-tag renames, client-library settings, advice), a runbook, replica reads and a shard layout, with predicted cross-slot counts')
   .argument('[inputs...]', 'input files; NAME=PATH tags an input with a node name')
   .option('-n, --node <NAME=PATH>', 'an input from node NAME (repeatable)', collect, [])
-  .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+  .addOption(new Option('-f, --format <format>', 'output format (html: one self-contained page with the layout drawn)').choices(['markdown', 'json', 'html']).default('markdown'))
   .option('-o, --output <file>', 'write the plan to a file instead of stdout')
   .option('--shards <n>', 'primaries in the target cluster', positiveInt, PLAN_DEFAULTS.shards)
   .option('--rename-map <file>', 'write old_key,new_key CSV for the keys of SCAN/memory inputs that a rename applies to (real keys: refused with --redact-keys)')
@@ -128,7 +128,8 @@ program
   .addHelpText('after', `
 Examples:
   slotscope plan samples/app.monitor
-  slotscope plan --shards 6 -f json -o plan.json a.monitor b.monitor`)
+  slotscope plan --shards 6 -f json -o plan.json a.monitor b.monitor
+  slotscope plan -f html -o plan.html cap/`)
   .action(async (inputs: string[], opts) => (await import('../src/cli/plan-command.js')).planCommand(inputs, opts));
 
 program

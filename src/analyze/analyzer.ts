@@ -16,6 +16,9 @@ import { keyPattern } from './key-pattern.js';
 import { NO_STRINGS } from './no-strings.js';
 import { type CommandKeys, ScriptCall, type ScriptCallEnd, ScriptTracker } from './scripts.js';
 import { SlotKeys } from './slot-keys.js';
+import { TimeSpan } from './time-span.js';
+import { TopKeys } from './top-keys.js';
+import { BiggestKeys } from './biggest-keys.js';
 import { type TransactionEnd, TransactionTracker, type TxLine, type TxRole } from './transactions.js';
 import { BLOCKING, BLOCKING_WITH_OPTION, blockingKinds, hasBlockOption } from './blocking.js';
 import { argInteger, copyDestinationDb } from './db-args.js';
@@ -33,6 +36,8 @@ export class NodeAggregate {
   crossSlotCommands = 0;
   readonly ops = new Float64Array(SLOT_COUNT);
   readonly bytes = new Float64Array(SLOT_COUNT);
+  /** When this node's client commands ran. */
+  readonly span = new TimeSpan();
 
   constructor(
     readonly index: number,
@@ -175,6 +180,10 @@ export class Analyzer implements RecordSink {
   readonly redis8 = new Redis8Compat();
   /** The busiest keys per slot in client commands, counted once the slot stands out (--redact-keys hides them when the report is shown). */
   readonly slotKeys = new SlotKeys();
+  /** The busiest keys of all client commands (a bounded sketch; --redact-keys hides them when shown). */
+  readonly topKeys = new TopKeys();
+  /** The largest keys of memory reports, each key once. */
+  readonly biggestKeys = new BiggestKeys();
   /** Keys that came with a size (memory report): dedupes a key dumped from a primary and its replica. */
   private sizedKeys: DistinctKeys | null = null;
 
@@ -240,6 +249,7 @@ export class Analyzer implements RecordSink {
     if (client) {
       this.commands++;
       node.commands++;
+      node.span.add(rec.timeMicros);
       // Any client line ends the script call running before it on this node.
       const ended = this.scripts.end(nodeName);
       if (ended) this.scriptEnded(ended);
@@ -392,7 +402,10 @@ export class Analyzer implements RecordSink {
     if (meta && meta.bytes !== null) {
       node.bytes[slot] += meta.bytes;
       this.sizedKeys ??= new DistinctKeys(this.distinctOptions);
-      if (this.sizedKeys.add(high, low, slot, -1)) this.bytes[slot] += meta.bytes;
+      if (this.sizedKeys.add(high, low, slot, -1)) {
+        this.bytes[slot] += meta.bytes;
+        if (this.biggestKeys.wants(meta.bytes)) this.biggestKeys.add({ key: buf.toString('latin1', start, end), bytes: meta.bytes, slot, node: nodeName });
+      }
     }
   }
 
@@ -437,6 +450,7 @@ export class Analyzer implements RecordSink {
       keySlot[k] = slot;
       this.countKey(node, high, low, slot);
       // Only slots that stand out so far: the sketch on every key would cost a third of the pipeline.
+      if (scriptNode === null) this.topKeys.add(high, low, slot, buf, s, e);
       if (scriptNode === null && this.ops[slot] * SLOT_COUNT > HOT_SLOT_FACTOR * this.keyedCommands + HOT_SLOT_MIN_OPS * SLOT_COUNT) this.slotKeys.add(slot, high, low, buf, s, e);
       distinct = addDistinct(slots, distinct, slot);
     }

@@ -3,6 +3,7 @@ import { findTarget } from '../analyze/targets.js';
 import { InputError } from '../ingest/input-error.js';
 import type { InputSpec } from '../ingest/read-input.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../plan/make-plan.js';
+import { renderPlanHtml } from '../report/plan-html.js';
 import { renderPlanMarkdown } from '../report/plan-markdown.js';
 import { redactPlan } from '../report/redact-report.js';
 import { byteSize, seconds } from '../report/format-numbers.js';
@@ -60,5 +61,5 @@ export async function planCommand(inputs: string[], opts: PlanCommandOptions): P
   progress.done(`planned from ${specs.length} input${specs.length === 1 ? '' : 's'} (${byteSize((done + reading) / passes)}, read ${passes === 1 ? 'once' : 'twice'}) in ${seconds(Date.now() - started)}`);
   map?.close();
   const shown = redactor ? redactPlan(plan, redactor) : plan;
-  emit(opts.format === 'json' ? JSON.stringify(shown, null, 2) + '\n' : renderPlanMarkdown(shown), out);
+  emit(opts.format === 'json' ? JSON.stringify(shown, null, 2) + '\n' : opts.format === 'html' ? renderPlanHtml(shown) : renderPlanMarkdown(shown), out);
 }

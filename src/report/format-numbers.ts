@@ -25,3 +25,14 @@ export function byteSize(n: number): string {
   for (; n >= 1000 && i < units.length - 1; i++) n /= 1000;
   return `${n.toFixed(i === 0 || n >= 100 ? 0 : 1)} ${units[i]}`;
 }
+
+/** A span of seconds as people read it: 0.75 s, 2 min 10 s, 3 h 5 min. */
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(2) : seconds.toFixed(1)} s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m} min ${Math.round(seconds - 60 * m)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** A rate: one decimal below 100, else a whole count. */
+export const perSecond = (n: number | null): string => (n === null ? '-' : n < 100 ? n.toFixed(1) : count(n));

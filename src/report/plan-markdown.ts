@@ -1,30 +1,19 @@
 // The plan as Markdown, for a migration ticket or a pull request: the runbook first, then the changes it
 // orders, then what they cost and what is left. Keys and patterns are bytes: every one goes through
-// code(), which escapes unprintable bytes, fences backticks and escapes the pipes a table would split on.
+// code() (markdown-code.ts), which escapes unprintable bytes, fences backticks and escapes a table's pipes.
 import type { Plan } from '../plan/make-plan.js';
 import { formatSlotRanges } from '../slot/slot-ranges.js';
 import { redactionNote } from './redact-report.js';
 import { share } from './format-numbers.js';
 
-const hex = (c: string): string => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-/** Bytes outside printable ASCII as `\xhh`, a backslash as `\\` (keys are latin1 strings: one character per byte). */
-const printable = (s: string): string => s.replace(/[\x00-\x1f\x7f-\xff\\]/g, (c) => (c === '\\' ? '\\\\' : hex(c)));
-/** The same for a regular expression, where `\xhh` means the byte and a backslash is already an escape. */
-const printableRegex = (s: string): string => s.replace(/[\x00-\x1f\x7f-\xff]/g, hex);
-
-/** A code span of a key or pattern: unprintable bytes escaped, then fenced (codeSpan). */
-export const code = (s: string): string => codeSpan(printable(s));
-
-/** A code span that holds any text: a fence longer than any run of backticks inside, pipes escaped for tables. */
-function codeSpan(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') || text.startsWith(' ') || text.endsWith(' ') ? ' ' : '';
-  return `${fence}${pad}${text.replace(/\|/g, '\\|')}${pad}${fence}`;
-}
+import { code, codeSpan, folded, printableRegex } from './markdown-code.js';
 
 /** Prose that may hold a key in backticks already: only the pipes need escaping in a table or list. */
 const prose = (s: string): string => s.replace(/\|/g, '\\|');
+
+/** Patterns listed; tables longer than FOLD_ROWS are folded in <details>. */
+const PATTERNS = 30;
+const FOLD_ROWS = 10;
 
 export function renderPlanMarkdown(p: Plan): string {
   const out: string[] = ['# slotscope migration plan', ''];
@@ -100,9 +89,12 @@ export function renderPlanMarkdown(p: Plan): string {
     out.push('');
   }
 
-  out.push('## Key patterns', '', '| pattern | keys | reads | writes | share of ops |', '|---|---:|---:|---:|---:|');
-  for (const pt of p.patterns.slice(0, 30)) out.push(`| ${code(pt.pattern)} | ${pt.distinctKeys} | ${pt.reads} | ${pt.writes} | ${share(pt.opsShare)} |`);
-  return out.join('\n') + '\n';
+  const shown = p.patterns.slice(0, PATTERNS);
+  const patterns = ['| pattern | keys | reads | writes | share of ops | bytes | with a TTL |', '|---|---:|---:|---:|---:|---:|---:|'];
+  for (const pt of shown) patterns.push(`| ${code(pt.pattern)} | ${pt.distinctKeys} | ${pt.reads} | ${pt.writes} | ${share(pt.opsShare)} | ${pt.bytes} | ${share(pt.expiringShare)} |`);
+  out.push('## Key patterns', '', 'Bytes come from memory reports and `capture scan --memory`; "with a TTL" is the share of the pattern\'s dumped keys that expire (`capture scan --ttl`).', '');
+  out.push(...(shown.length > FOLD_ROWS ? folded(`${shown.length} of ${p.patterns.length} patterns`, patterns) : [...patterns, '']));
+  return out.join('\n').trimEnd() + '\n';
 }
 
 function replicaReadsSection(p: Plan): string[] {
@@ -127,7 +119,7 @@ function replicaReadsSection(p: Plan): string[] {
   return out;
 }
 
-const EXCLUSION: Record<Plan['replicaReads']['excluded'][number]['reason'], string> = {
+export const EXCLUSION: Record<Plan['replicaReads']['excluded'][number]['reason'], string> = {
   'script-only': 'read only inside scripts',
   'few-client-reads': 'few client reads',
   'write-heavy': 'written too often',

@@ -18,7 +18,8 @@ const REDACTED_REGEX = '(redacted: made with --redact-keys)';
  * a compile error here until it is classified, so new key text cannot slip out unredacted.
  */
 const REPORT_KEY_TEXT = {
-  schema: false, generator: false, verdict: false, target: false, redis8IncompatibleOps: false, totals: false, unknownCommands: false, slots: false, nodes: false, transactions: false, topology: false, warnings: false,
+  schema: false, generator: false, verdict: false, target: false, redis8IncompatibleOps: false, totals: false, unknownCommands: false, slots: false, nodes: false, transactions: false, topology: false, warnings: false, timeSpan: false,
+  topKeys: true, biggestKeys: true,
   skew: true, findings: true, inputs: true, commands: true, scripts: true, dbs: true, planSummary: true, redacted: false,
 } satisfies Record<keyof Report, boolean>;
 const PLAN_KEY_TEXT = {
@@ -75,6 +76,8 @@ export function redactReport(r: Report, k: KeyRedactor): Report {
     })),
     skew: { ...r.skew, hotSlots: r.skew.hotSlots.map((h) => ({ ...h, keys: h.keys.map((x) => ({ ...x, key: k.key(x.key) })) })) },
     dbs: mapValues(r.dbs, (d) => ({ ...d, patterns: patternCounts(k, d.patterns) })),
+    ...(r.topKeys ? { topKeys: { ...r.topKeys, keys: r.topKeys.keys.map((x) => ({ ...x, key: k.key(x.key) })) } } : {}),
+    ...(r.biggestKeys ? { biggestKeys: r.biggestKeys.map((x) => ({ ...x, key: k.key(x.key) })) } : {}),
     ...(r.planSummary
       ? {
           planSummary: {

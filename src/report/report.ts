@@ -6,9 +6,13 @@ import { FINDING_DEFS, type FindingDef, type FindingId, type FixKind, type Sever
 import type { Redaction } from '../analyze/redact-keys.js';
 import type { ScriptStats } from '../analyze/scripts.js';
 import type { SlotKeyCount, SlotKeys } from '../analyze/slot-keys.js';
+import type { BigKey } from '../analyze/biggest-keys.js';
+import { TimeSpan } from '../analyze/time-span.js';
+import type { TopKey, TopKeys } from '../analyze/top-keys.js';
 import { printable } from '../analyze/key-pattern.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
-import { evenSplitLoads, type Layout, type PrimaryLoad, primaryLoads } from '../plan/layout.js';
+import { evenSplitLoads, type Layout, type PrimaryLoad, planLayout, primaryLoads } from '../plan/layout.js';
+import { PLAN_DEFAULTS } from '../plan/plan-defaults.js';
 import { type Proposals, SUMMARY_SAMPLE } from '../plan/plan-summary.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
@@ -48,6 +52,28 @@ export interface NodeReport {
   ops: number;
   bytes: number;
   slots: { keys: number[]; ops: number[]; bytes?: number[] };
+  /** When this node's client commands ran (MONITOR timestamps); absent for a node with none. */
+  timeSpan?: TimeSpanReport;
+}
+
+export interface TimeSpanReport {
+  /** ISO 8601, UTC, to the microsecond MONITOR gives. */
+  first: string;
+  last: string;
+  seconds: number;
+  /** Client commands with a timestamp, over `seconds`; null when they all ran in one instant. */
+  commands: number;
+  commandsPerSecond: number | null;
+}
+
+export interface TopKeysReport {
+  /** Space-Saving over this many counters: memory stays bounded whatever the number of keys. */
+  counters: number;
+  /**
+   * The busiest keys in client commands: each key's true ops lie in [ops - error, ops]; error 0 means
+   * exact. A key seen once while tracked is not named, so rarely hit keys never appear.
+   */
+  keys: TopKey[];
 }
 
 export interface SlotSkew {
@@ -59,7 +85,8 @@ export interface SlotSkew {
   /**
    * `keys`: the slot's busiest keys in client commands, from a bounded sketch that starts once the slot has
    * four times the mean load plus 32 ops (so a count misses the slot's first ops, and may include ops of
-   * keys it displaced); none with --redact-keys.
+   * keys it displaced), completed from the top-keys sketch (its upper bound) for slots that sketch found
+   * first; none with --redact-keys.
    */
   hotSlots: { slot: number; ops: number; share: number; keys: SlotKeyCount[] }[];
 }
@@ -83,6 +110,12 @@ export interface PlanSummaryReport {
   sampledPerKind: number;
   renames: { tag: string; from: string[]; fixes: { commands: number; transactions: number; scripts: number } }[];
   unfixable: { kind: string; command?: string; patterns: string[]; count: number }[];
+  /**
+   * Where `slotscope plan` with its default shard count would put the slots of a new cluster (absent when
+   * a manifest or live topology gives today's primaries): the busiest node over the mean, before (even
+   * split) and after.
+   */
+  layout?: { shards: number; nodes: { node: number; ranges: [number, number][]; opsShare: number }[]; skewBefore: number; skewAfter: number };
 }
 
 export interface TopologyReport {
@@ -138,6 +171,11 @@ export interface Report {
   dbs: Record<string, { commands: number; keys?: number; patterns: Record<string, number> }>;
   planSummary?: PlanSummaryReport;
   topology?: TopologyReport;
+  /** The capture's span over every node's timed client commands. */
+  timeSpan?: TimeSpanReport;
+  topKeys?: TopKeysReport;
+  /** The largest keys of the memory reports, biggest first (each key once). */
+  biggestKeys?: BigKey[];
   /** Present when made with --redact-keys: key text is shown as keyed hashes (`<h:3f2a9c1b>`). */
   redacted?: Redaction;
   /** What the analysis could not be sure of about where the inputs came from (manifests, replication streams). */
@@ -153,6 +191,9 @@ export interface KnownTopology {
 }
 
 const HOT_SLOTS = 10;
+const TOP_KEYS = 20;
+/** Keys named per hot slot. */
+const HOT_SLOT_KEYS = 4;
 
 export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Proposals, topology?: KnownTopology, warnings: string[] = []): Report {
   const commands: Record<string, CommandReport> = {};
@@ -179,6 +220,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
       ops: sum(n.ops),
       bytes: sum(n.bytes),
       slots: { keys, ops: Array.from(n.ops), ...(a.hasBytes ? { bytes: Array.from(n.bytes) } : {}) },
+      ...(n.span.empty ? {} : { timeSpan: timeSpanReport(n.span) }),
     };
   }
 
@@ -192,6 +234,8 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
       return f;
     })
     .sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity] || y.count - x.count);
+  const span = new TimeSpan();
+  for (const n of a.nodes.values()) span.merge(n.span);
   const inCrossSlotTx: Record<string, number> = {};
   for (const c of a.table.all) if (a.transactions.queuedInCrossSlot[c.id] > 0) inCrossSlotTx[c.name.replace('|', ' ')] = a.transactions.queuedInCrossSlot[c.id];
 
@@ -232,14 +276,17 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     commands,
     unknownCommands,
     slots: { keys: keysPerSlot, ops: Array.from(a.ops), ...(a.hasBytes ? { bytes: Array.from(a.bytes) } : {}) },
-    skew: skew(a.ops, a.slotKeys),
+    skew: skew(a.ops, a.slotKeys, a.topKeys),
     nodes,
     transactions: { total: a.transactions.total, crossSlot: a.transactions.crossSlot, commandsInCrossSlot: byCount(new Map(Object.entries(inCrossSlotTx))) },
     scripts: [...a.scripts.scripts.values()].sort((x, y) => y.crossSlot + y.undeclared - (x.crossSlot + x.undeclared) || y.calls - x.calls),
     dbs: Object.fromEntries([...a.dbs].sort((x, y) => x[0] - y[0]).map(([db, d]) => [String(db), { commands: d.commands, ...(d.keys > 0 ? { keys: d.keys } : {}), patterns: byCount(d.patterns) }])),
-    ...(plan ? { planSummary: summary(plan) } : {}),
+    ...(plan ? { planSummary: { ...summary(plan), ...(topology?.primaries.length ? {} : { layout: plannedLayout(a) }) } } : {}),
     ...(topology && topology.mode === 'cluster' && topology.primaries.length > 0 ? { topology: topologyReport(topology, a.ops, keysPerSlot, a.hasBytes ? a.bytes : undefined) } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
+    ...(span.empty ? {} : { timeSpan: timeSpanReport(span) }),
+    ...(a.keyedCommands > 0 ? { topKeys: { counters: a.topKeys.capacity, keys: a.topKeys.top(TOP_KEYS).map((k) => ({ ...k, key: printable(k.key) })) } } : {}),
+    ...(a.hasBytes ? { biggestKeys: a.biggestKeys.keys().map((k) => ({ ...k, key: printable(k.key) })) } : {}),
   };
 }
 
@@ -251,6 +298,12 @@ function topologyReport(t: KnownTopology, ops: Float64Array, keys: number[], byt
     ...(t.slotsMoved?.length ? { slotsMoved: t.slotsMoved } : {}),
     ...(t.failovers?.length ? { failovers: t.failovers } : {}),
   };
+}
+
+function plannedLayout(a: AnalysisResult['analyzer']): NonNullable<PlanSummaryReport['layout']> {
+  const keys = Array.from({ length: SLOT_COUNT }, (_, s) => a.keys.inSlot(s));
+  const l = planLayout({ ops: a.ops, scriptOps: a.scriptOps, keys, bytes: a.hasBytes ? a.bytes : undefined, topKeys: () => [] }, { shards: PLAN_DEFAULTS.shards, maxSkew: PLAN_DEFAULTS.maxSkew });
+  return { shards: l.shards, nodes: l.after.nodes.map((n) => ({ node: n.node, ranges: n.ranges, opsShare: n.opsShare })), skewBefore: l.before.skew.ops, skewAfter: l.after.skew.ops };
 }
 
 function summary(p: Proposals): PlanSummaryReport {
@@ -267,7 +320,25 @@ function byCount(m: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...m].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])));
 }
 
-function skew(ops: Float64Array, slotKeys: SlotKeys): SlotSkew {
+function timeSpanReport(t: TimeSpan): TimeSpanReport {
+  const iso = (micros: number): string => new Date(Math.floor(micros / 1000)).toISOString().replace('Z', `${String(Math.round(micros % 1000)).padStart(3, '0')}Z`);
+  return { first: iso(t.firstMicros!), last: iso(t.lastMicros!), seconds: t.seconds, commands: t.commands, commandsPerSecond: t.perSecond };
+}
+
+/** A hot slot's keys: the per-slot sketch's, then the top-keys sketch's for a slot that stood out late. */
+function hotSlotKeys(slot: number, slotOps: number, slotKeys: SlotKeys, inSlot: Map<number, TopKey[]>): SlotKeyCount[] {
+  const keys = slotKeys.top(slot);
+  for (const k of inSlot.get(slot) ?? []) {
+    // An upper bound, but no key has more ops than its slot.
+    const ops = Math.min(k.ops, slotOps);
+    const seen = keys.find((x) => x.key === k.key);
+    if (seen) seen.ops = Math.max(seen.ops, ops);
+    else keys.push({ key: k.key, ops });
+  }
+  return keys.sort((x, y) => y.ops - x.ops || (x.key < y.key ? -1 : 1)).slice(0, HOT_SLOT_KEYS);
+}
+
+function skew(ops: Float64Array, slotKeys: SlotKeys, topKeys: TopKeys): SlotSkew {
   const total = sum(ops);
   let max = 0;
   let active = 0;
@@ -275,11 +346,13 @@ function skew(ops: Float64Array, slotKeys: SlotKeys): SlotSkew {
     if (v > max) max = v;
     if (v > 0) active++;
   }
+  const inSlot = new Map<number, TopKey[]>();
+  for (const k of topKeys.top(topKeys.capacity)) inSlot.set(k.slot, [...(inSlot.get(k.slot) ?? []), k]);
   const hot = [...ops.keys()]
     .filter((s) => ops[s] > 0)
     .sort((x, y) => ops[y] - ops[x] || x - y)
     .slice(0, HOT_SLOTS)
-    .map((slot) => ({ slot, ops: ops[slot], share: total ? ops[slot] / total : 0, keys: slotKeys.top(slot).map((k) => ({ key: printable(k.key), ops: k.ops })) }));
+    .map((slot) => ({ slot, ops: ops[slot], share: total ? ops[slot] / total : 0, keys: hotSlotKeys(slot, ops[slot], slotKeys, inSlot).map((k) => ({ key: printable(k.key), ops: k.ops })) }));
   return { maxOps: max, meanOps: total / SLOT_COUNT, activeSlots: active, hotSlots: hot };
 }
 

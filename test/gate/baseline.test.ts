@@ -111,7 +111,7 @@ describe('check --baseline and diff on real captures', () => {
     const failed = at(rise - 0.001);
     expect(failed.passed).toBe(false);
     // The report sketches a slot's keys only past 32 ops, so the busiest slot is named by number.
-    expect(gate(failed, 'skew rise').failures).toEqual([{ what: `slot ${calculateSlot('hot')}`, count: 30 }]);
+    expect(gate(failed, 'skew rise').failures).toEqual([{ what: `slot ${calculateSlot('hot')} (busiest key hot)`, count: 30 }]);
   });
 
   it('passes a verdict no worse than the baseline\'s: a blocked codebase can still stop getting worse', () => {

@@ -63,7 +63,7 @@ describe('gates at their boundaries', () => {
     const at = (args: string[]): Gate => gate(check([...args, skewed]).gates, 'skew');
     expect(at(['--max-slot-skew', String(expected)])).toMatchObject({ gate: 'skew (busiest slot / mean of 16384 slots)', value: expected, passed: true });
     const failed = at(['--max-slot-skew', String(expected - 0.5)]);
-    expect(failed).toMatchObject({ passed: false, failures: [{ what: `slot ${calculateSlot('hot')}`, count: 30 }] });
+    expect(failed).toMatchObject({ passed: false, failures: [{ what: `slot ${calculateSlot('hot')} (busiest key hot)`, count: 30 }] });
     // Three primaries: the hot slot alone is 30 of 40 ops, 2.25 times the mean of 40/3; no layout does better,
     // and the planned one moves the cold slots off its node, so it reaches that floor.
     const planned = at(['--shards', '3', '--max-slot-skew', '2.25']);

@@ -150,11 +150,13 @@ describe('hot slots named by their keys', () => {
     expect(mylist.keys[0].ops).toBeLessThanOrEqual(HOT_OPS);
     const tag = report.skew.hotSlots.find((h) => h.slot === 5241)!;
     expect(tag.keys.map((k) => k.key).sort()).toEqual(['{hot:d}:jobs', '{hot:d}:seq']);
-    // Cold slots (redis-benchmark's INCR counter:<random>) never reach the sketch.
+    // Cold slots (redis-benchmark's INCR counter:<random>) never reach the per-slot sketch; a key the
+    // top-keys sketch saw twice names one, never with more ops than its slot.
     const cold = report.skew.hotSlots.filter((h) => h.ops < 32);
-    for (const h of cold) expect(h.keys).toEqual([]);
+    for (const h of cold) for (const k of h.keys) expect(k.ops).toBeLessThanOrEqual(h.ops);
     const table = slotscope(['analyze', capture]).stdout;
-    expect(table).toMatch(/5282 .*mylist \(3,9\d\d\)/);
+    // The top-keys sketch counted mylist from its first op: exact.
+    expect(table).toMatch(/5282 .*mylist \(4,000\)/);
     const redacted = JSON.parse(slotscope(['analyze', '-f', 'json', '--redact-keys', capture]).stdout) as typeof report;
     const shown = redacted.skew.hotSlots.flatMap((h) => h.keys.map((k) => k.key));
     expect(shown.length).toBe(report.skew.hotSlots.flatMap((h) => h.keys).length);

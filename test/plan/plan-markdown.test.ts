@@ -3,7 +3,8 @@
 import { marked, type Tokens } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN_OPTIONS, makePlan, type Plan } from '../../src/plan/make-plan.js';
-import { code, renderPlanMarkdown } from '../../src/report/plan-markdown.js';
+import { code } from '../../src/report/markdown-code.js';
+import { renderPlanMarkdown } from '../../src/report/plan-markdown.js';
 import { captureTraffic, type RedisServer, startRedis } from '../helpers/redis.js';
 
 /** A cell's text as a reader sees it: the code spans' contents, joined. */
@@ -52,7 +53,7 @@ describe('plan Markdown in a GFM renderer', () => {
   });
 
   it('shows binary and backtick keys escaped, each in its own cell', () => {
-    const patterns = tables(md).find((t) => cellText(t.header[0]) === 'pattern' && t.header.length === 5 && cellText(t.header[4]) === 'share of ops')!;
+    const patterns = tables(md).find((t) => cellText(t.header[0]) === 'pattern' && t.header.length === 7 && cellText(t.header[4]) === 'share of ops')!;
     expect(patterns.rows.map((row) => cellText(row[0])).sort()).toEqual(plan.patterns.slice(0, 30).map((p) => printable(p.pattern)).sort());
     expect(patterns.rows.some((row) => cellText(row[0]).includes('\\xff'))).toBe(true);
     expect(patterns.rows.some((row) => cellText(row[0]).includes('`'))).toBe(true);
