@@ -3,7 +3,7 @@
 // machine's speed that minute. The real capture is made at bench time: redis-benchmark against a real
 // redis-server under redis-cli MONITOR, the run repeated (not the file) until it is large enough.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,37 +11,86 @@ import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../cmd/slotscope.js', import.meta.url));
 
-/** Reads a file in 1 MiB chunks and counts newlines: the floor any reader of the file pays. */
-const BARE_READ = `
-const fs = require('node:fs');
-const fd = fs.openSync(process.argv[1], 'r');
-const buf = Buffer.allocUnsafe(1 << 20);
-let n, lines = 0;
-while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) {
-  for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+/** The runtime's floor, stage by stage (bench/floor.ts): a bare read, then + line split, + MONITOR parse, + CRC16. */
+const FLOOR = fileURLToPath(new URL('./floor.js', import.meta.url));
+const FLOORS = [
+  ['read', 'bare read + count newlines'],
+  ['split', 'read + line split'],
+  ['parse', 'read + split + MONITOR parse'],
+  ['crc16', 'read + split + parse + CRC16'],
+] as const;
+
+interface Sample {
+  wall: number;
+  cpu: number;
+  peakMiB: number;
+  /** RSS when the process had read a quarter of the file, and the last one seen before it exited. */
+  quarterMiB: number;
+  endMiB: number;
 }
-console.log(lines);`;
 
 interface Timing {
+  wall: Stat;
+  cpu: Stat;
+  peakMiB: number;
+  quarterMiB: number;
+  endMiB: number;
+}
+
+interface Stat {
   median: number;
   min: number;
   max: number;
-  peakRssMiB: number;
 }
 
-/** Runs a command `runs` times; wall seconds (median, min, max) and the largest peak RSS (GNU time). */
-function time(args: string[], runs: number): Timing {
-  const seconds: number[] = [];
-  let peak = 0;
-  for (let i = 0; i < runs; i++) {
-    const started = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-    seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
-    if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr.slice(-500)}`);
-    peak = Math.max(peak, Number(r.stderr.trim().split('\n').pop()) / 1024);
+const stat = (v: number[]): Stat => {
+  const s = [...v].sort((x, y) => x - y);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+};
+
+const readProc = (pid: number, file: string): string => {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return '';
   }
-  seconds.sort((a, b) => a - b);
-  return { median: seconds[Math.floor(seconds.length / 2)], min: seconds[0], max: seconds[seconds.length - 1], peakRssMiB: peak };
+};
+
+/**
+ * One run under GNU time: wall, CPU (user+sys) and peak RSS of the child; meanwhile its RSS is polled
+ * from /proc, keyed by the bytes it has read (rchar), for the RSS at a quarter of `size` and at the end.
+ */
+async function runOnce(args: string[], size: number): Promise<Sample> {
+  const started = process.hrtime.bigint();
+  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let quarter = 0;
+  let last = 0;
+  let pid = 0;
+  const poll = setInterval(() => {
+    pid ||= Number(readProc(child.pid!, `task/${child.pid}/children`).trim().split(' ')[0]) || 0;
+    if (!pid) return;
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(readProc(pid, 'status'))?.[1] ?? 0) / 1024;
+    const read = Number(/rchar:\s+(\d+)/.exec(readProc(pid, 'io'))?.[1] ?? 0);
+    if (rss === 0) return;
+    if (!quarter && read >= size / 4) quarter = rss;
+    last = rss;
+  }, 10);
+  const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(poll);
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  if (status !== 0) throw new Error(`${args.join(' ')} failed: ${stderr.slice(-500)}`);
+  const [user, sys, peak] = stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { wall, cpu: user + sys, peakMiB: peak / 1024, quarterMiB: quarter, endMiB: last };
+}
+
+/** Runs a command `runs` times: wall and CPU seconds (median, min-max), and the largest RSS figures. */
+async function time(args: string[], runs: number, size = 0): Promise<Timing> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await runOnce(args, size));
+  const max = (f: (s: Sample) => number): number => Math.max(...samples.map(f));
+  return { wall: stat(samples.map((s) => s.wall)), cpu: stat(samples.map((s) => s.cpu)), peakMiB: max((s) => s.peakMiB), quarterMiB: max((s) => s.quarterMiB), endMiB: max((s) => s.endMiB) };
 }
 
 function freePort(): Promise<number> {
@@ -55,17 +104,18 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForFile(file: string, prefix: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (existsSync(file) && statSync(file).size >= prefix.length) return;
+async function waitForFile(file: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (existsSync(file)) return;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`${file} never started`);
 }
 
 /**
- * redis-benchmark's default tests (700 connections, 100k random keys, MSET of 10 keys) under MONITOR,
- * repeated until the capture holds `size` bytes; written once under bench/data/.
+ * redis-benchmark's default tests (700 connections, 100k random keys, MSET of 10 keys) captured by our own
+ * `capture monitor`, the run repeated (not the file) until the capture holds `size` bytes: a larger capture
+ * has the same key space, only more traffic. Written once under `dir`.
  */
 export async function benchmarkCapture(dir: string, size: number): Promise<string> {
   const path = join(dir, `redis-benchmark-${size / 1e6}MB.monitor`);
@@ -79,19 +129,20 @@ export async function benchmarkCapture(dir: string, size: number): Promise<strin
       if (i > 200) throw new Error('redis-server did not start');
       await new Promise((r) => setTimeout(r, 25));
     }
-    process.stderr.write(`writing ${path} (redis-benchmark under MONITOR)...\n`);
-    // MONITOR writes straight into the file: the runs below block this process, so nothing here could drain a pipe.
-    const out = openSync(path, 'w');
-    const monitor = spawn('redis-cli', ['-p', String(port), 'MONITOR'], { stdio: ['ignore', out, 'ignore'] });
-    const exited = new Promise<void>((r) => monitor.once('exit', () => r()));
-    await waitForFile(path, 'OK\n');
-    while (statSync(path).size < size) {
-      const r = spawnSync('redis-benchmark', ['-p', String(port), '-c', '700', '-n', '100000', '-r', '100000', '-q'], { stdio: 'ignore' });
-      if (r.status !== 0) throw new Error('redis-benchmark failed');
+    process.stderr.write(`writing ${path} (redis-benchmark under slotscope capture monitor)...\n`);
+    const ready = join(work, 'ready');
+    const capture = spawn(process.execPath, [CLI, 'capture', 'monitor', `redis://127.0.0.1:${port}`, '--duration', '0', '--ready-file', ready, '--out', work], { stdio: 'ignore' });
+    const exited = new Promise<void>((r) => capture.once('exit', () => r()));
+    await waitForFile(ready);
+    const file = join(work, `127.0.0.1-${port}.monitor`);
+    for (;;) {
+      const r = await new Promise<number | null>((resolve) => spawn('redis-benchmark', ['-p', String(port), '-c', '700', '-n', '100000', '-r', '100000', '-q'], { stdio: 'ignore' }).once('exit', resolve));
+      if (r !== 0) throw new Error('redis-benchmark failed');
+      if (statSync(file).size >= size) break;
     }
-    monitor.kill('SIGTERM');
+    capture.kill('SIGTERM');
     await exited;
-    closeSync(out);
+    renameSync(file, path);
   } finally {
     server.kill('SIGTERM');
     rmSync(work, { recursive: true, force: true });
@@ -99,17 +150,44 @@ export async function benchmarkCapture(dir: string, size: number): Promise<strin
   return path;
 }
 
-export function cliVersusBareRead(path: string, label: string, runs = 3): void {
-  const mb = statSync(path).size / 1e6;
-  const bare = time([process.execPath, '-e', BARE_READ, path], runs);
-  const cli = time([process.execPath, CLI, 'analyze', '-f', 'json', '-o', '/dev/null', path], runs);
-  const range = (t: Timing): string => `${t.median.toFixed(2)} s (${t.min.toFixed(2)}-${t.max.toFixed(2)})`;
-  console.log(`${label}, ${mb.toFixed(0)} MB: slotscope analyze ${range(cli)} = ${(mb / cli.median).toFixed(0)} MB/s, peak RSS ${cli.peakRssMiB.toFixed(0)} MiB; bare read ${range(bare)} = ${(mb / bare.median).toFixed(0)} MB/s; ratio ${(cli.median / bare.median).toFixed(1)}x`);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const range = (t: Stat): string => `${t.median.toFixed(2)} (${t.min.toFixed(2)}-${t.max.toFixed(2)})`;
+
+/**
+ * The whole CLI (`analyze -f json -o /dev/null`) on a capture beside the floors of the same file in the
+ * same run, as ratios of CPU time (user+sys: what a busy shared machine distorts least) and of wall time.
+ */
+export async function cliVersusBareRead(path: string, label: string, { floors = true, runs = RUNS } = {}): Promise<void> {
+  const size = statSync(path).size;
+  const mb = size / 1e6;
+  const bare = await time([process.execPath, FLOOR, 'read', path], runs, size);
+  const start = await time([process.execPath, '-e', '0'], runs);
+  const rows: [string, Timing][] = [[FLOORS[0][1], bare]];
+  if (floors) for (const [level, name] of FLOORS.slice(1)) rows.push([name, await time([process.execPath, FLOOR, level, path], runs, size)]);
+  const cli = await time([process.execPath, CLI, 'analyze', '-f', 'json', '-o', '/dev/null', path], runs, size);
+  rows.push(['slotscope analyze -f json (whole CLI)', cli]);
+  console.log(`\n${label}, ${mb.toFixed(0)} MB, ${runs} runs each (median, min-max):`);
+  console.table(Object.fromEntries(rows.map(([name, t]) => [name, {
+    'CPU s': range(t.cpu),
+    'wall s': range(t.wall),
+    'MB/s (CPU)': Math.round(mb / t.cpu.median),
+    'x bare read (CPU)': (t.cpu.median / bare.cpu.median).toFixed(2),
+    'x bare read (wall)': (t.wall.median / bare.wall.median).toFixed(2),
+    'peak RSS MiB': Math.round(t.peakMiB),
+  }])));
+  // A reader/parser worker (--jobs 2 on one input) could at best leave the main thread the whole minus the
+  // parse floor above the start-up of a bare process; records crossing threads cost on top of that.
+  const parse = rows.find(([name]) => name === FLOORS[2][1])?.[1];
+  if (parse) {
+    const mainThread = cli.cpu.median - (parse.cpu.median - bare.cpu.median) - (bare.cpu.median - start.cpu.median);
+    console.log(`a parse worker could at best make it ${(cli.cpu.median / mainThread).toFixed(2)}x faster on two cores (the aggregator alone: ~${mainThread.toFixed(2)} s of ${cli.cpu.median.toFixed(2)} s CPU)`);
+  }
+  console.log(`whole CLI: ${(cli.cpu.median / bare.cpu.median).toFixed(2)}x the bare read in CPU time, ${(cli.wall.median / bare.wall.median).toFixed(2)}x in wall time; RSS at 1/4 of the file ${cli.quarterMiB.toFixed(0)} MiB, at the end ${cli.endMiB.toFixed(0)} MiB, peak ${cli.peakMiB.toFixed(0)} MiB`);
 }
 
 /** `slotscope --version` beside `node -e 0`: what every command pays before it starts. */
-export function startupCost(runs = 9): void {
-  const node = time([process.execPath, '-e', '0'], runs);
-  const version = time([process.execPath, CLI, '--version'], runs);
-  console.log(`start-up: slotscope --version ${(version.median * 1000).toFixed(0)} ms, node -e 0 ${(node.median * 1000).toFixed(0)} ms: +${((version.median - node.median) * 1000).toFixed(0)} ms`);
+export async function startupCost(runs = 9): Promise<void> {
+  const node = await time([process.execPath, '-e', '0'], runs);
+  const version = await time([process.execPath, CLI, '--version'], runs);
+  console.log(`start-up: slotscope --version ${(version.wall.median * 1000).toFixed(0)} ms wall, ${(version.cpu.median * 1000).toFixed(0)} ms CPU; node -e 0 ${(node.wall.median * 1000).toFixed(0)} ms wall, ${(node.cpu.median * 1000).toFixed(0)} ms CPU: +${((version.wall.median - node.wall.median) * 1000).toFixed(0)} ms wall`);
 }

@@ -1,8 +1,10 @@
-// npm run bench: our slot core side by side with cluster-key-slot (the peer ioredis and node-redis use),
-// on the same keys, then the whole analyze pipeline on a generated MONITOR capture of >= 200 MB.
+// npm run bench: the whole CLI as users run it, beside the runtime's floors on the same files; our slot core
+// beside cluster-key-slot (the peer ioredis and node-redis use); the analyze pipeline in process; the planner.
 import clusterKeySlot from 'cluster-key-slot';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
@@ -73,7 +75,9 @@ async function slotCore(): Promise<void> {
   console.log(`slot core vs cluster-key-slot: strings ${ratio('slotscope keySlot, string keys', 'cluster-key-slot, string keys')}x (the char-reading floor is ${ratio('floor: read each char, no hashing', 'cluster-key-slot, string keys')}x), Buffers ${ratio('slotscope keySlot, Buffer keys', 'cluster-key-slot, Buffer keys')}x, byte ranges vs its Buffers ${ratio('slotscope slotOfRange, byte ranges', 'cluster-key-slot, Buffer keys')}x (sink ${sink & 1})`);
 }
 
-const DATA_DIR = fileURLToPath(new URL('../../bench/data/', import.meta.url));
+// Corpora are cached outside the checkout (SLOTSCOPE_BENCH_DIR, default <tmp>/slotscope-bench), so reruns
+// and other worktrees reuse them.
+const DATA_DIR = join(process.env.SLOTSCOPE_BENCH_DIR ?? join(tmpdir(), 'slotscope-bench'), '/');
 
 /** The generated capture of `size` bytes over a key space, written once under bench/data/. */
 async function corpus(size: number, keys: KeySpace): Promise<string> {
@@ -136,11 +140,16 @@ async function planner(): Promise<void> {
   console.log(`plan on ${(statSync(path).size / 1e6).toFixed(0)} MB with ~${(keys / 1e6).toFixed(2)}M distinct keys in ${plan.patterns.length} patterns: ${seconds.toFixed(1)} s (two passes), peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; ${plan.renames.length} renames, cross-slot commands ${plan.predicted.before.commands.toLocaleString('en-US')} -> ${plan.predicted.after.commands.toLocaleString('en-US')}, transactions ${plan.predicted.before.transactions.toLocaleString('en-US')} -> ${plan.predicted.after.transactions.toLocaleString('en-US')}`);
 }
 
-/** The whole CLI as a process, as ratios to a bare read of the same file: a real capture and the synthetic one. */
+/**
+ * The whole CLI as a process, as ratios to the floors of the same file: a real capture and the synthetic
+ * ones; then memory on a file 4x larger with the same key space (typical: only more traffic).
+ */
 async function cli(): Promise<void> {
-  startupCost();
-  cliVersusBareRead(await benchmarkCapture(DATA_DIR, 180e6), 'real capture (redis-benchmark, default tests, -c 700 -r 100000)');
-  cliVersusBareRead(await corpus(220e6, 'typical'), 'synthetic capture, typical key space');
+  await startupCost();
+  await cliVersusBareRead(await benchmarkCapture(DATA_DIR, 180e6), 'real capture (redis-benchmark, 13 default tests, -c 700 -r 100000, under slotscope capture monitor)');
+  await cliVersusBareRead(await corpus(220e6, 'typical'), 'synthetic capture, typical key space');
+  await cliVersusBareRead(await corpus(220e6, 'wide'), 'synthetic capture, wide key space');
+  await cliVersusBareRead(await corpus(880e6, 'typical'), 'synthetic capture, typical key space, 4x larger', { floors: false, runs: 1 });
 }
 
 // `npm run bench` runs all; `node dist/bench/run.js slots|cli|pipeline|plan` runs one.

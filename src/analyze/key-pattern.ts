@@ -128,10 +128,26 @@ export function printable(s: string): string {
   return s.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** A key's tokens with its pattern joined (`user:<id>:profile`), as findings and the plan's proposer both need. */
+export interface KeyTokens extends Tokens {
+  /** pattern.join(''), not yet made printable. */
+  joined: string;
+}
+
+/**
+ * tokenize(), once per key for everyone: a sampled cross-slot line's keys are patterned for its findings and
+ * tokenised again for the plan summary's proposer, and the same keys recur in co-access groups.
+ */
+export const keyTokens = memoize(200_000, (key: string): KeyTokens => {
+  const t = tokenize(key) as KeyTokens;
+  t.joined = t.pattern.join('');
+  return t;
+});
+
 /** The pattern of a key given as a string (binary keys: latin1, one char per byte). */
 export function keyPattern(key: string): string {
   // Keys are short; the regexes run per distinct key or sampled occurrence, never on every line of analyze.
-  return printable(tokenize(key).pattern.join(''));
+  return printable(keyTokens(key).joined);
 }
 
 /** The placeholders keyPattern() writes, which redaction keeps: they show a key's shape, not its bytes. */

@@ -99,7 +99,7 @@ export class Candidates {
     if (keys.length === 0) return;
     const untagged = keys.filter((k) => !hasHashTag(k));
     const prefix = entityPrefix(untagged.length > 0 ? untagged : keys);
-    const patterns = [...new Set(prefix.tokens.map((t) => t.pattern.join('')))].sort();
+    const patterns = [...new Set(prefix.tokens.map((t) => t.joined))].sort();
     const tag = prefix.entity ? prefix.pattern : '';
     const sig = `${g.kind}\u0000${g.command ?? ''}\u0000${g.source}\u0000${tag}\u0000${patterns.join('\u0000')}`;
     let s = this.shapes.get(sig);
@@ -116,11 +116,11 @@ export class Candidates {
         example: g.keys,
         tag,
         tagTokens: prefix.entity ? prefix.length : 0,
-        tokens: new Map(prefix.tokens.map((t) => [t.pattern.join(''), t.pattern])),
+        tokens: new Map(prefix.tokens.map((t) => [t.joined, t.pattern])),
         coarse: prefix.entity ? '' : prefix.value,
         tagged: untagged.length < keys.length,
         source: g.source,
-        undeclaredPatterns: [...new Set(g.undeclared.map((k) => entityPrefix([k]).tokens[0].pattern.join('')))].sort(),
+        undeclaredPatterns: [...new Set(g.undeclared.map((k) => entityPrefix([k]).tokens[0].joined))].sort(),
         slots: 0,
         maxSlots: 0,
       };

@@ -2,14 +2,13 @@
 // separator. `user:42:balance` + `user:42:ledger` share `user:42` (pattern `user:<id>`). Only a prefix with
 // a variable part names an entity: one of fixed words (`product`, `cache:page`) is a namespace, and tagging
 // it would put every key of the namespace in one slot (a coarse tag, costed as such).
-import { type Tokens, tokenize } from '../analyze/key-pattern.js';
-import { memoize } from '../analyze/memoize.js';
+import { type KeyTokens, keyTokens } from '../analyze/key-pattern.js';
 
 const SEPARATOR = /^[:/|#.{}]$/;
 const isSeparator = (t: string | undefined): boolean => t !== undefined && SEPARATOR.test(t);
 
 export interface EntityPrefix {
-  tokens: Tokens[];
+  tokens: KeyTokens[];
   /** Leading tokens shared by every key; 0 when none. */
   length: number;
   /** The prefix has a variable part (`<id>`, `<uuid>`...): an entity worth a tag of its own. */
@@ -20,11 +19,8 @@ export interface EntityPrefix {
   value: string;
 }
 
-/** tokenize(), remembered: the same keys recur in co-access groups. */
-const tokensOf = memoize(200_000, tokenize);
-
 export function entityPrefix(keys: string[]): EntityPrefix {
-  const tokens = keys.map(tokensOf);
+  const tokens = keys.map(keyTokens);
   const first = tokens[0];
   let len = 0;
   const max = Math.min(...tokens.map((t) => t.raw.length));
@@ -40,7 +36,7 @@ export function entityPrefix(keys: string[]): EntityPrefix {
 
 /** A key's entity at the coarsest level: its tokens up to its first variable part (`account:7`), or ''. */
 export function entityOf(key: string): string {
-  const t = tokensOf(key);
+  const t = keyTokens(key);
   const i = t.pattern.findIndex((p) => p.startsWith('<'));
   return i < 0 ? '' : t.raw.slice(0, i + 1).join('');
 }

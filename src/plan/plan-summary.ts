@@ -25,20 +25,35 @@ export class PlanSummary {
   private readonly candidates = new Candidates(false);
   private readonly seen = { command: 0, transaction: 0, script: 0 };
 
+  /**
+   * Hooks that unset themselves once their kind's sample is full: the analyzer builds key strings for a
+   * cross-slot command, transaction or script call only while a hook wants them, so past the sample a long
+   * capture pays nothing for the summary.
+   */
   observer(): AnalysisObserver {
-    return {
+    const hooks: AnalysisObserver = {
       crossSlot: (event) => {
-        if (this.seen.command++ >= SUMMARY_SAMPLE) return;
+        if (this.full('command')) hooks.crossSlot = undefined;
         const c = event();
         if (!SCRIPT_CALLS.has(c.command)) this.candidates.add({ kind: 'command', command: c.command, keys: c.keys, undeclared: [], source: 'none' });
       },
       transaction: (t) => {
-        if (t.crossSlot && this.seen.transaction++ < SUMMARY_SAMPLE) this.candidates.add({ kind: 'transaction', keys: t.keys, undeclared: [], source: 'none' });
+        if (!t.crossSlot) return;
+        if (this.full('transaction')) hooks.transaction = undefined;
+        this.candidates.add({ kind: 'transaction', keys: t.keys, undeclared: [], source: 'none' });
       },
       scriptCall: (s) => {
-        if (s.crossSlot && this.seen.script++ < SUMMARY_SAMPLE) this.candidates.add(scriptGroup(s));
+        if (!s.crossSlot) return;
+        if (this.full('script')) hooks.scriptCall = undefined;
+        this.candidates.add(scriptGroup(s));
       },
     };
+    return hooks;
+  }
+
+  /** Counts one more sampled occurrence of a kind; true when it is the last the sample takes. */
+  private full(kind: keyof PlanSummary['seen']): boolean {
+    return ++this.seen[kind] >= SUMMARY_SAMPLE;
   }
 
   result(): Proposals {
