@@ -8,6 +8,8 @@ import { captureProgress, linesFrom, readSummary } from '../report/progress.js';
 import { buildReport } from '../report/report.js';
 import { readinessReport } from '../report/readiness-report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
+import { InputError } from '../ingest/input-error.js';
+import { writeSummary } from '../summary/write-summary.js';
 import { emitReport } from './emit-report.js';
 import { endStopped, EXIT_INPUT, forHowLong, inputSpecs, monitorWarning, nodeCount, note, openOutput, redactorFor, startProgress, warn } from './cli-io.js';
 
@@ -25,11 +27,15 @@ export interface AnalyzeCommandOptions {
   duration: string;
   passwordFile?: string;
   target: string;
+  jobs?: number;
+  summaryOut?: string;
 }
 
 export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptions): Promise<void> {
   const redactor = redactorFor(opts);
   const out = openOutput(opts.output, inputs, opts);
+  const summaryOut = opts.summaryOut !== undefined ? openOutput(opts.summaryOut, opts.output !== undefined ? [...inputs, opts.output] : inputs, opts) : null;
+  if (summaryOut && opts.live) throw new InputError('--summary-out is for files: capture with `slotscope capture monitor`, then analyze the capture');
   if (opts.live) {
     const summary = new PlanSummary();
     const durationMs = parseDuration(opts.duration);
@@ -61,16 +67,20 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
   const { specs, capture } = inputSpecs(inputs, opts);
   const progress = startProgress();
   const started = Date.now();
-  const { report, analysis, guessed } = await readinessReport(specs, capture, capture.warnings, {
+  const run = await readinessReport(specs, capture, capture.warnings, {
     distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
     redactKeys: Boolean(opts.redactKeys),
     target: findTarget(opts.target),
     maxLineBytes: opts.maxLineBytes,
     onInput: (spec, i) => progress.input(spec.path, i, specs.length),
     onProgress: (n) => progress.bytes(n),
+    onParallel: (files, workers, bytes) => progress.input(`${files} inputs, ${workers} threads`, 0, 1, 'reading', bytes),
+    jobs: opts.jobs,
   });
+  const { report, analysis, guessed } = run;
   progress.done(readSummary(analysis.inputs, Date.now() - started));
   guessed.forEach(warn);
+  if (summaryOut) writeSummary(run.summary(), summaryOut);
   emitReport(report, opts.format, out, redactor);
   note(skippedLinesNotes(analysis.inputs, redactor ? (r) => redactor.reason(r) : undefined));
   if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;
