@@ -1,6 +1,6 @@
 // Reads a summary back, refusing anything that is not a whole slotscope.summary/1 with one line: another
 // version, a file cut short, damaged gzip, JSON without the parts a merge needs.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../ingest/input-error.js';
 import { readError } from '../ingest/input-source.js';
@@ -10,7 +10,10 @@ import { KEY_SPECS_FROM } from './run-summary.js';
 const MAGIC = Buffer.from(SUMMARY_MAGIC);
 const known = new Map<string, boolean>();
 
-/** Whether a file is a summary, by its first bytes (a capture, gzip'd or not, never starts so). */
+/**
+ * Whether a file is a summary, by its first bytes (a capture, gzip'd or not, never starts so). Only a
+ * regular file is looked at: reading the head of a FIFO or a device would take it from the reader.
+ */
 export function isSummaryFile(path: string): boolean {
   if (path === '-') return false;
   let is = known.get(path);
@@ -18,6 +21,7 @@ export function isSummaryFile(path: string): boolean {
   const head = Buffer.alloc(MAGIC.length);
   let n = 0;
   try {
+    if (!statSync(path).isFile()) return false;
     const fd = openSync(path, 'r');
     try {
       n = readSync(fd, head, 0, head.length, 0);
