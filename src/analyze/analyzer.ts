@@ -10,7 +10,7 @@ import type { KeyMeta, RecordSink } from '../ingest/records.js';
 import { SLOT_COUNT, slotOfRange } from '../slot/key-slot.js';
 import { type CommandExample, renderCommand } from './command-example.js';
 import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions, type DistinctKeysSummary, MASK_NODES } from './distinct-keys.js';
-import { countPattern, type FindingId, Findings, type FindingSummary } from './findings.js';
+import { countPattern, type FindingId, Findings, type FindingSummary, mergePatterns } from './findings.js';
 import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
 import { NO_STRINGS } from './no-strings.js';
@@ -570,7 +570,7 @@ export class Analyzer implements RecordSink {
       }
       db.commands += num(d.commands, 'db commands');
       db.keys += num(d.keys, 'db keys');
-      for (const [p, n] of list<[string, number]>(d.patterns, 'db patterns')) countPattern(db.patterns, p, n);
+      mergePatterns(db.patterns, list<[string, number]>(d.patterns, 'db patterns'));
     }
     this.findings.merge(s.findings);
     this.transactions.merge(s.transactions, (name) => this.commandId(name));

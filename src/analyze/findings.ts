@@ -57,6 +57,19 @@ export function countPattern(counts: Map<string, number>, pattern: string, n = 1
   else if (counts.size < MAX_PATTERNS) counts.set(pattern, n);
 }
 
+/**
+ * Adds counts with no bound, keeping the order first seen: a merge keeps every part's patterns, so merging
+ * is associative and the first MAX_PATTERNS (shownPatterns) are those one run over the same inputs keeps.
+ */
+export function mergePatterns(into: Map<string, number>, from: [string, number][]): void {
+  for (const [p, n] of from) into.set(p, (into.get(p) ?? 0) + n);
+}
+
+/** The patterns a report shows: the first MAX_PATTERNS seen (a merged map holds each part's). */
+export function shownPatterns(counts: Map<string, number>): Map<string, number> {
+  return counts.size <= MAX_PATTERNS ? counts : new Map([...counts].slice(0, MAX_PATTERNS));
+}
+
 export class Findings {
   readonly tallies = new Map<FindingId, FindingTally>();
 
@@ -99,7 +112,7 @@ export class Findings {
       }
       t.count += num(f.count, 'finding count');
       if (f.example) t.example ??= f.example;
-      for (const [p, n] of list<[string, number]>(f.patterns, 'finding patterns')) countPattern(t.patterns, p, n);
+      mergePatterns(t.patterns, list<[string, number]>(f.patterns, 'finding patterns'));
     }
   }
 }
