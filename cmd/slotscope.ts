@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../src/ingest/input-error.js';
 import { outputErrorReason } from '../src/report/output-file.js';
 import { PLAN_DEFAULTS } from '../src/plan/plan-defaults.js';
-import { collect, inputFormatOption, positiveInt, REDACT_KEYS_HELP, REDACT_SECRET_HELP, targetOption } from '../src/cli/option-parsers.js';
+import { collect, inputFormatOption, jobsOption, positiveInt, REDACT_KEYS_HELP, REDACT_SECRET_HELP, targetOption } from '../src/cli/option-parsers.js';
 import { addCheckOptions } from '../src/cli/check-options.js';
 import { addConnectionOptions } from '../src/cli/connection-options.js';
 
@@ -43,9 +43,12 @@ program
   .option('--live [node]', 'MONITOR every node of this deployment (a URL or HOST:PORT, else -h/-p/-u) and analyse as it runs (no files)')
   .option('--duration <time>', 'with --live: how long to capture (30s, 2m, 1h30m; 0: until a signal stops it)', '30s')
   .addOption(targetOption())
+  .addOption(jobsOption())
+  .option('--summary-out <file>', 'also write the run\'s aggregate state (slotscope.summary/1) for `slotscope merge` or as an input')
   .addHelpText('after', `
 Examples:
   slotscope analyze samples/app.monitor
+  slotscope analyze --summary-out node1.summary cap/10.0.0.5-6379.monitor   # one job per node, then merge
   slotscope analyze --target redis-7.0 samples/readiness.monitor
   slotscope analyze --live redis://127.0.0.1:6379 --duration 30s
   slotscope analyze --live -h 10.0.0.5 -p 6380 --tls --cacert ca.crt --user slotscope --password-file pw
@@ -58,8 +61,9 @@ addCheckOptions(
   program
     .command('check')
     .description('gate a CI build on a capture: exit 1 when a threshold is passed, printing each gate')
-    .argument('[inputs...]', 'input files; NAME=PATH tags an input with a node name'),
+    .argument('[inputs...]', 'input files (or summaries, `analyze --summary-out`); NAME=PATH tags an input with a node name'),
 )
+  .addOption(jobsOption())
   .addHelpText('after', `
 Examples:
   slotscope check staging.monitor
@@ -96,6 +100,20 @@ is passed on to COMMAND (and SIGINT, SIGHUP when not on a terminal, which sends 
 COMMAND's shutdown is still captured. A second signal stops at once, keeping complete files, and
 kills COMMAND if it still runs.`)
   .action(async (command: string[], opts) => (await import('../src/cli/record-command.js')).recordCommand(command, opts));
+
+program
+  .command('merge')
+  .description('merge per-node summaries (`analyze --summary-out`) into the report one run over all their inputs makes')
+  .argument('<summaries...>', 'summary files, in the order their inputs would be read')
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'html']).default('table'))
+  .option('-o, --output <file>', 'write the report to a file instead of stdout')
+  .option('--summary-out <file>', 'also write the merged summary (to merge again later)')
+  .option('--redact-secret-file <file>', REDACT_SECRET_HELP)
+  .addHelpText('after', `
+Examples:
+  slotscope merge node-*.summary
+  slotscope merge -f json -o report.json --summary-out fleet.summary node-*.summary`)
+  .action(async (files: string[], opts) => (await import('../src/cli/merge-command.js')).mergeCommand(files, opts));
 
 program
   .command('diff')

@@ -9,17 +9,18 @@ import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
 import type { KeyMeta, RecordSink } from '../ingest/records.js';
 import { SLOT_COUNT, slotOfRange } from '../slot/key-slot.js';
 import { type CommandExample, renderCommand } from './command-example.js';
-import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions, MASK_NODES } from './distinct-keys.js';
-import { countPattern, type FindingId, Findings } from './findings.js';
+import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions, type DistinctKeysSummary, MASK_NODES } from './distinct-keys.js';
+import { countPattern, type FindingId, Findings, type FindingSummary, mergePatterns } from './findings.js';
 import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
 import { NO_STRINGS } from './no-strings.js';
-import { type CommandKeys, ScriptCall, type ScriptCallEnd, ScriptTracker } from './scripts.js';
-import { SlotKeys } from './slot-keys.js';
-import { TimeSpan } from './time-span.js';
-import { TopKeys } from './top-keys.js';
-import { BiggestKeys } from './biggest-keys.js';
-import { type TransactionEnd, TransactionTracker, type TxLine, type TxRole } from './transactions.js';
+import { type CommandKeys, ScriptCall, type ScriptCallEnd, type ScriptsSummary, ScriptTracker } from './scripts.js';
+import { SlotKeys, type SlotKeysSummary } from './slot-keys.js';
+import { TimeSpan, type TimeSpanJSON } from './time-span.js';
+import { TopKeys, type TopKeysJSON } from './top-keys.js';
+import { BiggestKeys, type BiggestKeysJSON } from './biggest-keys.js';
+import { addSparseSlots, list, num, type SparseSlots, sparseSlots, StateError } from './state-codec.js';
+import { type TransactionEnd, TransactionTracker, type TransactionsSummary, type TxLine, type TxRole } from './transactions.js';
 import { BLOCKING, BLOCKING_WITH_OPTION, blockingKinds, hasBlockOption } from './blocking.js';
 import { argInteger, copyDestinationDb } from './db-args.js';
 import { Redis8Compat } from './redis8-compat.js';
@@ -52,6 +53,77 @@ export class NodeAggregate {
   keysInSlot(slot: number): number {
     return this.ownKeys ? this.ownKeys.inSlot(slot) : this.shared.inSlot(slot, this.maskIndex);
   }
+
+  /** The node's counts; its keys are in the shared set's summary unless it keeps a set of its own. */
+  toSummary(name: string): NodeSummary {
+    return {
+      name,
+      commands: this.commands,
+      scriptCommands: this.scriptCommands,
+      keyedCommands: this.keyedCommands,
+      crossSlotCommands: this.crossSlotCommands,
+      ops: sparseSlots(this.ops),
+      bytes: sparseSlots(this.bytes),
+      ...(this.ownKeys ? { ownKeys: this.ownKeys.toSummary() } : {}),
+      span: this.span.toJSON(),
+    };
+  }
+
+  /** Adds a summary's counts for the same node; its keys come through the Analyzer's merge. */
+  merge(s: NodeSummary): void {
+    this.commands += num(s.commands, 'node commands');
+    this.scriptCommands += num(s.scriptCommands, 'node commands');
+    this.keyedCommands += num(s.keyedCommands, 'node commands');
+    this.crossSlotCommands += num(s.crossSlotCommands, 'node commands');
+    addSparseSlots(this.ops, s.ops, 'node ops');
+    addSparseSlots(this.bytes, s.bytes, 'node bytes');
+    if (typeof s.span?.commands !== 'number') throw new StateError('node time span malformed');
+    this.span.merge(TimeSpan.fromJSON(s.span));
+  }
+}
+
+export interface NodeSummary {
+  name: string;
+  commands: number;
+  scriptCommands: number;
+  keyedCommands: number;
+  crossSlotCommands: number;
+  ops: SparseSlots;
+  bytes: SparseSlots;
+  ownKeys?: DistinctKeysSummary;
+  span: TimeSpanJSON;
+}
+
+/**
+ * An Analyzer's aggregate state (the `analysis` of a slotscope.summary/1 file), made of each aggregate's
+ * own summary; counts per command go by name, so a summary does not depend on the command table's order.
+ */
+export interface AnalyzerSummary {
+  target: string;
+  redactKeys: boolean;
+  distinct: DistinctKeysOptions;
+  commands: number;
+  scriptCommands: number;
+  keyedCommands: number;
+  crossSlotCommands: number;
+  keyRecords: number;
+  perCommand: { name: string; calls: number; keyed: number; crossSlot: number; example?: CommandExample }[];
+  unknownCommands: [string, number][];
+  unknownOther: number;
+  keys: DistinctKeysSummary;
+  sizedKeys: DistinctKeysSummary | null;
+  ops: SparseSlots;
+  scriptOps: SparseSlots;
+  bytes: SparseSlots;
+  nodes: NodeSummary[];
+  dbs: { db: number; commands: number; keys: number; patterns: [string, number][] }[];
+  findings: FindingSummary[];
+  transactions: TransactionsSummary;
+  scripts: ScriptsSummary;
+  redis8: number;
+  slotKeys: SlotKeysSummary;
+  topKeys: TopKeysJSON;
+  biggestKeys: BiggestKeysJSON;
 }
 
 /** Distinct unknown command names kept by name; more are counted together. */
@@ -417,7 +489,123 @@ export class Analyzer implements RecordSink {
 
   /** All input ended: blocks never closed by EXEC are partial. */
   finish(): void {
-    for (let i = this.transactions.openBlocks(); i > 0; i--) this.findings.add('partial-transaction');
+    this.openAtFinish = this.transactions.openBlocks();
+    for (let i = this.openAtFinish; i > 0; i--) this.findings.add('partial-transaction');
+  }
+
+  /** The blocks finish() counted as partial: a summary carries them open instead (toSummary). */
+  private openAtFinish = 0;
+
+  /**
+   * The state of this analysis, to be merged with others (summaries, workers). Taken before finish(): the
+   * blocks still open are carried as such, so a merge counts them once, at its own end.
+   */
+  toSummary(): AnalyzerSummary {
+    const perCommand: AnalyzerSummary['perCommand'] = [];
+    for (const c of this.table.all) {
+      if (this.calls[c.id] === 0 && this.keyed[c.id] === 0 && this.crossSlot[c.id] === 0) continue;
+      const ex = this.crossSlotExample[c.id];
+      perCommand.push({ name: c.name, calls: this.calls[c.id], keyed: this.keyed[c.id], crossSlot: this.crossSlot[c.id], ...(ex ? { example: ex } : {}) });
+    }
+    return {
+      target: this.target.id,
+      redactKeys: this.redactKeys,
+      distinct: this.distinctOptions,
+      commands: this.commands,
+      scriptCommands: this.scriptCommands,
+      keyedCommands: this.keyedCommands,
+      crossSlotCommands: this.crossSlotCommands,
+      keyRecords: this.keyRecords,
+      perCommand,
+      unknownCommands: [...this.unknownCommands],
+      unknownOther: this.unknownOther,
+      keys: this.keys.toSummary(),
+      sizedKeys: this.sizedKeys?.toSummary() ?? null,
+      ops: sparseSlots(this.ops),
+      scriptOps: sparseSlots(this.scriptOps),
+      bytes: sparseSlots(this.bytes),
+      nodes: [...this.nodes].map(([name, n]) => n.toSummary(name)),
+      dbs: [...this.dbs].map(([db, d]) => ({ db, commands: d.commands, keys: d.keys, patterns: [...d.patterns] })),
+      findings: this.findings.toSummary().flatMap((f) => {
+        if (f.id !== 'partial-transaction' || this.openAtFinish === 0) return [f];
+        const count = f.count - this.openAtFinish;
+        return count > 0 ? [{ ...f, count }] : [];
+      }),
+      transactions: this.transactions.toSummary((id) => this.table.all[id].name),
+      scripts: this.scripts.toSummary(),
+      redis8: this.redis8.ops,
+      slotKeys: this.slotKeys.toSummary(),
+      topKeys: this.topKeys.toJSON(),
+      biggestKeys: this.biggestKeys.toJSON(),
+    };
+  }
+
+  /**
+   * Adds a summary, as if its inputs had been read here after the ones already counted: each aggregate
+   * merges its own part. Exact for every count, slot array and distinct-key set (sketches merge as PFMERGE
+   * does); samples bounded by a cap (patterns, the first examples, plan candidates) are exact while under it.
+   */
+  merge(s: AnalyzerSummary): void {
+    this.commands += num(s.commands, 'commands');
+    this.scriptCommands += num(s.scriptCommands, 'commands');
+    this.keyedCommands += num(s.keyedCommands, 'commands');
+    this.crossSlotCommands += num(s.crossSlotCommands, 'commands');
+    this.keyRecords += num(s.keyRecords, 'key records');
+    for (const c of list<AnalyzerSummary['perCommand'][number]>(s.perCommand, 'commands')) {
+      const id = this.commandId(c?.name);
+      this.calls[id] += num(c.calls, 'commands');
+      this.keyed[id] += num(c.keyed, 'commands');
+      this.crossSlot[id] += num(c.crossSlot, 'commands');
+      if (c.example) this.crossSlotExample[id] ??= c.example;
+    }
+    for (const [name, n] of list<[string, number]>(s.unknownCommands, 'unknown commands')) {
+      const count = this.unknownCommands.get(name);
+      if (count !== undefined) this.unknownCommands.set(name, count + n);
+      else if (this.unknownCommands.size < MAX_UNKNOWN_NAMES) this.unknownCommands.set(name, n);
+      else this.unknownOther += n;
+    }
+    this.unknownOther += num(s.unknownOther, 'unknown commands');
+    // The summary's node numbers become this analysis's: nodes new here are numbered after those already seen.
+    const nodes = list<NodeSummary>(s.nodes, 'nodes').map((n) => {
+      if (typeof n?.name !== 'string') throw new StateError('nodes malformed');
+      const agg = this.node(n.name);
+      agg.merge(n);
+      return agg;
+    });
+    this.keys.merge(s.keys, { to: nodes.map((n) => n.maskIndex), spill: (i) => nodes[i]?.ownKeys ?? null, plain: -1 });
+    for (const [i, n] of list<NodeSummary>(s.nodes, 'nodes').entries()) {
+      if (!n.ownKeys) continue;
+      const agg = nodes[i];
+      if (agg.ownKeys) agg.ownKeys.merge(n.ownKeys);
+      else this.keys.merge(n.ownKeys, { to: [], spill: () => null, plain: agg.maskIndex });
+    }
+    if (s.sizedKeys) (this.sizedKeys ??= new DistinctKeys(this.distinctOptions)).merge(s.sizedKeys);
+    addSparseSlots(this.ops, s.ops, 'ops');
+    addSparseSlots(this.scriptOps, s.scriptOps, 'script ops');
+    addSparseSlots(this.bytes, s.bytes, 'bytes');
+    for (const d of list<AnalyzerSummary['dbs'][number]>(s.dbs, 'dbs')) {
+      let db = this.dbs.get(num(d?.db, 'db'));
+      if (!db) {
+        db = { commands: 0, keys: 0, patterns: new Map() };
+        this.dbs.set(d.db, db);
+      }
+      db.commands += num(d.commands, 'db commands');
+      db.keys += num(d.keys, 'db keys');
+      mergePatterns(db.patterns, list<[string, number]>(d.patterns, 'db patterns'));
+    }
+    this.findings.merge(s.findings);
+    this.transactions.merge(s.transactions, (name) => this.commandId(name));
+    this.scripts.merge(s.scripts);
+    this.redis8.ops += num(s.redis8, 'redis 8 ops');
+    this.slotKeys.merge(s.slotKeys);
+    this.topKeys.merge(TopKeys.fromJSON({ capacity: num(s.topKeys?.capacity, 'top keys'), counters: list(s.topKeys.counters, 'top keys') }));
+    this.biggestKeys.merge(BiggestKeys.fromJSON({ capacity: num(s.biggestKeys?.capacity, 'biggest keys'), keys: list(s.biggestKeys.keys, 'biggest keys') }));
+  }
+
+  private commandId(name: unknown): number {
+    const cmd = typeof name === 'string' ? this.table.byName(name) : undefined;
+    if (!cmd) throw new StateError(`unknown command ${JSON.stringify(name)}`);
+    return cmd.id;
   }
 
   get hasBytes(): boolean {

@@ -12,7 +12,8 @@
 // key's home entry, loads that do not depend on each other, so the CPU has many misses in flight at
 // once instead of one after another; the second loop then probes lines already in cache.
 import { SLOT_COUNT } from '../slot/key-slot.js';
-import { HllBank } from './hyperloglog.js';
+import { HllBank, type HllSummary } from './hyperloglog.js';
+import { StateError, typedFromBase64, typedToBase64 } from './state-codec.js';
 
 export interface DistinctKeysOptions {
   /** Keys held exactly before switching to sketches. */
@@ -25,6 +26,26 @@ export const DEFAULT_DISTINCT_OPTIONS: DistinctKeysOptions = { maxExactKeys: 2_0
 
 /** Nodes tracked through the entries' bitmask; each further node gets a set of its own. */
 export const MASK_NODES = 32;
+
+/** A set's state: its exact entries, or once past the bound its sketches (overall, then per node number). */
+export interface DistinctKeysSummary {
+  entries?: string;
+  sketch?: HllSummary;
+  nodeSketches?: (HllSummary | null)[];
+}
+
+/**
+ * Where a summary's node numbers go in the set it is merged into: the new number (< MASK_NODES), or -1
+ * with `spill` the set of a node numbered past the bitmask (or null to drop it).
+ */
+export interface NodeRoute {
+  to: readonly number[];
+  spill: (node: number) => DistinctKeys | null;
+  /** The node number for keys with no node (a set of one node's own, merged into a shared one); -1: none. */
+  plain: number;
+}
+
+const NO_ROUTE: NodeRoute = { to: [], spill: () => null, plain: -1 };
 
 const STRIDE = 4;
 /** Keys per batch: enough to keep the CPU's outstanding misses busy, small enough to stay in L1. */
@@ -172,5 +193,48 @@ export class DistinctKeys {
     this.table = new Int32Array(0); // release the exact set
     this.nodePerSlot.length = 0;
     this.count = 0;
+  }
+
+  toSummary(): DistinctKeysSummary {
+    this.flush();
+    if (this.sketch) return { sketch: this.sketch.toSummary(), nodeSketches: Array.from(this.nodeSketches, (s) => s?.toSummary() ?? null) };
+    const entries = new Int32Array(this.count * STRIDE);
+    for (let at = 0, i = 0; at < this.table.length; at += STRIDE) if (this.table[at + 2] !== 0) entries.set(this.table.subarray(at, at + STRIDE), (i++) * STRIDE);
+    return { entries: typedToBase64(entries) };
+  }
+
+  /**
+   * Adds a summary's keys (a union: a key in both is counted once), past the bound into sketches, as if
+   * its keys had been counted here: the sketch of a union is the registers' maximum, whatever the order.
+   */
+  merge(s: DistinctKeysSummary, route: NodeRoute = NO_ROUTE): void {
+    this.flush();
+    if (s?.entries !== undefined) {
+      const e = typedFromBase64(s.entries, Int32Array, 'distinct keys');
+      if (e.length % STRIDE !== 0) throw new StateError('distinct keys cut short');
+      for (let at = 0; at < e.length; at += STRIDE) {
+        const slot = e[at + 2] - 1;
+        if (slot < 0 || slot >= SLOT_COUNT) throw new StateError('distinct keys malformed');
+        let mask = e[at + 3] >>> 0;
+        if (mask === 0) this.insert(e[at], e[at + 1], slot, route.plain);
+        for (let node = 0; mask !== 0; mask >>>= 1, node++) {
+          if (!(mask & 1)) continue;
+          const to = route.to[node] ?? -1;
+          this.insert(e[at], e[at + 1], slot, to);
+          if (to < 0) route.spill(node)?.insert(e[at], e[at + 1], slot, -1);
+        }
+      }
+      return;
+    }
+    if (!s?.sketch) throw new StateError('distinct keys missing');
+    if (!this.sketch) this.switchToSketch();
+    this.sketch!.merge(s.sketch);
+    if (route.plain >= 0) this.nodeSketch(route.plain).merge(s.sketch);
+    for (const [node, sketch] of (s.nodeSketches ?? []).entries()) {
+      if (!sketch) continue;
+      const to = route.to[node] ?? -1;
+      if (to >= 0) this.nodeSketch(to).merge(sketch);
+      else route.spill(node)?.merge({ sketch });
+    }
   }
 }

@@ -1,6 +1,7 @@
 // Everything that breaks, or changes meaning, when a standalone workload moves into a cluster. Each
 // finding has an id, a severity, what kind of change fixes it, a count and one example (keys only).
 import type { CommandExample } from './command-example.js';
+import { list, num, StateError } from './state-codec.js';
 
 export type Severity = 'blocker' | 'warning' | 'info';
 /** rename: hash tags or key prefixes; client: client code or settings; app: the application's design. */
@@ -56,6 +57,19 @@ export function countPattern(counts: Map<string, number>, pattern: string, n = 1
   else if (counts.size < MAX_PATTERNS) counts.set(pattern, n);
 }
 
+/**
+ * Adds counts with no bound, keeping the order first seen: a merge keeps every part's patterns, so merging
+ * is associative and the first MAX_PATTERNS (shownPatterns) are those one run over the same inputs keeps.
+ */
+export function mergePatterns(into: Map<string, number>, from: [string, number][]): void {
+  for (const [p, n] of from) into.set(p, (into.get(p) ?? 0) + n);
+}
+
+/** The patterns a report shows: the first MAX_PATTERNS seen (a merged map holds each part's). */
+export function shownPatterns(counts: Map<string, number>): Map<string, number> {
+  return counts.size <= MAX_PATTERNS ? counts : new Map([...counts].slice(0, MAX_PATTERNS));
+}
+
 export class Findings {
   readonly tallies = new Map<FindingId, FindingTally>();
 
@@ -81,4 +95,31 @@ export class Findings {
     const t = this.tallies.get(id);
     if (t) countPattern(t.patterns, pattern, n);
   }
+
+  /** Tallies in the order they were first counted (ties in the report keep it). */
+  toSummary(): FindingSummary[] {
+    return [...this.tallies].map(([id, t]) => ({ id, count: t.count, ...(t.example ? { example: t.example } : {}), patterns: [...t.patterns] }));
+  }
+
+  /** Counts add up; the first example stays; patterns merge under the same bound as when counted. */
+  merge(s: FindingSummary[]): void {
+    for (const f of list<FindingSummary>(s, 'findings')) {
+      if (!Object.hasOwn(FINDING_DEFS, f?.id)) throw new StateError(`unknown finding ${JSON.stringify(f?.id)}`);
+      let t = this.tallies.get(f.id);
+      if (!t) {
+        t = { count: 0, patterns: new Map() };
+        this.tallies.set(f.id, t);
+      }
+      t.count += num(f.count, 'finding count');
+      if (f.example) t.example ??= f.example;
+      mergePatterns(t.patterns, list<[string, number]>(f.patterns, 'finding patterns'));
+    }
+  }
+}
+
+export interface FindingSummary {
+  id: FindingId;
+  count: number;
+  example?: CommandExample;
+  patterns: [string, number][];
 }

@@ -1,5 +1,12 @@
 // A bank of HyperLogLog sketches (Flajolet et al., with linear counting for small cardinalities),
 // one per slot, in one Uint8Array so 16384 of them cost 16384 * 2^precision bytes and no objects.
+import { StateError, typedFromBase64, typedToBase64 } from './state-codec.js';
+
+/** A bank's registers that are not 0: their indexes and values. */
+export interface HllSummary {
+  at: string;
+  ranks: string;
+}
 
 export class HllBank {
   readonly registers: Uint8Array;
@@ -42,5 +49,28 @@ export class HllBank {
     const alpha = m === 16 ? 0.673 : m === 32 ? 0.697 : m === 64 ? 0.709 : 0.7213 / (1 + 1.079 / m);
     const raw = (alpha * m * m) / sum;
     return raw <= 2.5 * m && zeros > 0 ? m * Math.log(m / zeros) : raw;
+  }
+
+  /** The registers that are set: a bank of mostly empty sketches in a few bytes. */
+  toSummary(): HllSummary {
+    const r = this.registers;
+    let n = 0;
+    for (let i = 0; i < r.length; i++) if (r[i] !== 0) n++;
+    const at = new Uint32Array(n);
+    const ranks = new Uint8Array(n);
+    for (let i = 0, j = 0; i < r.length; i++) if (r[i] !== 0) (at[j] = i), (ranks[j++] = r[i]);
+    return { at: typedToBase64(at), ranks: typedToBase64(ranks) };
+  }
+
+  /** PFMERGE: each register the larger of the two, so the union's sketch is the same whatever the order. */
+  merge(s: HllSummary): void {
+    const at = typedFromBase64(s?.at, Uint32Array, 'sketch');
+    const ranks = typedFromBase64(s?.ranks, Uint8Array, 'sketch');
+    if (at.length !== ranks.length) throw new StateError('sketch malformed');
+    const r = this.registers;
+    for (let i = 0; i < at.length; i++) {
+      if (at[i] >= r.length) throw new StateError('sketch malformed');
+      if (r[at[i]] < ranks[i]) r[at[i]] = ranks[i];
+    }
   }
 }

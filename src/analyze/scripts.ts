@@ -14,6 +14,7 @@ import type { CommandExample } from './command-example.js';
 import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
 import { NO_STRINGS } from './no-strings.js';
+import { list, num, StateError } from './state-codec.js';
 import { FLAG_NO_CLUSTER, FLAG_SHEBANG, FLAG_UNKNOWN, isStrict, libraryFunctions, shebangFlags } from './script-flags.js';
 
 export interface ScriptStats {
@@ -146,6 +147,8 @@ export class ScriptTracker {
   /** Flags of the functions FUNCTION LOAD registered, by `function:<name>`. */
   private readonly functions = new Map<string, number>();
   private readonly known = new Map<number, KnownScript>();
+  /** Scripts (EVALSHA) and functions (FCALL) called before their body or library was seen, by id. */
+  private readonly unresolved = new Set<string>();
   calls = 0;
   crossSlot = 0;
   undeclared = 0;
@@ -164,7 +167,7 @@ export class ScriptTracker {
     const { stats } = script;
     stats.calls++;
     stats.example ??= source.example();
-    const flags = script.flags ?? (call === ScriptCall.Function ? (this.functions.get(stats.id) ?? FLAG_SHEBANG | FLAG_UNKNOWN) : shebangFlags(this.shebangs.get(stats.id)));
+    const flags = script.flags ?? this.flagsOf(stats.id, call);
     const open = this.start(node, stats, flags, line);
     const declaredSlots: number[] = [];
     for (let i = 0; i < slotCount; i++) declaredSlots.push(slots[i]);
@@ -174,6 +177,14 @@ export class ScriptTracker {
     open.declaredCount = keys.count;
     open.declaredKeys = keys.samples && keys.count > 0 ? argStrings(keys.args, keys.index, keys.count) : NO_STRINGS;
     return ended;
+  }
+
+  /** Flags of an EVALSHA's or FCALL's script, from the SCRIPT LOAD, EVAL or FUNCTION LOAD seen so far. */
+  private flagsOf(id: string, call: ScriptCall): number {
+    const known = call === ScriptCall.Function ? this.functions.get(id) : this.shebangs.get(id);
+    // Judged without its body or library: a later input that loads it would have changed the verdict.
+    if (known === undefined && this.unresolved.size < MAX_SCRIPTS) this.unresolved.add(id);
+    return call === ScriptCall.Function ? (known as number | undefined) ?? FLAG_SHEBANG | FLAG_UNKNOWN : shebangFlags(known as string | undefined);
   }
 
   /** The node's call object, reset for a new call. */
@@ -327,6 +338,31 @@ export class ScriptTracker {
       declaredKeys: call.declaredKeys,
     };
   }
+
+  /**
+   * Per-script counts, and what judging scripts across summaries needs: the ids whose flags this run
+   * learnt (SCRIPT LOAD, EVAL of a `#!` body, FUNCTION LOAD) and those it judged without them.
+   */
+  toSummary(): ScriptsSummary {
+    return { calls: this.calls, crossSlot: this.crossSlot, undeclared: this.undeclared, scripts: [...this.scripts.values()], learnt: [...this.shebangs.keys(), ...this.functions.keys()], unresolved: [...this.unresolved] };
+  }
+
+  merge(s: ScriptsSummary): void {
+    this.calls += num(s.calls, 'script calls');
+    this.crossSlot += num(s.crossSlot, 'script calls');
+    this.undeclared += num(s.undeclared, 'script calls');
+    for (const x of list<ScriptStats>(s.scripts, 'scripts')) {
+      if (typeof x?.id !== 'string' || (x.kind !== 'eval' && x.kind !== 'function')) throw new StateError('scripts malformed');
+      const id = this.scripts.has(x.id) || this.scripts.size < MAX_SCRIPTS ? x.id : OTHER_SCRIPTS;
+      const stats = this.statsFor(id, x.kind);
+      stats.calls += num(x.calls, 'script calls');
+      stats.declaredCrossSlot += num(x.declaredCrossSlot, 'script calls');
+      stats.crossSlot += num(x.crossSlot, 'script calls');
+      stats.undeclared += num(x.undeclared, 'script calls');
+      if (x.example) stats.example ??= x.example;
+      if (x.undeclaredExample) stats.undeclaredExample ??= x.undeclaredExample;
+    }
+  }
 }
 
 function declares(call: OpenCall, key: number): boolean {
@@ -356,4 +392,13 @@ function firstLine(args: ArgView, i: number): string {
   const end = Math.min(args.end[i], start + 200);
   const nl = args.buf.indexOf(10, start);
   return args.buf.toString('latin1', start, nl >= 0 && nl < end ? nl : end);
+}
+
+export interface ScriptsSummary {
+  calls: number;
+  crossSlot: number;
+  undeclared: number;
+  scripts: ScriptStats[];
+  learnt: string[];
+  unresolved: string[];
 }

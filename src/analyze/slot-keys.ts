@@ -4,6 +4,7 @@
 // its name from its second hit on. A slot's four entries are one 64-byte run of a single array: slots are
 // hit at random, and one cache miss a key instead of four kept the cost at a few percent of the pipeline.
 import { SLOT_COUNT } from '../slot/key-slot.js';
+import { list, StateError, typedFromBase64, typedToBase64 } from './state-codec.js';
 
 const PER_SLOT = 4;
 /** Words per entry: fingerprint high, low, count, hits since the key took the entry. */
@@ -62,4 +63,57 @@ export class SlotKeys {
     e[i + 3] = 1;
     this.names[i >> 2] = null;
   }
+
+  /** The slots that were sketched: their entries and names. */
+  toSummary(): SlotKeysSummary {
+    const slots: number[] = [];
+    for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.entries[slot * SLOT_WORDS + 2] !== 0) slots.push(slot);
+    const entries = new Uint32Array(slots.length * SLOT_WORDS);
+    const names: (string | null)[] = [];
+    for (const [i, slot] of slots.entries()) {
+      entries.set(this.entries.subarray(slot * SLOT_WORDS, (slot + 1) * SLOT_WORDS), i * SLOT_WORDS);
+      names.push(...this.names.slice(slot * PER_SLOT, (slot + 1) * PER_SLOT));
+    }
+    return { slots, entries: typedToBase64(entries), names };
+  }
+
+  /**
+   * Merges Space-Saving sketches as their paper does: counts of one key add up, then the four largest stay.
+   * Each run starts a slot's sketch when the slot stands out in its own traffic, so a merged count is not
+   * the one a single run over all inputs would reach (the report says the counts are bounds).
+   */
+  merge(s: SlotKeysSummary): void {
+    const slots = list<number>(s?.slots, 'slot keys');
+    const entries = typedFromBase64(s?.entries, Uint32Array, 'slot keys');
+    const names = list<string | null>(s?.names, 'slot keys');
+    if (entries.length !== slots.length * SLOT_WORDS || names.length !== slots.length * PER_SLOT) throw new StateError('slot keys malformed');
+    for (const [i, slot] of slots.entries()) {
+      if (!Number.isInteger(slot) || slot < 0 || slot >= SLOT_COUNT) throw new StateError('slot keys malformed');
+      const all: { h: number; l: number; count: number; hits: number; name: string | null }[] = [];
+      const take = (from: Uint32Array, at: number, name: string | null): void => {
+        if (from[at + 2] === 0) return;
+        const same = all.find((x) => x.h === from[at] && x.l === from[at + 1]);
+        if (same) {
+          same.count += from[at + 2];
+          same.hits += from[at + 3];
+          same.name ??= name;
+        } else all.push({ h: from[at], l: from[at + 1], count: from[at + 2], hits: from[at + 3], name });
+      };
+      for (let k = 0; k < PER_SLOT; k++) take(this.entries, (slot * PER_SLOT + k) * WORDS, this.names[slot * PER_SLOT + k]);
+      for (let k = 0; k < PER_SLOT; k++) take(entries, (i * PER_SLOT + k) * WORDS, names[i * PER_SLOT + k]);
+      all.sort((a, b) => b.count - a.count);
+      for (let k = 0; k < PER_SLOT; k++) {
+        const x = all[k];
+        const at = (slot * PER_SLOT + k) * WORDS;
+        this.entries.set(x ? [x.h, x.l, x.count, x.hits] : [0, 0, 0, 0], at);
+        this.names[slot * PER_SLOT + k] = x?.name ?? null;
+      }
+    }
+  }
+}
+
+export interface SlotKeysSummary {
+  slots: number[];
+  entries: string;
+  names: (string | null)[];
 }

@@ -6,6 +6,7 @@
 // that slot's node, where it guards nothing, so the block runs only as written while both slots share a
 // node. A block ended by DISCARD counts in the total; it never runs, so it is not judged.
 import { NO_STRINGS } from './no-strings.js';
+import { num } from './state-codec.js';
 
 export interface TransactionEnd {
   node: string;
@@ -184,10 +185,39 @@ export class TransactionTracker {
     }
   }
 
+  /** Blocks left open in the summaries merged here: they end with this tracker's input. */
+  private carriedOpen = 0;
+
   /** Blocks still open when the capture ended. */
   openBlocks(): number {
-    let n = 0;
+    let n = this.carriedOpen;
     for (const st of this.clients.values()) if (st.inMulti) n++;
     return n;
   }
+
+  /** Counts, and the blocks open at the end (not yet counted partial: a merge counts them once, at its end). */
+  toSummary(commandName: (id: number) => string): TransactionsSummary {
+    const queued: Record<string, number> = {};
+    for (let id = 0; id < this.queuedInCrossSlot.length; id++) if (this.queuedInCrossSlot[id] > 0) queued[commandName(id)] = this.queuedInCrossSlot[id];
+    return { total: this.total, crossSlot: this.crossSlot, discarded: this.discarded, partial: this.partial, open: this.openBlocks(), queuedInCrossSlot: queued };
+  }
+
+  merge(s: TransactionsSummary, commandId: (name: string) => number): void {
+    this.total += num(s.total, 'transactions');
+    this.crossSlot += num(s.crossSlot, 'transactions');
+    this.discarded += num(s.discarded, 'transactions');
+    this.partial += num(s.partial, 'transactions');
+    this.carriedOpen += num(s.open, 'transactions');
+    for (const [name, n] of Object.entries(s.queuedInCrossSlot ?? {})) this.queuedInCrossSlot[commandId(name)] += num(n, 'transactions');
+  }
+}
+
+export interface TransactionsSummary {
+  total: number;
+  crossSlot: number;
+  discarded: number;
+  partial: number;
+  /** MULTI blocks still open at the end of the summary's inputs. */
+  open: number;
+  queuedInCrossSlot: Record<string, number>;
 }

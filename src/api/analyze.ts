@@ -28,6 +28,8 @@ export async function analyze(inputs: readonly LibraryInput[], options: AnalyzeC
     target: targetFor(options.target),
     maxLineBytes: options.maxLineBytes,
     onProgress: options.onProgress,
+    // A library call stays on the caller's thread.
+    jobs: 1,
   });
   return redactor ? redactReport(report, redactor) : report;
 }

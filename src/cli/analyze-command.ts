@@ -9,6 +9,7 @@ import { buildReport } from '../report/report.js';
 import { readinessReport } from '../report/readiness-report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { type ConnectionFlags, endpointsFrom, connectionFlag } from './connection-options.js';
+import { writeSummary } from '../summary/write-summary.js';
 import { emitReport } from './emit-report.js';
 import { endStopped, EXIT_INPUT, forHowLong, inputSpecs, monitorWarning, nodeCount, note, openOutput, redactorFor, startProgress, warn } from './cli-io.js';
 
@@ -26,6 +27,8 @@ export interface AnalyzeCommandOptions extends ConnectionFlags {
   live?: string | true;
   duration: string;
   target: string;
+  jobs?: number;
+  summaryOut?: string;
 }
 
 export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptions): Promise<void> {
@@ -33,6 +36,8 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
   if (!opts.live && flag) throw new InputError(`--${flag} is for --live (a capture is read from files)`);
   const redactor = redactorFor(opts);
   const out = openOutput(opts.output, inputs, opts);
+  const summaryOut = opts.summaryOut !== undefined ? openOutput(opts.summaryOut, opts.output !== undefined ? [...inputs, opts.output] : inputs, opts) : null;
+  if (summaryOut && opts.live) throw new InputError('--summary-out is for files: capture with `slotscope capture monitor`, then analyze the capture');
   if (opts.live) {
     const summary = new PlanSummary();
     const durationMs = parseDuration(opts.duration);
@@ -66,16 +71,20 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
   const { specs, capture, warnings } = inputSpecs(inputs, opts);
   const progress = startProgress();
   const started = Date.now();
-  const { report, analysis, guessed } = await readinessReport(specs, capture, warnings, {
+  const run = await readinessReport(specs, capture, warnings, {
     distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
     redactKeys: Boolean(opts.redactKeys),
     target: findTarget(opts.target),
     maxLineBytes: opts.maxLineBytes,
     onInput: (spec, i) => progress.input(spec.path, i, specs.length),
     onProgress: (n) => progress.bytes(n),
+    onParallel: (files, workers, bytes) => progress.input(`${files} inputs, ${workers} threads`, 0, 1, 'reading', bytes),
+    jobs: opts.jobs,
   });
+  const { report, analysis, guessed } = run;
   progress.done(readSummary(analysis.inputs, Date.now() - started));
   guessed.forEach(warn);
+  if (summaryOut) writeSummary(run.summary(), summaryOut);
   emitReport(report, opts.format, out, redactor);
   note(skippedLinesNotes(analysis.inputs, redactor ? (r) => redactor.reason(r) : undefined));
   if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;

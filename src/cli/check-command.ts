@@ -41,6 +41,7 @@ export interface CheckCommandOptions {
   redactSecretFile?: string;
   junit?: string;
   codequality?: string;
+  jobs?: number;
 }
 
 /** What check opens and reads before its inputs: outputs, the allow-list and the baseline. */
@@ -73,7 +74,7 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions, 
   const progress = startProgress();
   const started = Date.now();
   // The report analyze makes, with the capture's topology: skew is then judged over today's primaries.
-  const { report: built, analysis, guessed } = await readinessReport(specs, capture, warnings, { target: findTarget(opts.target), redactKeys: redactor !== null, onInput: (spec, i) => progress.input(spec.path, i, specs.length), onProgress: (n) => progress.bytes(n) });
+  const { report: built, analysis, guessed } = await readinessReport(specs, capture, warnings, { target: findTarget(opts.target), redactKeys: redactor !== null, onInput: (spec, i) => progress.input(spec.path, i, specs.length), onProgress: (n) => progress.bytes(n), onParallel: (files, workers, bytes) => progress.input(`${files} inputs, ${workers} threads`, 0, 1, 'reading', bytes), jobs: opts.jobs });
   progress.done(readSummary(analysis.inputs, Date.now() - started));
   guessed.forEach(warn);
   const report = redactor ? redactReport(built, redactor) : built;

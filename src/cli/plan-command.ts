@@ -8,6 +8,7 @@ import { renderPlanMarkdown } from '../report/plan-markdown.js';
 import { redactPlan } from '../report/redact-report.js';
 import { byteSize, seconds } from '../report/format-numbers.js';
 import { emit, inputSpecs, openOutput, redactorFor, startProgress } from './cli-io.js';
+import { isSummaryFile } from '../summary/read-summary.js';
 
 export interface PlanCommandOptions {
   node: string[];
@@ -34,6 +35,10 @@ export async function planCommand(inputs: string[], opts: PlanCommandOptions): P
   const out = openOutput(opts.output, inputs, opts);
   const map = openOutput(opts.renameMap, inputs, opts);
   const { specs, capture } = inputSpecs(inputs, opts);
+  // The planner's second pass replays each line under the chosen renames to predict what they fix: a
+  // summary holds counts, not lines, so a plan from one would be unverified. Refused rather than guessed.
+  const summary = specs.find((s) => isSummaryFile(s.path));
+  if (summary) throw new InputError('a summary, not a capture: plan reads the captures twice (the second pass predicts each fix line by line); give it the captures, or see the short plan in `slotscope merge`\'s report', summary.path);
   const known = capture.topology;
   map?.write('old_key,new_key\n');
   // makePlan hands its options to the analysis, which reads `target` from them.

@@ -1,10 +1,13 @@
 // Reads an earlier run's report JSON for `check --baseline` and `diff`: the one place a stored run comes
-// back in, so a summary (`slotscope.summary/1`) is accepted here, and only here, once it exists.
+// back in, so a summary (`slotscope.summary/1`) is accepted here too, as the report a merge of it makes.
 import { readFileSync } from 'node:fs';
 import { InputError } from '../ingest/input-error.js';
-import { REPORT_SCHEMA, type Report } from '../report/report.js';
+import { buildReport, REPORT_SCHEMA, type Report } from '../report/report.js';
+import { mergeSummaries } from '../summary/merge-summaries.js';
+import { isSummaryFile, readSummaryFile } from '../summary/read-summary.js';
 
 export function readReport(path: string): Report {
+  if (isSummaryFile(path)) return summaryReport(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -20,6 +23,12 @@ export function readReport(path: string): Report {
   const schema = (json as { schema?: unknown } | null)?.schema;
   if (schema === REPORT_SCHEMA) return checkedReport(json as Report, path);
   throw new InputError(`schema ${typeof schema === 'string' ? JSON.stringify(schema) : 'missing'}: expected a report made by \`slotscope analyze -f json\` (${REPORT_SCHEMA})`, path);
+}
+
+/** The report `slotscope merge` makes of the one summary (unredacted, as a report's JSON is until shown). */
+function summaryReport(path: string): Report {
+  const m = mergeSummaries([{ summary: readSummaryFile(path), name: path }]);
+  return buildReport(m.analysis, m.plan.result(), m.topology ?? undefined, [...m.warnings, ...m.guessed]);
 }
 
 /** The fields the comparison reads: a truncated or hand-edited report fails here, not as a TypeError later. */

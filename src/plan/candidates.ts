@@ -7,6 +7,7 @@ import { keySlot } from '../slot/key-slot.js';
 import type { CoAccess, GroupKind, UndeclaredSource } from './co-access.js';
 import { entityOf, entityPrefix } from './entity.js';
 import { hasHashTag } from './renames.js';
+import { list, num, StateError } from '../analyze/state-codec.js';
 
 export interface Shape {
   kind: GroupKind;
@@ -136,7 +137,32 @@ export class Candidates {
     if (g.kind !== 'command' && this.forAdvice && !fixableByRename(s)) this.atomic.add(keys);
   }
 
+  /** Shapes in the order first seen, their token maps as entries (analyze's summary keeps no entity graph). */
+  toSummary(): CandidatesSummary {
+    return { overflow: this.overflow, shapes: [...this.shapes].map(([sig, s]) => ({ sig, shape: { ...s, tokens: [...s.tokens] } })) };
+  }
+
+  /** Counts of one shape add up; the first occurrence's example and prefix stay, as when counted. */
+  merge(c: CandidatesSummary): void {
+    this.overflow += num(c.overflow, 'plan candidates');
+    for (const { sig, shape } of list<CandidatesSummary['shapes'][number]>(c.shapes, 'plan candidates')) {
+      if (typeof sig !== 'string' || !Array.isArray(shape?.patterns) || !Array.isArray(shape.tokens)) throw new StateError('plan candidates malformed');
+      const s = this.shapes.get(sig);
+      if (s) {
+        s.count += num(shape.count, 'plan candidates');
+        s.slots += num(shape.slots, 'plan candidates');
+        s.maxSlots = Math.max(s.maxSlots, num(shape.maxSlots, 'plan candidates'));
+      } else if (this.shapes.size >= MAX_SHAPES) this.overflow += num(shape.count, 'plan candidates');
+      else this.shapes.set(sig, { ...shape, tokens: new Map(shape.tokens) });
+    }
+  }
+
   list(): Shape[] {
     return [...this.shapes.values()].sort((a, b) => b.count - a.count || a.patterns.join().localeCompare(b.patterns.join()));
   }
+}
+
+export interface CandidatesSummary {
+  overflow: number;
+  shapes: { sig: string; shape: Omit<Shape, 'tokens'> & { tokens: [string, string[]][] } }[];
 }

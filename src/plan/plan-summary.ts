@@ -3,7 +3,8 @@
 // keys need a client setting, an MGET of unrelated keys a client-side fan-out, a transfer the app).
 // `slotscope plan` gives the full, predicted plan.
 import type { AnalysisObserver } from '../analyze/analyzer.js';
-import { Candidates, fixableByRename, type Shape } from './candidates.js';
+import { Candidates, type CandidatesSummary, fixableByRename, type Shape } from './candidates.js';
+import { num } from '../analyze/state-codec.js';
 import { chooseTags } from './choose.js';
 import { type GroupKind, scriptGroup } from './co-access.js';
 import { type PlanFixKinds, planFixKinds } from './fix-kinds.js';
@@ -56,6 +57,17 @@ export class PlanSummary {
     return ++this.seen[kind] >= SUMMARY_SAMPLE;
   }
 
+  /** The sample taken so far, for a summary: the plan a merge proposes is made from the merged sample. */
+  toSummary(): PlanSummaryState {
+    return { seen: { ...this.seen }, candidates: this.candidates.toSummary() };
+  }
+
+  /** Each summary sampled its own first SUMMARY_SAMPLE occurrences: exact while the whole run stays under it. */
+  merge(s: PlanSummaryState): void {
+    for (const k of ['command', 'transaction', 'script'] as const) this.seen[k] += num(s?.seen?.[k], 'plan summary');
+    this.candidates.merge(s.candidates);
+  }
+
   result(): Proposals {
     const shapes = this.candidates.list();
     const libraries = new LibraryKeys();
@@ -75,4 +87,9 @@ export class PlanSummary {
       .map((s) => ({ kind: s.kind, ...(s.command ? { command: s.command } : {}), patterns: s.patterns, count: s.count }));
     return { proposals, unfixable, fixKinds: planFixKinds(shapes, isLibrary) };
   }
+}
+
+export interface PlanSummaryState {
+  seen: { command: number; transaction: number; script: number };
+  candidates: CandidatesSummary;
 }

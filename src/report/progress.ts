@@ -9,8 +9,8 @@ import { cutToWidth, terminalSafe } from './terminal-width.js';
 import { byteSize, count, seconds } from './format-numbers.js';
 
 export interface Progress {
-  /** An input starts; `what` says what is done to it ("reading", "pass 2 reading"). */
-  input(path: string, index: number, count: number, what?: string): void;
+  /** An input starts; `what` says what is done to it ("reading", "pass 2 reading"); `size` when `path` is a label for several files. */
+  input(path: string, index: number, count: number, what?: string, size?: number): void;
   bytes(rawBytes: number): void;
   /** A free-form status for the current input, such as keys scanned. */
   status(text: string): void;
@@ -53,10 +53,10 @@ export function createProgress(stream: NodeJS.WriteStream | null = process.stder
     drawn = true;
   };
   return {
-    input(path, index, count, what = 'reading') {
+    input(path, index, count, what = 'reading', of) {
       label = `${what} ${index + 1}/${count} ${path}`;
       try {
-        size = path === '-' ? 0 : statSync(path).size;
+        size = of ?? (path === '-' ? 0 : statSync(path).size);
       } catch {
         size = 0;
       }

@@ -1,0 +1,62 @@
+// Runs tasks in worker threads, at most `workers` at once, one thread per task, results in task order.
+// A worker posts { progress } as it goes and ends with { result } or { error }; an input error (bad
+// file, bad line) comes back as the same one-line InputError, anything else as the internal error it is.
+import { Worker } from 'node:worker_threads';
+import { InputError } from '../../ingest/input-error.js';
+
+export type WorkerMessage<R> = { progress: number } | { result: R } | { error: { input: boolean; reason: string; file?: string; line?: number; message: string; stack?: string } };
+
+/** What a worker posts for an error it caught, so the main thread can throw it as it was. */
+export function workerError(err: unknown): WorkerMessage<never> {
+  if (err instanceof InputError) return { error: { input: true, reason: err.reason, file: err.file, line: err.line, message: err.message } };
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { error: { input: false, reason: e.message, message: e.message, stack: e.stack } };
+}
+
+export async function runInWorkers<R>(module: URL, tasks: readonly unknown[], workers: number, onProgress: (task: number, progress: number) => void): Promise<R[]> {
+  const results: R[] = new Array<R>(tasks.length);
+  let next = 0;
+  let failed: Error | null = null;
+  const running: Worker[] = [];
+  const runOne = (task: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const worker = new Worker(module, { workerData: tasks[task] });
+      running.push(worker);
+      let settled = false;
+      const settle = (err: Error | null): void => {
+        if (settled) return;
+        settled = true;
+        if (err) reject(err);
+        else resolve();
+      };
+      worker.on('message', (m: WorkerMessage<R>) => {
+        if ('progress' in m) onProgress(task, m.progress);
+        else if ('result' in m) {
+          results[task] = m.result;
+          settle(null);
+        } else {
+          const e = m.error;
+          const err = e.input ? new InputError(e.reason, e.file, e.line) : Object.assign(new Error(e.message), { stack: e.stack });
+          settle(err);
+        }
+      });
+      worker.on('error', (err) => settle(err));
+      worker.on('exit', (code) => settle(code === 0 ? null : new Error(`worker for task ${task} exited with code ${code}`)));
+    });
+  const lane = async (): Promise<void> => {
+    while (failed === null && next < tasks.length) {
+      const task = next++;
+      try {
+        await runOne(task);
+      } catch (err) {
+        failed ??= err as Error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, tasks.length)) }, lane));
+  if (failed) {
+    await Promise.all(running.map((w) => w.terminate()));
+    throw failed;
+  }
+  return results;
+}

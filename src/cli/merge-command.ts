@@ -1,0 +1,33 @@
+// `slotscope merge FILE...`: per-node summaries (`analyze --summary-out`) into the one report a single run
+// over all their inputs makes, and optionally into one summary again (a merge of merges).
+import { buildReport } from '../report/report.js';
+import { readSummaryFile } from '../summary/read-summary.js';
+import { mergeSummaries } from '../summary/merge-summaries.js';
+import { runSummary } from '../summary/run-summary.js';
+import { writeSummary } from '../summary/write-summary.js';
+import { InputError } from '../ingest/input-error.js';
+import { skippedLinesNotes } from '../report/skipped-lines.js';
+import { emitReport } from './emit-report.js';
+import { note, openOutput, redactorFor, warn } from './cli-io.js';
+
+export interface MergeCommandOptions {
+  format: string;
+  output?: string;
+  summaryOut?: string;
+  redactSecretFile?: string;
+}
+
+export async function mergeCommand(files: string[], opts: MergeCommandOptions): Promise<void> {
+  if (files.length === 0) throw new InputError('no summaries: give the files `slotscope analyze --summary-out` wrote');
+  const out = openOutput(opts.output, files, {});
+  const summaryOut = opts.summaryOut !== undefined ? openOutput(opts.summaryOut, opts.output !== undefined ? [...files, opts.output] : files, {}) : null;
+  const summaries = files.map((name) => ({ summary: readSummaryFile(name), name }));
+  const merged = mergeSummaries(summaries);
+  if (merged.flagsElsewhere.length > 0) warn(`${merged.flagsElsewhere.length} script(s) or function(s) were called in one summary's inputs and loaded (SCRIPT LOAD, FUNCTION LOAD) in an earlier one's: their calls were judged without those flags; analyze those inputs in one run to judge them with`);
+  // The summaries were made with or without --redact-keys (all alike, or the merge refused): the report is shown the same way.
+  const redactor = redactorFor({ redactKeys: summaries[0].summary.analysis.redactKeys, redactSecretFile: opts.redactSecretFile });
+  merged.guessed.forEach(warn);
+  if (summaryOut) writeSummary(runSummary(merged.analysis, merged.plan, merged), summaryOut);
+  emitReport(buildReport(merged.analysis, merged.plan.result(), merged.topology ?? undefined, [...merged.warnings, ...merged.guessed]), opts.format, out, redactor);
+  note(skippedLinesNotes(merged.analysis.inputs));
+}

@@ -1,0 +1,71 @@
+// Reads a summary back, refusing anything that is not a whole slotscope.summary/1 with one line: another
+// version, a file cut short, damaged gzip, JSON without the parts a merge needs.
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { InputError } from '../ingest/input-error.js';
+import { readError } from '../ingest/input-source.js';
+import { type RunSummary, SUMMARY_HEADER, SUMMARY_MAGIC, SUMMARY_SCHEMA } from './summary-format.js';
+import { KEY_SPECS_FROM } from './run-summary.js';
+
+const MAGIC = Buffer.from(SUMMARY_MAGIC);
+const known = new Map<string, boolean>();
+
+/**
+ * Whether a file is a summary, by its first bytes (a capture, gzip'd or not, never starts so). Only a
+ * regular file is looked at: reading the head of a FIFO or a device would take it from the reader.
+ */
+export function isSummaryFile(path: string): boolean {
+  if (path === '-') return false;
+  let is = known.get(path);
+  if (is !== undefined) return is;
+  const head = Buffer.alloc(MAGIC.length);
+  let n = 0;
+  try {
+    if (!statSync(path).isFile()) return false;
+    const fd = openSync(path, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false; // the reader of inputs says what is wrong with it
+  }
+  is = n === MAGIC.length && head.equals(MAGIC);
+  known.set(path, is);
+  return is;
+}
+
+export function readSummaryFile(path: string): RunSummary {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (err) {
+    throw readError(err, path);
+  }
+  return decodeSummary(data, path);
+}
+
+export function decodeSummary(data: Buffer, path: string): RunSummary {
+  const nl = data.indexOf(10);
+  const header = data.toString('latin1', 0, nl < 0 ? Math.min(data.length, 40) : Math.min(nl, 40));
+  if (!header.startsWith(SUMMARY_MAGIC)) throw new InputError(`not a summary (made by \`slotscope analyze --summary-out\`, ${SUMMARY_SCHEMA})`, path);
+  if (`${header}\n` !== SUMMARY_HEADER) throw new InputError(`summary version ${JSON.stringify(header)}: this slotscope reads ${SUMMARY_SCHEMA}; make it again with this version`, path);
+  let text: string;
+  try {
+    text = gunzipSync(data.subarray(nl + 1)).toString('utf8');
+  } catch {
+    throw new InputError('corrupt summary: its gzip data is cut short or damaged', path);
+  }
+  let json: RunSummary;
+  try {
+    json = JSON.parse(text) as RunSummary;
+  } catch {
+    throw new InputError('corrupt summary: not JSON inside', path);
+  }
+  if (json?.schema !== SUMMARY_SCHEMA) throw new InputError(`corrupt summary: schema ${JSON.stringify(json?.schema)} inside a ${SUMMARY_SCHEMA} file`, path);
+  const missing = (['analysis', 'plan', 'inputs', 'warnings', 'guessed'] as const).filter((k) => typeof json[k] !== 'object' || json[k] === null);
+  if (missing.length > 0) throw new InputError(`not a complete summary: no ${missing.join(', ')}`, path);
+  if (json.keySpecsFrom !== KEY_SPECS_FROM) throw new InputError(`made with the key specs of ${String(json.keySpecsFrom)}, this slotscope has ${KEY_SPECS_FROM}: analyze it again with this version`, path);
+  return json;
+}

@@ -1,0 +1,44 @@
+// slotscope.summary/1: the aggregate state of a run, to be merged with other runs' (one job per node,
+// one merge job). On disk: one header line naming the format and version, then the state as gzip'd JSON.
+// The header tells a summary from a capture by content (a capture may be gzip'd too) and its version
+// before a byte is decompressed. Additive changes only within /1, as for reports.
+import type { AnalyzerSummary } from '../analyze/analyzer.js';
+import type { PlanSummaryState } from '../plan/plan-summary.js';
+import type { KnownTopology } from '../report/report.js';
+
+export const SUMMARY_SCHEMA = 'slotscope.summary/1';
+/** What every summary file starts with, whatever its version. */
+export const SUMMARY_MAGIC = 'slotscope.summary/';
+export const SUMMARY_HEADER = `${SUMMARY_SCHEMA}\n`;
+
+export interface InputSummary {
+  path: string;
+  node: string;
+  format: string;
+  bytes: number;
+  lines: number;
+  records: number;
+  preamble: number;
+  lineEndings: string;
+  skippedCount: number;
+  skippedByReason: [string, number][];
+  firstSkipped: { line: number; reason: string }[];
+  replicationLines: number;
+  replicationFrom: string[];
+}
+
+export interface RunSummary {
+  schema: typeof SUMMARY_SCHEMA;
+  /** The key specs the commands were read with: summaries from other tables cannot be merged. */
+  keySpecsFrom: string;
+  analysis: AnalyzerSummary;
+  /** The plan summary's sample of cross-slot occurrences (analyze's short plan). */
+  plan: PlanSummaryState;
+  /** Inputs in the order read, with their skipped-line accounting. */
+  inputs: InputSummary[];
+  /** The cluster the capture's manifest described, when one did. */
+  topology: KnownTopology | null;
+  /** Manifest warnings, then the replication streams guessed without one. */
+  warnings: string[];
+  guessed: string[];
+}
