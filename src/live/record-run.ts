@@ -11,7 +11,8 @@ import { captureMonitor, fileSink, type NodeManifest } from './capture-monitor.j
 import { type CaptureEntry, captureFileName, type CaptureRun, describeCapture, writeManifest } from './capture-run.js';
 import { connect, discover, type LiveNode, type Topology } from './discover.js';
 import type { LineSink } from './monitor-stream.js';
-import { address, type RedisEndpoint } from './connection-endpoint.js';
+import { address, type RedisEndpoint, safeMessage } from './connection-endpoint.js';
+import { refusal } from './refusal.js';
 import { listenForStop, STOP_SIGNALS, type StopSignalName, type StopSignals, unlessAborted } from './stop-signals.js';
 
 /** How long a MONITOR may lag behind its server once COMMAND exited before its file is closed without the marker. */
@@ -83,6 +84,7 @@ function drainableSink(inner: LineSink): { sink: LineSink; arm(marker: Buffer): 
 
 interface Tap {
   node: LiveNode;
+  ep: RedisEndpoint;
   /** A connection opened before MONITOR attached, so that its AUTH and PING are not in the capture. */
   redis: Redis;
   file: string;
@@ -133,7 +135,9 @@ async function drain(taps: Tap[], now: AbortSignal, warn: (m: string) => void): 
         const caught = await unlessAborted(Promise.race([t.redis.echo(marker).then(() => seen).then(() => true), late]), now);
         if (caught === false) warn(`${address(t.node)}: MONITOR had not caught up ${DRAIN_MS / 1000} s after the command exited; ${t.file} may lack its last commands`);
       } catch (err) {
-        warn(`${address(t.node)}: could not mark the end of the capture (${err instanceof Error ? err.message : String(err)}); ${t.file} may lack its last commands`);
+        // An ACL user without +echo: the capture stands, and the line says which right would make it whole.
+        const why = safeMessage(err, t.ep);
+        warn(`${address(t.node)}: could not mark the end of the capture (${refusal(t.ep, why) ?? why}); ${t.file} may lack its last commands`);
       } finally {
         clearTimeout(timer);
       }
@@ -145,7 +149,7 @@ async function drain(taps: Tap[], now: AbortSignal, warn: (m: string) => void): 
 async function attach(deployments: Deployment[], out: string, end: AbortSignal): Promise<void> {
   for (const d of deployments) {
     const opened = await Promise.allSettled(d.topology.nodes.map((node) => connect(d.ep, node)));
-    d.taps = opened.flatMap((c, i) => (c.status === 'fulfilled' ? [{ node: d.topology.nodes[i], redis: c.value, file: join(out, captureFileName(d.topology.nodes[i], 'monitor')) }] : []));
+    d.taps = opened.flatMap((c, i) => (c.status === 'fulfilled' ? [{ node: d.topology.nodes[i], ep: d.ep, redis: c.value, file: join(out, captureFileName(d.topology.nodes[i], 'monitor')) }] : []));
     const failure = opened.find((c) => c.status === 'rejected');
     if (failure) throw failure.reason;
   }

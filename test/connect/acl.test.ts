@@ -15,7 +15,7 @@ const fresh = (): string => mkdtempSync(join(tmpdir(), 'slotscope-acl-'));
 const passwordFile = join(fresh(), 'password');
 writeFileSync(passwordFile, `${SECRET}\n`);
 
-/** What capture monitor, capture scan --memory --ttl and analyze --live need (README-connect.md). */
+/** What capture monitor, capture scan --memory --ttl, analyze --live and record need (README-connect.md). */
 const CAPTURE_RIGHTS = ['+ping', '+info', '+role', '+cluster|nodes', '+monitor', '+scan', '+select', '+type', '+memory|usage', '+pttl', '%R~*'];
 /** What verify needs: it writes the capture's commands, so on a cluster of its own. */
 const VERIFY_RIGHTS = ['+@all', '-@dangerous', '+info', '~*', '&*'];
