@@ -7,8 +7,8 @@
 //
 // Once every counter is taken, an untracked key goes through Filtered Space-Saving's hashed counters
 // first (Homem & Carvalho, 2010): it takes the smallest counter only when its hashed counter passes that
-// counter's count. Without the filter, a stream of slightly more distinct keys than counters evicts on
-// nearly every op (redis-benchmark -r 1000: +27% CPU for the whole analysis; with it, see the commit).
+// counter's count. Without the filter, a stream of slightly more distinct keys than counters (redis-benchmark
+// -r 1000) would evict, and soon build a name, on nearly every op.
 //
 // Each counter keeps the count it inherited when its key took it (`error`): the key's true count lies in
 // [ops - error, ops]. Two sketches merge as in Agarwal et al.'s "Mergeable summaries" (2012): counts of a
