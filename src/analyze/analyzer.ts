@@ -589,11 +589,11 @@ export class Analyzer implements RecordSink {
         db = { commands: 0, keys: 0, patterns: new Map() };
         this.dbs.set(d.db, db);
       }
+      if (db.commands < PATTERN_SAMPLE && db.keys < PATTERN_SAMPLE) mergePatterns(db.patterns, list<[string, number]>(d.patterns, 'db patterns'));
       db.commands += num(d.commands, 'db commands');
       db.keys += num(d.keys, 'db keys');
-      mergePatterns(db.patterns, list<[string, number]>(d.patterns, 'db patterns'));
     }
-    this.findings.merge(s.findings);
+    this.findings.merge(s.findings, PATTERN_SAMPLE);
     this.transactions.merge(s.transactions, (name) => this.commandId(name));
     this.scripts.merge(s.scripts);
     this.redis8.ops += num(s.redis8, 'redis 8 ops');

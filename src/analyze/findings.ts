@@ -101,8 +101,11 @@ export class Findings {
     return [...this.tallies].map(([id, t]) => ({ id, count: t.count, ...(t.example ? { example: t.example } : {}), patterns: [...t.patterns] }));
   }
 
-  /** Counts add up; the first example stays; patterns merge under the same bound as when counted. */
-  merge(s: FindingSummary[]): void {
+  /**
+   * Counts add up; the first example stays. Patterns come from a finding's first `sample` occurrences:
+   * a part merged once the tally already has them would have added none in one run, so it adds none.
+   */
+  merge(s: FindingSummary[], sample: number): void {
     for (const f of list<FindingSummary>(s, 'findings')) {
       if (!Object.hasOwn(FINDING_DEFS, f?.id)) throw new StateError(`unknown finding ${JSON.stringify(f?.id)}`);
       let t = this.tallies.get(f.id);
@@ -110,9 +113,9 @@ export class Findings {
         t = { count: 0, patterns: new Map() };
         this.tallies.set(f.id, t);
       }
+      if (t.count < sample) mergePatterns(t.patterns, list<[string, number]>(f.patterns, 'finding patterns'));
       t.count += num(f.count, 'finding count');
       if (f.example) t.example ??= f.example;
-      mergePatterns(t.patterns, list<[string, number]>(f.patterns, 'finding patterns'));
     }
   }
 }

@@ -64,8 +64,10 @@ export class PlanSummary {
 
   /** Each summary sampled its own first SUMMARY_SAMPLE occurrences: exact while the whole run stays under it. */
   merge(s: PlanSummaryState): void {
+    // A kind whose sample was full before this part took none of the part's occurrences in one run.
+    const full = { ...this.seen };
+    this.candidates.merge(s.candidates, (kind) => full[kind] < SUMMARY_SAMPLE);
     for (const k of ['command', 'transaction', 'script'] as const) this.seen[k] += num(s?.seen?.[k], 'plan summary');
-    this.candidates.merge(s.candidates);
   }
 
   result(): Proposals {

@@ -19,6 +19,8 @@ async function traffic(server: RedisServer, n: number): Promise<void> {
   try {
     const p = c.pipeline();
     for (let i = 0; i < 200; i++) p.hset(`user:${n * 1000 + i}`, 'name', `u${i}`, 'node', String(n));
+    // Many keys of one slot on every node: past --exact-keys their sketches' registers collide across nodes.
+    for (let i = 0; i < 1500; i++) p.set(`{visits}:${n}:${i}`, '1');
     await p.exec();
     for (let i = 0; i < 40; i++) await c.mget(`user:${n * 1000 + i}`, `session:${n}-${i}`);
     for (let i = 0; i < 20; i++) await c.multi().incr(`account:${n}:${i}`).incr(`ledger:${n}`).exec();
