@@ -4,7 +4,7 @@ import { findTarget, type Target, TARGET_IDS } from '../analyze/targets.js';
 import { KeyRedactor } from '../analyze/redact-keys.js';
 import { type CaptureContext, captureContext, withPeers } from '../ingest/capture-manifest.js';
 import { InputError } from '../ingest/input-error.js';
-import { listInputs } from '../ingest/input-list.js';
+import { InputLister } from '../ingest/input-list.js';
 import type { InputFormat } from '../ingest/input-stats.js';
 import type { InputData } from '../ingest/memory-source.js';
 import type { InputSpec } from '../ingest/read-input.js';
@@ -52,22 +52,17 @@ export interface ResolvedInputs {
 
 export function resolveInputs(inputs: readonly LibraryInput[], options: InputOptions): ResolvedInputs {
   if (inputs.length === 0) throw new InputError('no inputs: give paths, directories or { node, data }');
-  const specs: InputSpec[] = [];
-  const warnings: string[] = [];
-  // Shared by every path input: a file given twice, by any path or through a directory, is read once, as by the CLI.
-  const seen = new Map<string, string>();
+  // One list for all, as the CLI's: a file named by two inputs (twice, or by itself and its directory) is read once.
+  const list = new InputLister();
   for (const input of inputs) {
     if (typeof input !== 'string' && 'data' in input) {
       if (typeof input.node !== 'string' || input.node === '') throw new InputError('an input given as data needs its node name ({ node, data })');
-      specs.push({ path: input.path ?? input.node, node: input.node, format: input.format ?? options.inputFormat, data: input.data, peers: input.peers });
-      continue;
-    }
-    const { arg, node, format } = typeof input === 'string' ? { arg: input, node: undefined, format: undefined } : { ...input, arg: literalPath(input.path) };
-    // One list per input, so each keeps its own node and format; a directory's files all take the node given.
-    const listed = listInputs([arg], format ?? options.inputFormat, seen);
-    warnings.push(...listed.notes);
-    specs.push(...(node === undefined ? listed.specs : listed.specs.map((s) => ({ ...s, node }))));
+      list.addData({ path: input.path ?? input.node, node: input.node, format: input.format ?? options.inputFormat, data: input.data, peers: input.peers });
+    } else if (typeof input === 'string') list.add(input, options.inputFormat);
+    else list.add(literalPath(input.path), input.format ?? options.inputFormat, input.node);
   }
+  const { specs } = list;
+  const warnings = [...list.notes];
   const capture = captureContext(specs.filter((s) => s.data === undefined).map((s) => s.path));
   warnings.push(...capture.warnings);
   return { specs: withPeers(specs, capture), capture, warnings };

@@ -58,10 +58,10 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
     endStopped(stop, 'the report covers the traffic up to then');
     return;
   }
-  const { specs, capture } = inputSpecs(inputs, opts);
+  const { specs, capture, warnings } = inputSpecs(inputs, opts);
   const progress = startProgress();
   const started = Date.now();
-  const { report, analysis, guessed } = await readinessReport(specs, capture, capture.warnings, {
+  const { report, analysis, guessed } = await readinessReport(specs, capture, warnings, {
     distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
     redactKeys: Boolean(opts.redactKeys),
     target: findTarget(opts.target),

@@ -69,11 +69,11 @@ export async function prepareCheck(inputs: string[], opts: CheckCommandOptions):
 export async function checkCommand(inputs: string[], opts: CheckCommandOptions, setup?: CheckSetup): Promise<void> {
   const redactor = redactorFor(opts);
   const { out, allowlist, entries, stored, ci } = setup ?? (await prepareCheck(inputs, opts));
-  const { specs, capture } = inputSpecs(inputs, opts);
+  const { specs, capture, warnings } = inputSpecs(inputs, opts);
   const progress = startProgress();
   const started = Date.now();
   // The report analyze makes, with the capture's topology: skew is then judged over today's primaries.
-  const { report: built, analysis, guessed } = await readinessReport(specs, capture, capture.warnings, { target: findTarget(opts.target), redactKeys: redactor !== null, onInput: (spec, i) => progress.input(spec.path, i, specs.length), onProgress: (n) => progress.bytes(n) });
+  const { report: built, analysis, guessed } = await readinessReport(specs, capture, warnings, { target: findTarget(opts.target), redactKeys: redactor !== null, onInput: (spec, i) => progress.input(spec.path, i, specs.length), onProgress: (n) => progress.bytes(n) });
   progress.done(readSummary(analysis.inputs, Date.now() - started));
   guessed.forEach(warn);
   const report = redactor ? redactReport(built, redactor) : built;

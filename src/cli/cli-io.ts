@@ -47,14 +47,17 @@ export function openOutput(output: string | undefined, inputs: string[], opts: {
   return output ? OutputFile.open(output, [...inputs, ...(opts.node ?? [])].map((a) => parseInputArg(a).path)) : null;
 }
 
-/** The inputs, each knowing the other captured nodes its capture's manifest names (for replication streams). */
-export function inputSpecs(inputs: string[], opts: { inputFormat?: string; node?: string[] }): { specs: InputSpec[]; capture: CaptureContext } {
+/**
+ * The inputs, each knowing the other captured nodes its capture's manifest names (for replication streams).
+ * `warnings`: what was left out and the manifest's doubts, printed now and carried by the report, as the library's.
+ */
+export function inputSpecs(inputs: string[], opts: { inputFormat?: string; node?: string[] }): { specs: InputSpec[]; capture: CaptureContext; warnings: string[] } {
   const { specs, notes } = listInputs([...inputs, ...(opts.node ?? [])], opts.inputFormat as InputFormat | undefined);
   for (const note of notes) warn(note);
   if (specs.length === 0) throw new InputError('no inputs: give files, directories, NAME=PATH, or - for stdin');
   const capture = captureContext(specs.map((s) => s.path));
   capture.warnings.forEach(warn);
-  return { specs: withPeers(specs, capture), capture };
+  return { specs: withPeers(specs, capture), capture, warnings: [...notes, ...capture.warnings] };
 }
 
 export function redactorFor(opts: { redactKeys?: boolean; redactSecretFile?: string }): KeyRedactor | null {
