@@ -7,7 +7,8 @@ import { parseDuration } from '../live/duration.js';
 import { prepareReadyFile } from '../live/ready-file.js';
 import { address } from '../live/redis-url.js';
 import { listenForStop } from '../live/stop-signals.js';
-import { captureProgress, count, linesFrom, seconds } from '../report/progress.js';
+import { count, seconds } from '../report/format-numbers.js';
+import { captureProgress, linesFrom } from '../report/progress.js';
 import { endStopped, forHowLong, monitorWarning, nodeCount, note, startProgress, warn } from './cli-io.js';
 
 export interface CaptureMonitorOptions {

@@ -5,7 +5,7 @@ import type { InputSpec } from '../ingest/read-input.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../plan/make-plan.js';
 import { renderPlanMarkdown } from '../report/plan-markdown.js';
 import { redactPlan } from '../report/redact-report.js';
-import { byteSize, seconds } from '../report/progress.js';
+import { byteSize, seconds } from '../report/format-numbers.js';
 import { emit, inputSpecs, openOutput, redactorFor, startProgress } from './cli-io.js';
 
 export interface PlanCommandOptions {

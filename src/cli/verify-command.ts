@@ -2,7 +2,7 @@
 import { parseInputArg } from '../ingest/read-input.js';
 import { parseRedisUrl } from '../live/redis-url.js';
 import { readPlan, renderVerifySummary, verifyPlan } from '../replay/verify-plan.js';
-import { count, seconds } from '../report/progress.js';
+import { count, seconds } from '../report/format-numbers.js';
 import { EXIT_GATE, note, startProgress } from './cli-io.js';
 
 export interface VerifyCommandOptions {

@@ -11,6 +11,7 @@ import { type Allowance, commandAllowed, proxySplits } from './allowance.js';
 import { patternExamples } from './pattern-example.js';
 import { diffReports } from './report-diff.js';
 import { round } from './skew.js';
+import { significantPercent } from '../report/format-numbers.js';
 
 export interface BaselineLimits {
   /** Absolute share points a cross-slot rate may rise by (0.01: from 2% to 3%). */
@@ -90,4 +91,4 @@ export function baselineGates(base: Report, now: Report, a: Allowance, limits: B
   return gates;
 }
 
-const pct = (share: number | null): string => (share === null ? 'none' : `${round(share * 100)}%`);
+const pct = (share: number | null): string => (share === null ? 'none' : significantPercent(share, 6));

@@ -7,10 +7,11 @@ import { escape, table } from '../report/markdown-report.js';
 import type { Section } from '../report/report-sections.js';
 import { render } from '../report/table-report.js';
 import type { ReportDiff } from './report-diff.js';
+import { significantPercent } from '../report/format-numbers.js';
 
 /** Cells of counts, shares and changes: right-aligned. */
 const NUMERIC = /^(?:[-+]?[\d.]+%?|-)(?: of (?:\d+|-))?$/;
-const pct = (share: number | null): string => share === null ? '-' : `${Number((share * 100).toPrecision(4))}%`;
+const pct = (share: number | null): string => (share === null ? '-' : significantPercent(share, 4));
 const signed = (n: number): string => (n > 0 ? `+${n}` : `${n}`);
 const count = (n: number | undefined | null): string => (n === undefined || n === null ? '-' : String(n));
 

@@ -5,6 +5,7 @@
 import type { EntityClusters, Shape } from './candidates.js';
 import type { GroupKind } from './co-access.js';
 import type { CoarseCost } from './costs.js';
+import { percent } from '../report/format-numbers.js';
 
 export type UnfixableShape = 'read fan-out' | 'multi-key write' | 'atomic multi-entity write' | 'script keys' | 'mixed hash tags';
 
@@ -24,8 +25,6 @@ export interface PlanUnfixable {
 const READS = new Set(['mget', 'exists', 'touch', 'sinter', 'sunion', 'sdiff', 'sintercard', 'zunion', 'zinter', 'zdiff', 'zintercard', 'pfcount', 'xread', 'lcs']);
 const SPLITTABLE = new Set(['mget', 'mset', 'del', 'unlink', 'exists', 'touch']);
 const COMBINED = new Set(['sinter', 'sunion', 'sdiff', 'sintercard', 'zunion', 'zinter', 'zdiff', 'zintercard', 'pfcount', 'lcs']);
-
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 function shapeOf(s: Shape): UnfixableShape {
   if (s.source !== 'none') return 'script keys';
@@ -58,7 +57,7 @@ function atomic(s: Shape, coarse: CoarseCost | undefined, clusters: EntityCluste
   const out = [
     `Do not split it per slot: that loses atomicity (a failure between the parts leaves it half applied, a transfer debited and never credited). Keep it whole with a coarse tag, co-located entities or a saga:`,
   ];
-  if (coarse) out.push(`A coarse tag {${coarse.tag}}: every ${s.patterns.join(', ')} key in one slot, which carries ${pct(coarse.opsShare)} of all key operations${coarse.bytesShare ? ` and ${pct(coarse.bytesShare)} of bytes` : ''}, its node about ${pct(coarse.nodeOpsShare)}.`);
+  if (coarse) out.push(`A coarse tag {${coarse.tag}}: every ${s.patterns.join(', ')} key in one slot, which carries ${percent(coarse.opsShare)} of all key operations${coarse.bytesShare ? ` and ${percent(coarse.bytesShare)} of bytes` : ''}, its node about ${percent(coarse.nodeOpsShare)}.`);
   if (clusters.entities > 0) {
     const small = clusters.largest <= Math.max(2, clusters.entities / 10);
     out.push(
@@ -100,7 +99,7 @@ export function adviceFor(s: Shape, coarse: CoarseCost | undefined, clusters: En
       break;
     default:
       alternatives = fanOut(s, mean);
-      if (coarse) alternatives.push(`A coarse tag {${coarse.tag}} would put every ${s.patterns.join(', ')} key in one slot: ${pct(coarse.opsShare)} of all key operations${coarse.bytesShare ? ` and ${pct(coarse.bytesShare)} of bytes` : ''}, its node about ${pct(coarse.nodeOpsShare)}.`);
+      if (coarse) alternatives.push(`A coarse tag {${coarse.tag}} would put every ${s.patterns.join(', ')} key in one slot: ${percent(coarse.opsShare)} of all key operations${coarse.bytesShare ? ` and ${percent(coarse.bytesShare)} of bytes` : ''}, its node about ${percent(coarse.nodeOpsShare)}.`);
   }
   return {
     kind: s.kind,

@@ -4,6 +4,7 @@
 // `redis-cli --cluster reshard` picks the source's lowest-numbered slots itself and cannot be told which.
 import { formatSlotRanges } from '../slot/slot-ranges.js';
 import type { Layout } from './layout.js';
+import { percent } from '../report/format-numbers.js';
 
 /** Per primary, the argv of its CLUSTER ADDSLOTSRANGE. */
 export function addSlotsCommands(layout: Layout): string[][] {
@@ -17,15 +18,13 @@ fail() { echo "slotscope layout: $*" >&2; exit 1; }
 # Runs a command that must answer OK; anything else stops the script.
 ok() { local addr=$1 out; shift; out=$(cli "$addr" "$@") || fail "$addr: $1 $2 $3: $out"; [ "$out" = OK ] || fail "$addr: $1 $2 $3: $out"; }`;
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-
 function header(layout: Layout): string[] {
   const b = layout.before.skew.ops.toFixed(2);
   const a = layout.after.skew.ops.toFixed(2);
   return [
     '#!/usr/bin/env bash',
     `# slotscope layout for ${layout.shards} primaries: busiest node ${b}x the mean load before (${layout.basis === 'today' ? "today's primaries" : 'redis-cli --cluster create'}), ${a}x after.`,
-    ...layout.after.nodes.map((n) => `#   node ${n.node}: ${pct(n.opsShare)} of ops, ${n.keys} keys, slots ${formatSlotRanges(n.ranges)}`),
+    ...layout.after.nodes.map((n) => `#   node ${n.node}: ${percent(n.opsShare)} of ops, ${n.keys} keys, slots ${formatSlotRanges(n.ranges)}`),
   ];
 }
 
@@ -84,7 +83,7 @@ export function moveScript(layout: Layout): string {
     '}',
   );
   const total = layout.after.nodes.reduce((t, n) => t + n.ops, 0);
-  for (const m of layout.moves) out.push(`move ${m.slot} ${m.from} ${m.to}${m.ops > 0 && total > 0 ? `  # ${pct(m.ops / total)} of ops` : ''}`);
+  for (const m of layout.moves) out.push(`move ${m.slot} ${m.from} ${m.to}${m.ops > 0 && total > 0 ? `  # ${percent(m.ops / total)} of ops` : ''}`);
   out.push(`echo "slotscope layout: moved ${layout.moves.length} slots"`);
   return out.join('\n') + '\n';
 }

@@ -4,7 +4,7 @@
 import type { Plan } from '../plan/make-plan.js';
 import { formatSlotRanges } from '../slot/slot-ranges.js';
 import { redactionNote } from './redact-report.js';
-import { share } from './report-sections.js';
+import { share } from './format-numbers.js';
 
 const hex = (c: string): string => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 /** Bytes outside printable ASCII as `\xhh`, a backslash as `\\` (keys are latin1 strings: one character per byte). */

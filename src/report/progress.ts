@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import type { InputStats } from '../ingest/input-stats.js';
 import type { LineSink } from '../live/monitor-stream.js';
 import { cutToWidth, terminalSafe } from './terminal-width.js';
+import { byteSize, count, seconds } from './format-numbers.js';
 
 export interface Progress {
   /** An input starts; `what` says what is done to it ("reading", "pass 2 reading"). */
@@ -21,16 +22,6 @@ export interface Progress {
 
 const NONE: Progress = { input() {}, bytes() {}, status() {}, show() {}, done() {} };
 const REDRAW_MS = 200;
-
-export const count = (n: number): string => Math.round(n).toLocaleString('en-US');
-export const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-
-export function byteSize(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  for (; n >= 1000 && i < units.length - 1; i++) n /= 1000;
-  return `${n.toFixed(i === 0 || n >= 100 ? 0 : 1)} ${units[i]}`;
-}
 
 /** `read 3 inputs, 1.2 GB, 1,234,567 commands and 300 keys in 8.1 s (148 MB/s)`: what analyze, check and plan read. */
 export function readSummary(inputs: readonly InputStats[], ms: number): string {

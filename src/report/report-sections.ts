@@ -3,6 +3,7 @@
 import { formatSlotRanges } from '../slot/slot-ranges.js';
 import { redactionNote } from './redact-report.js';
 import type { Report } from './report.js';
+import { count, share, shareOf } from './format-numbers.js';
 
 export type Align = 'left' | 'right';
 
@@ -23,10 +24,7 @@ export interface Section {
 
 const TOP_COMMANDS = 15;
 
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 /** A share (0..1) as a percentage, with more digits for the small ones. */
-export const share = (s: number): string => `${(100 * s).toFixed(s > 0 && s < 0.001 ? 3 : 1)}%`;
-const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(part > 0 && part / whole < 0.001 ? 3 : 1)}%` : '-');
 
 function truncate(s: string, n: number): string {
   return s.length <= n ? s : s.slice(0, n - 1) + '…';
@@ -48,11 +46,11 @@ export function reportSections(r: Report): Section[] {
     title: '',
     lines: [
       `Judged for ${r.target.label} (--target ${r.target.id})`,
-      `Redis 8's cluster_incompatible_ops would count ${fmt(r.redis8IncompatibleOps)} for this traffic (sample ratio 100); the findings below name them`,
+      `Redis 8's cluster_incompatible_ops would count ${count(r.redis8IncompatibleOps)} for this traffic (sample ratio 100); the findings below name them`,
     ],
   };
   if (r.findings.length > 0) {
-    findings.table = table(['severity', 'finding', 'count', 'share', 'fix', 'example (node:line)'], r.findings.map((f) => [f.severity, f.id, fmt(f.count), `${share(f.share)} of ${f.of}`, f.fix, f.example ? `${f.example.node}:${f.example.line}  ${truncate(f.example.command, 80)}` : '']), ['left', 'left', 'right', 'right', 'left', 'left']);
+    findings.table = table(['severity', 'finding', 'count', 'share', 'fix', 'example (node:line)'], r.findings.map((f) => [f.severity, f.id, count(f.count), `${share(f.share)} of ${f.of}`, f.fix, f.example ? `${f.example.node}:${f.example.line}  ${truncate(f.example.command, 80)}` : '']), ['left', 'left', 'right', 'right', 'left', 'left']);
     findings.after = r.findings.filter((x) => x.severity !== 'info').map((f) => {
       const patterns = Object.keys(f.patterns).slice(0, 5);
       return `${f.id}: ${f.message}${patterns.length ? ` Patterns: ${patterns.join(', ')}` : ''}`;
@@ -66,58 +64,58 @@ export function reportSections(r: Report): Section[] {
       const f = x.fixes;
       lines.push(`tag ${x.tag}: ${x.from.slice(0, 4).join(', ')}${x.from.length > 4 ? ` and ${x.from.length - 4} more` : ''} (fixes ${f.commands} commands, ${f.transactions} transactions, ${f.scripts} script calls seen)`);
     }
-    for (const u of r.planSummary.unfixable.slice(0, 5)) lines.push(`not fixable by renames: ${u.kind}${u.command ? ` ${u.command}` : ''} over ${u.patterns.join(', ')} (${fmt(u.count)})`);
+    for (const u of r.planSummary.unfixable.slice(0, 5)) lines.push(`not fixable by renames: ${u.kind}${u.command ? ` ${u.command}` : ''} over ${u.patterns.join(', ')} (${count(u.count)})`);
     out.push({ title: 'Plan summary (from a sample of the cross-slot traffic; `slotscope plan` predicts it in full)', lines });
   }
 
-  const replicated = r.inputs.filter((i) => i.replicationLines).map((i) => `${i.path}: ${fmt(i.replicationLines!)} lines are the replication stream from ${i.replicationFrom!.join(', ')}: counted apart, not as traffic`);
-  out.push({ title: 'Inputs', lines: [...(r.redacted ? [redactionNote(r.redacted)] : []), ...(r.warnings ?? []), ...replicated], table: table(['input', 'node', 'format', 'lines', 'records', 'skipped'], r.inputs.map((i) => [i.path, i.node, i.format, fmt(i.lines), fmt(i.records), fmt(i.skipped.count)]), ['left', 'left', 'left', 'right', 'right', 'right']) });
+  const replicated = r.inputs.filter((i) => i.replicationLines).map((i) => `${i.path}: ${count(i.replicationLines!)} lines are the replication stream from ${i.replicationFrom!.join(', ')}: counted apart, not as traffic`);
+  out.push({ title: 'Inputs', lines: [...(r.redacted ? [redactionNote(r.redacted)] : []), ...(r.warnings ?? []), ...replicated], table: table(['input', 'node', 'format', 'lines', 'records', 'skipped'], r.inputs.map((i) => [i.path, i.node, i.format, count(i.lines), count(i.records), count(i.skipped.count)]), ['left', 'left', 'left', 'right', 'right', 'right']) });
 
   const totals: [string, string][] = [
-    ['client commands', fmt(t.commands)],
-    ['commands run by scripts', fmt(t.scriptCommands)],
-    ['commands with keys', fmt(t.keyedCommands)],
-    ['cross-slot commands', `${fmt(t.crossSlotCommands)} (${pct(t.crossSlotCommands, t.keyedCommands)} of keyed)`],
-    ['transactions (MULTI/EXEC)', `${fmt(t.transactions)}, ${fmt(t.crossSlotTransactions)} cross-slot`],
-    ['script calls', `${fmt(t.scriptCalls)}, ${fmt(t.crossSlotScripts)} cross-slot`],
-    ['distinct keys', `${fmt(t.distinctKeys)}${t.distinctKeysExact ? '' : ' (estimated)'}`],
+    ['client commands', count(t.commands)],
+    ['commands run by scripts', count(t.scriptCommands)],
+    ['commands with keys', count(t.keyedCommands)],
+    ['cross-slot commands', `${count(t.crossSlotCommands)} (${shareOf(t.crossSlotCommands, t.keyedCommands)} of keyed)`],
+    ['transactions (MULTI/EXEC)', `${count(t.transactions)}, ${count(t.crossSlotTransactions)} cross-slot`],
+    ['script calls', `${count(t.scriptCalls)}, ${count(t.crossSlotScripts)} cross-slot`],
+    ['distinct keys', `${count(t.distinctKeys)}${t.distinctKeysExact ? '' : ' (estimated)'}`],
   ];
-  if (t.keyRecords > 0) totals.push(['keys from SCAN/memory inputs', fmt(t.keyRecords)]);
-  if (t.bytes > 0) totals.push(['bytes (memory report)', fmt(t.bytes)]);
-  if (t.skippedLines > 0) totals.push(['skipped lines', fmt(t.skippedLines)]);
+  if (t.keyRecords > 0) totals.push(['keys from SCAN/memory inputs', count(t.keyRecords)]);
+  if (t.bytes > 0) totals.push(['bytes (memory report)', count(t.bytes)]);
+  if (t.skippedLines > 0) totals.push(['skipped lines', count(t.skippedLines)]);
   out.push({ title: 'Totals', lines: [], table: table(['', ''], totals, ['left', 'right']) });
 
   const cmds = Object.entries(r.commands);
   if (cmds.length > 0) {
-    out.push({ title: `Top commands (${Math.min(TOP_COMMANDS, cmds.length)} of ${cmds.length})`, lines: [], table: table(['command', 'calls', 'share', 'keyed', 'cross-slot'], cmds.slice(0, TOP_COMMANDS).map(([name, c]) => [name, fmt(c.calls), pct(c.calls, t.commands), fmt(c.keyed), c.crossSlot ? `${fmt(c.crossSlot)} (${pct(c.crossSlot, c.calls)})` : '0'])) });
+    out.push({ title: `Top commands (${Math.min(TOP_COMMANDS, cmds.length)} of ${cmds.length})`, lines: [], table: table(['command', 'calls', 'share', 'keyed', 'cross-slot'], cmds.slice(0, TOP_COMMANDS).map(([name, c]) => [name, count(c.calls), shareOf(c.calls, t.commands), count(c.keyed), c.crossSlot ? `${count(c.crossSlot)} (${shareOf(c.crossSlot, c.calls)})` : '0'])) });
   }
 
   const cross = cmds.filter(([, c]) => c.crossSlot > 0).sort((x, y) => y[1].crossSlot - x[1].crossSlot);
   if (cross.length > 0) {
-    out.push({ title: 'Cross-slot commands (a cluster answers CROSSSLOT)', lines: [], table: table(['command', 'cross-slot', 'example (node:line)'], cross.map(([name, c]) => [name, fmt(c.crossSlot), c.example ? `${c.example.node}:${c.example.line}  ${truncate(c.example.command, 100)}` : '']), ['left', 'right', 'left']) });
+    out.push({ title: 'Cross-slot commands (a cluster answers CROSSSLOT)', lines: [], table: table(['command', 'cross-slot', 'example (node:line)'], cross.map(([name, c]) => [name, count(c.crossSlot), c.example ? `${c.example.node}:${c.example.line}  ${truncate(c.example.command, 100)}` : '']), ['left', 'right', 'left']) });
   }
 
   if (r.skew.activeSlots > 0) {
     const s = r.skew;
     out.push({
       title: 'Slot skew',
-      lines: [`${fmt(s.activeSlots)} of 16384 slots carry ops; busiest slot ${fmt(s.maxOps)} ops vs mean ${s.meanOps.toFixed(2)} (${s.meanOps > 0 ? (s.maxOps / s.meanOps).toFixed(1) : '-'}x)`],
-      table: table(['hot slot', 'ops', 'share of ops', 'busiest keys (ops, sketched)'], s.hotSlots.map((h) => [h.slot, fmt(h.ops), pct(h.ops, s.meanOps * 16384), truncate(h.keys.map((k) => `${k.key} (${fmt(k.ops)})`).join(', '), 100)]), ['left', 'right', 'right', 'left']),
+      lines: [`${count(s.activeSlots)} of 16384 slots carry ops; busiest slot ${count(s.maxOps)} ops vs mean ${s.meanOps.toFixed(2)} (${s.meanOps > 0 ? (s.maxOps / s.meanOps).toFixed(1) : '-'}x)`],
+      table: table(['hot slot', 'ops', 'share of ops', 'busiest keys (ops, sketched)'], s.hotSlots.map((h) => [h.slot, count(h.ops), shareOf(h.ops, s.meanOps * 16384), truncate(h.keys.map((k) => `${k.key} (${count(k.ops)})`).join(', '), 100)]), ['left', 'right', 'right', 'left']),
     });
   }
 
   const nodes = Object.entries(r.nodes);
   if (nodes.length > 1) {
-    out.push({ title: 'Nodes', lines: [], table: table(['node', 'commands', 'keyed', 'cross-slot', 'keys', 'ops', 'bytes'], nodes.map(([name, n]) => [name, fmt(n.commands), fmt(n.keyedCommands), fmt(n.crossSlotCommands), fmt(n.keys), fmt(n.ops), fmt(n.bytes)])) });
+    out.push({ title: 'Nodes', lines: [], table: table(['node', 'commands', 'keyed', 'cross-slot', 'keys', 'ops', 'bytes'], nodes.map(([name, n]) => [name, count(n.commands), count(n.keyedCommands), count(n.crossSlotCommands), count(n.keys), count(n.ops), count(n.bytes)])) });
   }
 
   if (r.scripts.length > 0) {
-    out.push({ title: 'Scripts', lines: [], table: table(['script', 'calls', 'cross-slot', 'undeclared keys', 'example (node:line)'], r.scripts.slice(0, 10).map((sc) => [sc.id.slice(0, 24), fmt(sc.calls), fmt(sc.crossSlot), sc.undeclared ? `${fmt(sc.undeclared)} (${sc.undeclaredExample?.pattern})` : '0', sc.example ? `${sc.example.node}:${sc.example.line}  ${truncate(sc.example.command, 60)}` : '']), ['left', 'right', 'right', 'left', 'left']) });
+    out.push({ title: 'Scripts', lines: [], table: table(['script', 'calls', 'cross-slot', 'undeclared keys', 'example (node:line)'], r.scripts.slice(0, 10).map((sc) => [sc.id.slice(0, 24), count(sc.calls), count(sc.crossSlot), sc.undeclared ? `${count(sc.undeclared)} (${sc.undeclaredExample?.pattern})` : '0', sc.example ? `${sc.example.node}:${sc.example.line}  ${truncate(sc.example.command, 60)}` : '']), ['left', 'right', 'right', 'left', 'left']) });
   }
 
   const dbs = Object.entries(r.dbs);
   if (dbs.length > 0) {
-    out.push({ title: 'Commands on dbs other than 0 (a cluster has only db 0)', lines: [], table: table(['db', 'commands', 'keys', 'key patterns'], dbs.map(([db, d]) => [db, fmt(d.commands), fmt(d.keys ?? 0), truncate(Object.keys(d.patterns).join(', '), 80)]), ['right', 'right', 'right', 'left']) });
+    out.push({ title: 'Commands on dbs other than 0 (a cluster has only db 0)', lines: [], table: table(['db', 'commands', 'keys', 'key patterns'], dbs.map(([db, d]) => [db, count(d.commands), count(d.keys ?? 0), truncate(Object.keys(d.patterns).join(', '), 80)]), ['right', 'right', 'right', 'left']) });
   }
 
   if (r.topology) {
@@ -137,13 +135,13 @@ export function reportSections(r: Report): Section[] {
 
   const unknown = Object.entries(r.unknownCommands);
   if (unknown.length > 0) {
-    out.push({ title: 'Commands the key-spec table does not know (modules?): keys not analysed', lines: [], table: table(['command', 'calls'], unknown.slice(0, 20).map(([n, c]) => [n, fmt(c)])) });
+    out.push({ title: 'Commands the key-spec table does not know (modules?): keys not analysed', lines: [], table: table(['command', 'calls'], unknown.slice(0, 20).map(([n, c]) => [n, count(c)])) });
   }
 
   const skipped = r.inputs.filter((i) => i.skipped.count > 0);
   if (skipped.length > 0) {
     const rows: string[][] = [];
-    for (const i of skipped) for (const [reason, count] of Object.entries(i.skipped.byReason)) rows.push([i.path, reason, fmt(count)]);
+    for (const i of skipped) for (const [reason, n] of Object.entries(i.skipped.byReason)) rows.push([i.path, reason, count(n)]);
     out.push({ title: 'Skipped lines', lines: [], table: table(['input', 'reason', 'lines'], rows, ['left', 'left', 'right']), after: skipped.flatMap((i) => i.skipped.first.slice(0, 5).map((s) => `${i.path}:${s.line}: ${s.reason}`)) });
   }
   return out;

@@ -1,6 +1,7 @@
 // An SVG bar chart of a per-slot series (16384 values), binned so it stays a few kilobytes, with the
 // slot ranges of the primaries shaded behind the bars when they are known.
 import { SLOT_COUNT } from '../slot/key-slot.js';
+import { count } from './format-numbers.js';
 
 export interface SlotRange {
   label: string;
@@ -46,8 +47,8 @@ export function slotChart(series: ArrayLike<number>, o: SlotChartOptions): strin
     if (v === 0) return;
     const h = Math.max(1, (v / max) * (HEIGHT - 4));
     const from = i * per;
-    parts.push(`<rect class="bar" data-slots="${from}-${from + per - 1}" data-value="${v}" x="${(i * barWidth).toFixed(2)}" y="${(HEIGHT - h).toFixed(2)}" width="${Math.max(barWidth - 0.3, 0.5).toFixed(2)}" height="${h.toFixed(2)}"><title>slots ${from}-${from + per - 1}: ${Math.round(v).toLocaleString('en-US')} ${escapeHtml(o.unit)}</title></rect>`);
+    parts.push(`<rect class="bar" data-slots="${from}-${from + per - 1}" data-value="${v}" x="${(i * barWidth).toFixed(2)}" y="${(HEIGHT - h).toFixed(2)}" width="${Math.max(barWidth - 0.3, 0.5).toFixed(2)}" height="${h.toFixed(2)}"><title>slots ${from}-${from + per - 1}: ${count(v)} ${escapeHtml(o.unit)}</title></rect>`);
   });
   const axis = [0, 4096, 8192, 12288, 16383].map((s) => `<text x="${s === 16383 ? WIDTH - 2 : x(s).toFixed(0)}" y="${HEIGHT + 14}"${s === 16383 ? ' text-anchor="end"' : ''}>${s}</text>`).join('');
-  return `<figure><figcaption>${escapeHtml(o.title)} <span class="muted">(max ${Math.round(max).toLocaleString('en-US')} ${escapeHtml(o.unit)} per ${per} slots)</span></figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT + 18}" role="img" aria-label="${escapeHtml(o.title)}">${parts.join('')}${axis}</svg></figure>`;
+  return `<figure><figcaption>${escapeHtml(o.title)} <span class="muted">(max ${count(max)} ${escapeHtml(o.unit)} per ${per} slots)</span></figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT + 18}" role="img" aria-label="${escapeHtml(o.title)}">${parts.join('')}${axis}</svg></figure>`;
 }

@@ -5,6 +5,7 @@ import { type CommandExample, exampleText } from '../../analyze/command-example.
 import type { Severity } from '../../analyze/findings.js';
 import type { GateResult } from '../gates.js';
 import type { Report } from '../report.js';
+import { count } from '../format-numbers.js';
 
 /** A check's result as `check` computes it: the writers need no more of it than this. */
 export interface CheckOutcome {
@@ -58,7 +59,7 @@ export function gateText(g: GateResult): string {
 }
 
 export function findingLine(f: CiFinding): string {
-  return `${f.id} (${f.severity}): ${f.count.toLocaleString('en-US')}${f.allowed ? ', allowed by the allow-list' : ''}`;
+  return `${f.id} (${f.severity}): ${count(f.count)}${f.allowed ? ', allowed by the allow-list' : ''}`;
 }
 
 export function findingText(f: CiFinding): string {
