@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerifyResult } from '../../src/replay/verify-plan.js';
 import type { Report } from '../../src/report/report.js';
+import { readmeSection } from '../helpers/readme.js';
 import { type CliResult, slotscope, slotscopeAsync } from '../helpers/cli.js';
 import { type RedisCluster, type RedisServer, startCluster, startRedis, waitForMonitor } from '../helpers/redis.js';
 
@@ -15,10 +16,16 @@ const fresh = (): string => mkdtempSync(join(tmpdir(), 'slotscope-acl-'));
 const passwordFile = join(fresh(), 'password');
 writeFileSync(passwordFile, `${SECRET}\n`);
 
-/** What capture monitor, capture scan --memory --ttl, analyze --live and record need (README-connect.md). */
-const CAPTURE_RIGHTS = ['+ping', '+info', '+role', '+cluster|nodes', '+monitor', '+scan', '+select', '+type', '+memory|usage', '+pttl', '%R~*'];
+/** The README's ACL line for a user (`ACL SETUSER NAME reset on >CHANGE-ME RIGHTS...`): its rights. */
+const readmeRights = (user: string): string[] => {
+  const line = readmeSection('## Connecting to your deployment').match(new RegExp(`^ACL SETUSER ${user} reset on >CHANGE-ME (.*)$`, 'm'));
+  if (!line) throw new Error(`README.md gives no ACL line for ${user}`);
+  return line[1].split(' ');
+};
+/** What capture monitor, capture scan --memory --ttl, analyze --live and record need. */
+const CAPTURE_RIGHTS = readmeRights('slotscope');
 /** What verify needs: it writes the capture's commands, so on a cluster of its own. */
-const VERIFY_RIGHTS = ['+@all', '-@dangerous', '+info', '~*', '&*'];
+const VERIFY_RIGHTS = readmeRights('slotscope-verify');
 
 async function setUser(servers: RedisServer[], name: string, rights: string[]): Promise<void> {
   for (const s of servers) {
