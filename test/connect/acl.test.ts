@@ -16,7 +16,7 @@ const passwordFile = join(fresh(), 'password');
 writeFileSync(passwordFile, `${SECRET}\n`);
 
 /** What capture monitor, capture scan --memory --ttl, analyze --live and record need (README-connect.md). */
-const CAPTURE_RIGHTS = ['+ping', '+info', '+role', '+cluster|nodes', '+monitor', '+scan', '+select', '+type', '+memory|usage', '+pttl', '%R~*'];
+const CAPTURE_RIGHTS = ['+ping', '+info', '+role', '+cluster|nodes', '+monitor', '+scan', '+select', '+type', '+memory|usage', '+pttl', '+echo', '%R~*'];
 /** What verify needs: it writes the capture's commands, so on a cluster of its own. */
 const VERIFY_RIGHTS = ['+@all', '-@dangerous', '+info', '~*', '&*'];
 
@@ -107,12 +107,21 @@ describe('the capture ACL line on a standalone server', () => {
     expect(quiet.stderr).toBe('');
   });
 
-  it('record (--redis HOST:PORT, --user, --password-file) captures what the wrapped command sends with exactly those rights', () => {
+  it('record (--redis HOST:PORT, --user, --password-file) captures what the wrapped command sends with exactly those rights', async () => {
     const out = fresh();
     const r = record(out);
-    expect(r.stderr).not.toContain(SECRET);
+    expect(r.stderr).toBe('slotscope: MONITOR attached on 1 node; running redis-cli\n');
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(out, `127.0.0.1-${server.port}.monitor`), 'latin1')).toMatch(/\] "SET" "rec:1" "v"\n/);
+    // Without +echo the capture stands, but its end is not marked: a warning names the right.
+    await setUser([server], 'slotscope', without(CAPTURE_RIGHTS, '+echo'));
+    try {
+      const unmarked = record();
+      expect(unmarked.status).toBe(0);
+      expect(unmarked.stderr).toContain(`could not mark the end of the capture (the ACL user 'slotscope' may not run ECHO, which slotscope needs: grant it (ACL SETUSER slotscope +echo))`);
+    } finally {
+      await setUser([server], 'slotscope', CAPTURE_RIGHTS);
+    }
   });
 
   it('names every right the line holds when it is taken away, for the command that needs it', async () => {
