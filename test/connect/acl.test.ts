@@ -16,7 +16,7 @@ const fresh = (): string => mkdtempSync(join(tmpdir(), 'slotscope-acl-'));
 const passwordFile = join(fresh(), 'password');
 writeFileSync(passwordFile, `${SECRET}\n`);
 
-/** The README's ACL line for a user (`ACL SETUSER NAME reset on >CHANGE-ME RIGHTS...`): its rights. */
+/** The README's ACL line for a user (`ACL SETUSER NAME reset on >CHANGE-ME RIGHTS...`): its rights, so the line tested is the line given. */
 const readmeRights = (user: string): string[] => {
   const line = readmeSection('## Connecting to your deployment').match(new RegExp(`^ACL SETUSER ${user} reset on >CHANGE-ME (.*)$`, 'm'));
   if (!line) throw new Error(`README.md gives no ACL line for ${user}`);
@@ -24,7 +24,7 @@ const readmeRights = (user: string): string[] => {
 };
 /** What capture monitor, capture scan --memory --ttl, analyze --live and record need. */
 const CAPTURE_RIGHTS = readmeRights('slotscope');
-/** What verify needs: it writes the capture's commands, so on a cluster of its own. */
+/** What verify needs, on a cluster of its own. */
 const VERIFY_RIGHTS = readmeRights('slotscope-verify');
 
 async function setUser(servers: RedisServer[], name: string, rights: string[]): Promise<void> {
@@ -114,12 +114,21 @@ describe('the capture ACL line on a standalone server', () => {
     expect(quiet.stderr).toBe('');
   });
 
-  it('record (--redis HOST:PORT, --user, --password-file) captures what the wrapped command sends with exactly those rights', () => {
+  it('record (--redis HOST:PORT, --user, --password-file) captures what the wrapped command sends with exactly those rights', async () => {
     const out = fresh();
     const r = record(out);
-    expect(r.stderr).not.toContain(SECRET);
+    expect(r.stderr).toBe('slotscope: MONITOR attached on 1 node; running redis-cli\n');
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(out, `127.0.0.1-${server.port}.monitor`), 'latin1')).toMatch(/\] "SET" "rec:1" "v"\n/);
+    // Without +echo the capture stands, but its end is not marked: a warning names the right.
+    await setUser([server], 'slotscope', without(CAPTURE_RIGHTS, '+echo'));
+    try {
+      const unmarked = record();
+      expect(unmarked.status).toBe(0);
+      expect(unmarked.stderr).toContain(`could not mark the end of the capture (the ACL user 'slotscope' may not run ECHO, which slotscope needs: grant it (ACL SETUSER slotscope +echo))`);
+    } finally {
+      await setUser([server], 'slotscope', CAPTURE_RIGHTS);
+    }
   });
 
   it('names every right the line holds when it is taken away, for the command that needs it', async () => {
