@@ -7,8 +7,11 @@ import { slotscope } from '../helpers/cli.js';
  * slot stands out in its own traffic so far, so a merged one sums per-run sketches (counts are bounds).
  */
 export function comparable(json: string): unknown {
-  const r = JSON.parse(json) as { skew: { hotSlots: { keys?: unknown }[] } };
+  const r = JSON.parse(json) as { skew: { hotSlots: { keys?: unknown }[] }; topKeys?: unknown };
   for (const h of r.skew.hotSlots) delete h.keys;
+  // Past its 1,000 counters a Space-Saving sketch merges to other counts within the same bounds (ops - error
+  // <= true <= ops), not to the counts one pass gives: test/analyze/report-aggregates.test.ts holds those bounds.
+  delete r.topKeys;
   return r;
 }
 
