@@ -15,9 +15,17 @@ import { evenSplitLoads, type Layout, type PrimaryLoad, planLayout, primaryLoads
 import { PLAN_DEFAULTS } from '../plan/plan-defaults.js';
 import { type Proposals, SUMMARY_SAMPLE } from '../plan/plan-summary.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
+import type { InputStats } from '../ingest/input-stats.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 
 export const REPORT_SCHEMA = 'slotscope.report/1';
+
+/** What the report and a run's summary both copy of an input's stats as they are. */
+export type InputCounts = Pick<InputReport, 'path' | 'node' | 'format' | 'bytes' | 'lines' | 'records' | 'preamble' | 'lineEndings'>;
+
+export function inputCounts(s: InputStats): InputCounts {
+  return { path: s.path, node: s.node, format: s.format, bytes: s.bytes, lines: s.lines, records: s.records, preamble: s.preamble, lineEndings: s.lineEndings };
+}
 
 export interface InputReport {
   path: string;
@@ -247,14 +255,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     findings,
     redis8IncompatibleOps: a.redis8.ops,
     inputs: inputs.map((s) => ({
-      path: s.path,
-      node: s.node,
-      format: s.format,
-      bytes: s.bytes,
-      lines: s.lines,
-      records: s.records,
-      preamble: s.preamble,
-      lineEndings: s.lineEndings,
+      ...inputCounts(s),
       skipped: { count: s.skippedCount, byReason: Object.fromEntries(s.skippedByReason), first: s.firstSkipped },
       ...(s.replicationLines > 0 ? { replicationLines: s.replicationLines, replicationFrom: s.replicationFrom } : {}),
     })),

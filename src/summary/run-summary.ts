@@ -7,7 +7,7 @@ import { InputStats, type InputFormat } from '../ingest/input-stats.js';
 import type { LineEndings } from '../ingest/line-splitter.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
 import type { PlanSummary } from '../plan/plan-summary.js';
-import type { KnownTopology } from '../report/report.js';
+import { inputCounts, type KnownTopology } from '../report/report.js';
 import { type InputSummary, type RunSummary, SUMMARY_SCHEMA } from './summary-format.js';
 
 export const KEY_SPECS_FROM = `redis ${KEY_SPECS_REDIS_VERSION}`;
@@ -33,14 +33,7 @@ export function runSummary({ analyzer, inputs }: AnalysisResult, plan: PlanSumma
 
 function inputSummary(s: InputStats): InputSummary {
   return {
-    path: s.path,
-    node: s.node,
-    format: s.format,
-    bytes: s.bytes,
-    lines: s.lines,
-    records: s.records,
-    preamble: s.preamble,
-    lineEndings: s.lineEndings,
+    ...inputCounts(s),
     skippedCount: s.skippedCount,
     skippedByReason: [...s.skippedByReason],
     firstSkipped: s.firstSkipped,

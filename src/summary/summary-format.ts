@@ -4,22 +4,14 @@
 // before a byte is decompressed. Additive changes only within /1, as for reports.
 import type { AnalyzerSummary } from '../analyze/analyzer.js';
 import type { PlanSummaryState } from '../plan/plan-summary.js';
-import type { KnownTopology } from '../report/report.js';
+import type { InputCounts, KnownTopology } from '../report/report.js';
 
 export const SUMMARY_SCHEMA = 'slotscope.summary/1';
 /** What every summary file starts with, whatever its version. */
 export const SUMMARY_MAGIC = 'slotscope.summary/';
 export const SUMMARY_HEADER = `${SUMMARY_SCHEMA}\n`;
 
-export interface InputSummary {
-  path: string;
-  node: string;
-  format: string;
-  bytes: number;
-  lines: number;
-  records: number;
-  preamble: number;
-  lineEndings: string;
+export interface InputSummary extends InputCounts {
   skippedCount: number;
   skippedByReason: [string, number][];
   firstSkipped: { line: number; reason: string }[];
