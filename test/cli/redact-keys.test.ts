@@ -140,13 +140,14 @@ describe('--redact-keys', () => {
       ['plan', redacted(['plan', capture, csv])],
       ['plan -f json -o', redacted(['plan', '-f', 'json', capture, csv], join(dir, 'plan.json'))],
       ['plan -f markdown -o', redacted(['plan', '-f', 'markdown', capture, csv], join(dir, 'plan.md'))],
+      ['plan -f html -o', redacted(['plan', '-f', 'html', capture, csv], join(dir, 'plan.html'))],
     ];
     for (const [name, { text, result }] of outputs) {
       expect({ name, status: result.status, stderr: result.stderr.slice(0, 300) }).toEqual({ name, status: name.startsWith('check') ? 1 : 0, stderr: expect.any(String) });
       expect({ name, leaks: leaks(text) }).toEqual({ name, leaks: [] });
     }
     // Each report and plan a person reads says so, and what the default secret's hashes are worth.
-    for (const [name, { text }] of outputs.filter(([n]) => /-f (table|markdown|html)|^plan($| -f markdown)/.test(n))) expect({ name, note: /Key text is redacted \(--redact-keys\).*the public default secret/.test(unwrapped(text)) }).toEqual({ name, note: true });
+    for (const [name, { text }] of outputs.filter(([n]) => /-f (table|markdown|html)|^plan($| -f (markdown|html))/.test(n))) expect({ name, note: /Key text is redacted \(--redact-keys\).*the public default secret/.test(unwrapped(text)) }).toEqual({ name, note: true });
     // A skip reason on stderr keeps its place and quotes no key bytes.
     expect(Buffer.from(outputs[0][1].result.stderr, 'latin1').toString('utf8')).toMatch(/^slotscope: .*damaged\.monitor:\d+: bad escape at byte \d+ of argument 2$/m);
     // The searches find what they look for: unredacted, the same outputs show keys and their words.

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,6 +177,15 @@ describe('capture on a 3-primary cluster with replicas', () => {
     const html = slotscope(['analyze', '-f', 'html', ...primaryFiles]).stdout;
     const shaded = [...html.split('<figure>')[1].matchAll(/<title>(127\.0\.0\.1:\d+): slots (\d+)-(\d+)<\/title>/g)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
     expect(shaded).toEqual(report.topology!.primaries.flatMap((p) => p.slots.map(([f, t]) => [p.address, f, t])));
+    // Today's boundaries are known, so no planned ones are drawn over them, nor guessed in the JSON.
+    expect(html).not.toContain('class="planned"');
+    expect(html).not.toContain('planned boundaries');
+    expect(report.planSummary?.layout).toBeUndefined();
+    // The same files away from their manifest: the plan's boundaries are drawn instead.
+    const bare = fresh();
+    for (const f of primaryFiles) copyFileSync(f, join(bare, basename(f)));
+    const guessed = slotscope(['analyze', '-f', 'html', ...primaryFiles.map((f) => join(bare, basename(f)))]).stdout;
+    expect(guessed).toContain('class="planned"');
     // The plan, too, sets today's primaries beside its proposed layout.
     const plan = JSON.parse(slotscope(['plan', '-f', 'json', ...primaryFiles]).stdout) as { today: { ops: number }[]; layout: { nodes: unknown[] } };
     expect(plan.today.map((t) => t.ops)).toEqual(perPrimary);
