@@ -10,14 +10,16 @@ import type { KeyMeta, RecordSink } from '../ingest/records.js';
 import { SLOT_COUNT, slotOfRange } from '../slot/key-slot.js';
 import { type CommandExample, renderCommand } from './command-example.js';
 import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions, type DistinctKeysSummary, MASK_NODES } from './distinct-keys.js';
-import { countPattern, type FindingId, Findings, type FindingSummary, mergePatterns } from './findings.js';
+import { countPattern, type FindingId, Findings, type FindingSummary, mergePatterns, replayPatterns } from './findings.js';
 import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
 import { NO_STRINGS } from './no-strings.js';
+import { SampleLog, type SampleLogJSON } from './sample-log.js';
 import { type CommandKeys, ScriptCall, type ScriptCallEnd, type ScriptsSummary, ScriptTracker } from './scripts.js';
 import { SlotKeys, type SlotKeysSummary } from './slot-keys.js';
 import { TimeSpan, type TimeSpanJSON } from './time-span.js';
 import { TopKeys, type TopKeysJSON } from './top-keys.js';
+import { mergedSlotKeys, mergedTopKeys } from './node-sketches.js';
 import { BiggestKeys, type BiggestKeysJSON } from './biggest-keys.js';
 import { addSparseSlots, list, num, type SparseSlots, sparseSlots, StateError } from './state-codec.js';
 import { type TransactionEnd, TransactionTracker, type TransactionsSummary, type TxLine, type TxRole } from './transactions.js';
@@ -39,6 +41,12 @@ export class NodeAggregate {
   readonly bytes = new Float64Array(SLOT_COUNT);
   /** When this node's client commands ran. */
   readonly span = new TimeSpan();
+  /**
+   * This node's busiest keys, overall and in its hot slots. Per node, so a worker reading the node alone
+   * builds the same sketches as one thread reading every node: the run's are merged from them (node-sketches.ts).
+   */
+  readonly topKeys = new TopKeys();
+  readonly slotKeys = new SlotKeys();
 
   constructor(
     readonly index: number,
@@ -66,6 +74,8 @@ export class NodeAggregate {
       bytes: sparseSlots(this.bytes),
       ...(this.ownKeys ? { ownKeys: this.ownKeys.toSummary() } : {}),
       span: this.span.toJSON(),
+      topKeys: this.topKeys.toJSON(),
+      slotKeys: this.slotKeys.toSummary(),
     };
   }
 
@@ -79,6 +89,8 @@ export class NodeAggregate {
     addSparseSlots(this.bytes, s.bytes, 'node bytes');
     if (typeof s.span?.commands !== 'number') throw new StateError('node time span malformed');
     this.span.merge(TimeSpan.fromJSON(s.span));
+    if (s.topKeys) this.topKeys.merge(topKeysFrom(s.topKeys));
+    if (s.slotKeys) this.slotKeys.merge(s.slotKeys);
   }
 }
 
@@ -92,6 +104,9 @@ export interface NodeSummary {
   bytes: SparseSlots;
   ownKeys?: DistinctKeysSummary;
   span: TimeSpanJSON;
+  /** Absent from summaries made before sketches were kept per node (the run's `topKeys` and `slotKeys` then). */
+  topKeys?: TopKeysJSON;
+  slotKeys?: SlotKeysSummary;
 }
 
 /**
@@ -116,11 +131,12 @@ export interface AnalyzerSummary {
   scriptOps: SparseSlots;
   bytes: SparseSlots;
   nodes: NodeSummary[];
-  dbs: { db: number; commands: number; keys: number; patterns: [string, number][] }[];
+  dbs: { db: number; commands: number; keys: number; patterns: [string, number][]; log?: SampleLogJSON }[];
   findings: FindingSummary[];
   transactions: TransactionsSummary;
   scripts: ScriptsSummary;
   redis8: number;
+  /** The run's sketches, merged from its nodes' (for readers of summaries made before those). */
   slotKeys: SlotKeysSummary;
   topKeys: TopKeysJSON;
   biggestKeys: BiggestKeysJSON;
@@ -180,6 +196,8 @@ export interface DbStats {
   /** Keys a SCAN dump or memory report listed in this db. */
   keys: number;
   patterns: Map<string, number>;
+  /** Which command (stream 0) or dumped key (stream 1) brought which pattern, for merges. */
+  log: SampleLog;
 }
 
 /** What a command means for readiness, beyond its keys. */
@@ -250,10 +268,6 @@ export class Analyzer implements RecordSink {
   readonly target: Target;
   /** What Redis 8's cluster_incompatible_ops would count for the same traffic. */
   readonly redis8 = new Redis8Compat();
-  /** The busiest keys per slot in client commands, counted once the slot stands out (--redact-keys hides them when the report is shown). */
-  readonly slotKeys = new SlotKeys();
-  /** The busiest keys of all client commands (a bounded sketch; --redact-keys hides them when shown). */
-  readonly topKeys = new TopKeys();
   /** The largest keys of memory reports, each key once. */
   readonly biggestKeys = new BiggestKeys();
   /** Keys that came with a size (memory report): dedupes a key dumped from a primary and its replica. */
@@ -525,7 +539,10 @@ export class Analyzer implements RecordSink {
       scriptOps: sparseSlots(this.scriptOps),
       bytes: sparseSlots(this.bytes),
       nodes: [...this.nodes].map(([name, n]) => n.toSummary(name)),
-      dbs: [...this.dbs].map(([db, d]) => ({ db, commands: d.commands, keys: d.keys, patterns: [...d.patterns] })),
+      dbs: [...this.dbs].map(([db, d]) => {
+        const log = d.log.toJSON();
+        return { db, commands: d.commands, keys: d.keys, patterns: [...d.patterns], ...(log ? { log } : {}) };
+      }),
       findings: this.findings.toSummary().flatMap((f) => {
         if (f.id !== 'partial-transaction' || this.openAtFinish === 0) return [f];
         const count = f.count - this.openAtFinish;
@@ -534,8 +551,8 @@ export class Analyzer implements RecordSink {
       transactions: this.transactions.toSummary((id) => this.table.all[id].name),
       scripts: this.scripts.toSummary(),
       redis8: this.redis8.ops,
-      slotKeys: this.slotKeys.toSummary(),
-      topKeys: this.topKeys.toJSON(),
+      slotKeys: this.runSlotKeys().toSummary(),
+      topKeys: this.runTopKeys().toJSON(),
       biggestKeys: this.biggestKeys.toJSON(),
     };
   }
@@ -586,10 +603,10 @@ export class Analyzer implements RecordSink {
     for (const d of list<AnalyzerSummary['dbs'][number]>(s.dbs, 'dbs')) {
       let db = this.dbs.get(num(d?.db, 'db'));
       if (!db) {
-        db = { commands: 0, keys: 0, patterns: new Map() };
+        db = { commands: 0, keys: 0, patterns: new Map(), log: new SampleLog() };
         this.dbs.set(d.db, db);
       }
-      if (db.commands < PATTERN_SAMPLE && db.keys < PATTERN_SAMPLE) mergePatterns(db.patterns, list<[string, number]>(d.patterns, 'db patterns'));
+      mergeDbPatterns(db, d);
       db.commands += num(d.commands, 'db commands');
       db.keys += num(d.keys, 'db keys');
     }
@@ -597,8 +614,12 @@ export class Analyzer implements RecordSink {
     this.transactions.merge(s.transactions, (name) => this.commandId(name));
     this.scripts.merge(s.scripts);
     this.redis8.ops += num(s.redis8, 'redis 8 ops');
-    this.slotKeys.merge(s.slotKeys);
-    this.topKeys.merge(TopKeys.fromJSON({ capacity: num(s.topKeys?.capacity, 'top keys'), counters: list(s.topKeys.counters, 'top keys') }));
+    // A summary from before per-node sketches has the run's alone: its first node takes them.
+    const first = nodes[0];
+    if (first && !s.nodes[0].topKeys) {
+      first.slotKeys.merge(s.slotKeys);
+      first.topKeys.merge(topKeysFrom(s.topKeys));
+    }
     this.biggestKeys.merge(BiggestKeys.fromJSON({ capacity: num(s.biggestKeys?.capacity, 'biggest keys'), keys: list(s.biggestKeys.keys, 'biggest keys') }));
   }
 
@@ -606,6 +627,16 @@ export class Analyzer implements RecordSink {
     const cmd = typeof name === 'string' ? this.table.byName(name) : undefined;
     if (!cmd) throw new StateError(`unknown command ${JSON.stringify(name)}`);
     return cmd.id;
+  }
+
+  /** The busiest keys of all client commands: the nodes' sketches merged in node order (--redact-keys hides them when shown). */
+  runTopKeys(): TopKeys {
+    return mergedTopKeys([...this.nodes.values()].map((n) => n.topKeys));
+  }
+
+  /** The busiest keys of each hot slot in client commands, merged from the nodes' as runTopKeys(). */
+  runSlotKeys(): SlotKeys {
+    return mergedSlotKeys([...this.nodes.values()].map((n) => n.slotKeys));
   }
 
   get hasBytes(): boolean {
@@ -637,9 +668,9 @@ export class Analyzer implements RecordSink {
       const slot = this.hashedKeySlot(buf, s, e, renamed);
       keySlot[k] = slot;
       this.countKey(node, high, low, slot);
-      // Only slots that stand out so far: the sketch on every key would cost a third of the pipeline.
-      if (scriptNode === null) this.topKeys.add(high, low, slot, buf, s, e);
-      if (scriptNode === null && this.ops[slot] * SLOT_COUNT > HOT_SLOT_FACTOR * this.keyedCommands + HOT_SLOT_MIN_OPS * SLOT_COUNT) this.slotKeys.add(slot, high, low, buf, s, e);
+      // Only slots that stand out so far in the node's traffic: the sketch on every key would cost a third of the pipeline.
+      if (scriptNode === null) node.topKeys.add(high, low, slot, buf, s, e);
+      if (scriptNode === null && node.ops[slot] * SLOT_COUNT > HOT_SLOT_FACTOR * node.keyedCommands + HOT_SLOT_MIN_OPS * SLOT_COUNT) node.slotKeys.add(slot, high, low, buf, s, e);
       distinct = addDistinct(slots, distinct, slot);
     }
     return distinct;
@@ -705,26 +736,32 @@ export class Analyzer implements RecordSink {
   private onNonzeroDb(dbIndex: number): void {
     let db = this.dbs.get(dbIndex);
     if (!db) {
-      db = { commands: 0, keys: 0, patterns: new Map() };
+      db = { commands: 0, keys: 0, patterns: new Map(), log: new SampleLog() };
       this.dbs.set(dbIndex, db);
     }
     db.commands++;
     this.finding('nonzero-db');
-    if (db.commands <= PATTERN_SAMPLE) for (const p of this.line.patterns()) countPattern(db.patterns, p);
+    if (db.commands > PATTERN_SAMPLE) return;
+    for (const p of this.line.patterns()) {
+      countPattern(db.patterns, p);
+      db.log.record(0, db.commands, p);
+    }
   }
 
   /** A dumped key outside db 0 is as much a blocker as a command there: a cluster has nowhere to put it. */
   private onNonzeroDbKey(dbIndex: number, buf: Buffer, start: number, end: number): void {
     let db = this.dbs.get(dbIndex);
     if (!db) {
-      db = { commands: 0, keys: 0, patterns: new Map() };
+      db = { commands: 0, keys: 0, patterns: new Map(), log: new SampleLog() };
       this.dbs.set(dbIndex, db);
     }
     db.keys++;
+    // The finding counts every key db.keys does (and commands), so past db.keys' sample it is past its own.
     const tally = this.findings.count('nonzero-db');
     if (db.keys > PATTERN_SAMPLE) return;
     const pattern = keyPattern(buf.toString('latin1', start, end));
     countPattern(db.patterns, pattern);
+    db.log.record(1, db.keys, pattern);
     if (tally.count <= PATTERN_SAMPLE) this.findings.addPattern('nonzero-db', pattern);
   }
 
@@ -770,6 +807,20 @@ export class Analyzer implements RecordSink {
     else if (this.unknownCommands.size < MAX_UNKNOWN_NAMES) this.unknownCommands.set(name, 1);
     else this.unknownOther++;
   }
+}
+
+function topKeysFrom(s: TopKeysJSON): TopKeys {
+  return TopKeys.fromJSON({ capacity: num(s?.capacity, 'top keys'), counters: list(s.counters, 'top keys') });
+}
+
+/**
+ * A summary's patterns of a db: from its log, those of the commands and dumped keys one run would have
+ * sampled after the db's so far; without one (an older summary), all of them unless the db had its sample.
+ */
+function mergeDbPatterns(db: DbStats, d: AnalyzerSummary['dbs'][number]): void {
+  if (d.log) return replayPatterns(db.patterns, db.log, d.log, [db.commands, db.keys], PATTERN_SAMPLE);
+  db.log.complete = false;
+  if (db.commands < PATTERN_SAMPLE && db.keys < PATTERN_SAMPLE) mergePatterns(db.patterns, list<[string, number]>(d.patterns, 'db patterns'));
 }
 
 /** Adds slot to the first `count` entries of slots unless there already; returns the new count. */

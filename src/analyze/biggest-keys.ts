@@ -16,15 +16,23 @@ export interface BiggestKeysJSON {
   keys: BigKey[];
 }
 
+/**
+ * Whether a ranks below b: fewer bytes, or as many and a later name. A total order, so the keys kept are
+ * the same whatever order the keys came in (one run, or the parts of a merge).
+ */
+function below(a: BigKey, b: BigKey): boolean {
+  return a.bytes < b.bytes || (a.bytes === b.bytes && a.key > b.key);
+}
+
 export class BiggestKeys {
-  /** A min-heap by bytes: the smallest kept key at 0, the first to go. */
+  /** A min-heap by rank: the lowest kept key at 0, the first to go. */
   private readonly heap: BigKey[] = [];
 
   constructor(readonly capacity = BIGGEST_KEYS) {}
 
-  /** Whether a key of this size would be kept: callers build the key's name only then. */
+  /** Whether a key of this size may be kept: callers build the key's name only then (a tie is settled by name). */
   wants(bytes: number): boolean {
-    return this.heap.length < this.capacity || bytes > this.heap[0].bytes;
+    return this.heap.length < this.capacity || bytes >= this.heap[0].bytes;
   }
 
   /**
@@ -37,7 +45,7 @@ export class BiggestKeys {
     if (h.length < this.capacity) {
       h.push(key);
       this.siftUp(h.length - 1);
-    } else if (key.bytes > h[0].bytes) {
+    } else if (below(h[0], key)) {
       h[0] = key;
       this.siftDown(0);
     }
@@ -66,7 +74,7 @@ export class BiggestKeys {
     const h = this.heap;
     while (p > 0) {
       const parent = (p - 1) >> 1;
-      if (h[parent].bytes <= h[p].bytes) break;
+      if (!below(h[p], h[parent])) break;
       [h[parent], h[p]] = [h[p], h[parent]];
       p = parent;
     }
@@ -77,8 +85,8 @@ export class BiggestKeys {
     for (;;) {
       let c = 2 * p + 1;
       if (c >= h.length) return;
-      if (c + 1 < h.length && h[c + 1].bytes < h[c].bytes) c++;
-      if (h[c].bytes >= h[p].bytes) return;
+      if (c + 1 < h.length && below(h[c + 1], h[c])) c++;
+      if (!below(h[c], h[p])) return;
       [h[c], h[p]] = [h[p], h[c]];
       p = c;
     }

@@ -1,6 +1,7 @@
 // Everything that breaks, or changes meaning, when a standalone workload moves into a cluster. Each
 // finding has an id, a severity, what kind of change fixes it, a count and one example (keys only).
 import type { CommandExample } from './command-example.js';
+import { SampleLog, type SampleLogJSON } from './sample-log.js';
 import { list, num, StateError } from './state-codec.js';
 
 export type Severity = 'blocker' | 'warning' | 'info';
@@ -46,6 +47,8 @@ export interface FindingTally {
   example?: CommandExample;
   /** Key patterns involved, with how often, bounded. */
   patterns: Map<string, number>;
+  /** Which occurrence brought which pattern, for a merge to take the ones a single run would. */
+  log: SampleLog;
 }
 
 export const MAX_PATTERNS = 50;
@@ -63,6 +66,14 @@ export function countPattern(counts: Map<string, number>, pattern: string, n = 1
  */
 export function mergePatterns(into: Map<string, number>, from: [string, number][]): void {
   for (const [p, n] of from) into.set(p, (into.get(p) ?? 0) + n);
+}
+
+/** Counts the patterns of a part's log that one run would have taken after `before` occurrences, and logs them. */
+export function replayPatterns(counts: Map<string, number>, log: SampleLog, part: SampleLogJSON, before: readonly number[], cap: number): void {
+  for (const e of SampleLog.taken(part, before, cap)) {
+    countPattern(counts, e.item, e.times);
+    log.record(e.stream, e.occurrence, e.item, e.times);
+  }
 }
 
 /** The patterns a report shows: the first MAX_PATTERNS seen (a merged map holds each part's). */
@@ -84,36 +95,48 @@ export class Findings {
   count(id: FindingId): FindingTally {
     let t = this.tallies.get(id);
     if (!t) {
-      t = { count: 0, patterns: new Map() };
+      t = { count: 0, patterns: new Map(), log: new SampleLog() };
       this.tallies.set(id, t);
     }
     t.count++;
     return t;
   }
 
-  addPattern(id: FindingId, pattern: string, n = 1): void {
+  /** A pattern the occurrence just counted brought. */
+  addPattern(id: FindingId, pattern: string): void {
     const t = this.tallies.get(id);
-    if (t) countPattern(t.patterns, pattern, n);
+    if (!t) return;
+    countPattern(t.patterns, pattern);
+    t.log.record(0, t.count, pattern);
   }
 
   /** Tallies in the order they were first counted (ties in the report keep it). */
   toSummary(): FindingSummary[] {
-    return [...this.tallies].map(([id, t]) => ({ id, count: t.count, ...(t.example ? { example: t.example } : {}), patterns: [...t.patterns] }));
+    return [...this.tallies].map(([id, t]) => {
+      const log = t.log.toJSON();
+      return { id, count: t.count, ...(t.example ? { example: t.example } : {}), patterns: [...t.patterns], ...(log ? { log } : {}) };
+    });
   }
 
   /**
-   * Counts add up; the first example stays. Patterns come from a finding's first `sample` occurrences:
-   * a part merged once the tally already has them would have added none in one run, so it adds none.
+   * Counts add up; the first example stays. Patterns come from a finding's first `sample` occurrences: a
+   * part's log gives those of its occurrences one run would have taken after the tally's, counted again
+   * in order. A part without one (an older summary) adds all its patterns unless the tally already had
+   * its sample.
    */
   merge(s: FindingSummary[], sample: number): void {
     for (const f of list<FindingSummary>(s, 'findings')) {
       if (!Object.hasOwn(FINDING_DEFS, f?.id)) throw new StateError(`unknown finding ${JSON.stringify(f?.id)}`);
       let t = this.tallies.get(f.id);
       if (!t) {
-        t = { count: 0, patterns: new Map() };
+        t = { count: 0, patterns: new Map(), log: new SampleLog() };
         this.tallies.set(f.id, t);
       }
-      if (t.count < sample) mergePatterns(t.patterns, list<[string, number]>(f.patterns, 'finding patterns'));
+      if (f.log) replayPatterns(t.patterns, t.log, f.log, [t.count], sample);
+      else {
+        t.log.complete = false;
+        if (t.count < sample) mergePatterns(t.patterns, list<[string, number]>(f.patterns, 'finding patterns'));
+      }
       t.count += num(f.count, 'finding count');
       if (f.example) t.example ??= f.example;
     }
@@ -125,4 +148,5 @@ export interface FindingSummary {
   count: number;
   example?: CommandExample;
   patterns: [string, number][];
+  log?: SampleLogJSON;
 }

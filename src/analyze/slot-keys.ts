@@ -17,14 +17,21 @@ export interface SlotKeyCount {
   ops: number;
 }
 
+const NONE = new Uint32Array(0);
+
 export class SlotKeys {
-  /** A count of 0 marks a free entry. */
-  private readonly entries = new Uint32Array(SLOT_COUNT * SLOT_WORDS);
-  private readonly names: (string | null)[] = new Array<string | null>(SLOT_COUNT * PER_SLOT).fill(null);
+  /** A count of 0 marks a free entry. Made at the first key: each node has a sketch, and many never use it. */
+  private entries = NONE;
+  private names: (string | null)[] = [];
+
+  private allocate(): Uint32Array {
+    this.names = new Array<string | null>(SLOT_COUNT * PER_SLOT).fill(null);
+    return (this.entries = new Uint32Array(SLOT_COUNT * SLOT_WORDS));
+  }
 
   /** Counts one occurrence of the key at buf[start, end), fingerprinted as high/low, in its slot. */
   add(slot: number, high: number, low: number, buf: Buffer, start: number, end: number): void {
-    const e = this.entries;
+    const e = this.entries.length === 0 ? this.allocate() : this.entries;
     const h = high >>> 0;
     const l = low >>> 0;
     const base = slot * SLOT_WORDS;
@@ -48,6 +55,7 @@ export class SlotKeys {
   /** The named keys of a slot, busiest first (a key seen once while tracked has no name). */
   top(slot: number): SlotKeyCount[] {
     const out: SlotKeyCount[] = [];
+    if (this.entries.length === 0) return out;
     for (let n = slot * PER_SLOT; n < (slot + 1) * PER_SLOT; n++) {
       const key = this.names[n];
       if (key !== null) out.push({ key, ops: this.entries[n * WORDS + 2] });
@@ -67,7 +75,7 @@ export class SlotKeys {
   /** The slots that were sketched: their entries and names. */
   toSummary(): SlotKeysSummary {
     const slots: number[] = [];
-    for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.entries[slot * SLOT_WORDS + 2] !== 0) slots.push(slot);
+    for (let slot = 0; slot < SLOT_COUNT && this.entries.length > 0; slot++) if (this.entries[slot * SLOT_WORDS + 2] !== 0) slots.push(slot);
     const entries = new Uint32Array(slots.length * SLOT_WORDS);
     const names: (string | null)[] = [];
     for (const [i, slot] of slots.entries()) {
@@ -87,6 +95,7 @@ export class SlotKeys {
     const entries = typedFromBase64(s?.entries, Uint32Array, 'slot keys');
     const names = list<string | null>(s?.names, 'slot keys');
     if (entries.length !== slots.length * SLOT_WORDS || names.length !== slots.length * PER_SLOT) throw new StateError('slot keys malformed');
+    if (slots.length > 0 && this.entries.length === 0) this.allocate();
     for (const [i, slot] of slots.entries()) {
       if (!Number.isInteger(slot) || slot < 0 || slot >= SLOT_COUNT) throw new StateError('slot keys malformed');
       const all: { h: number; l: number; count: number; hits: number; name: string | null }[] = [];
@@ -101,7 +110,8 @@ export class SlotKeys {
       };
       for (let k = 0; k < PER_SLOT; k++) take(this.entries, (slot * PER_SLOT + k) * WORDS, this.names[slot * PER_SLOT + k]);
       for (let k = 0; k < PER_SLOT; k++) take(entries, (i * PER_SLOT + k) * WORDS, names[i * PER_SLOT + k]);
-      all.sort((a, b) => b.count - a.count);
+      // Ties by fingerprint: the four kept do not depend on the order of the sketches' entries.
+      all.sort((a, b) => b.count - a.count || a.h - b.h || a.l - b.l);
       for (let k = 0; k < PER_SLOT; k++) {
         const x = all[k];
         const at = (slot * PER_SLOT + k) * WORDS;

@@ -149,7 +149,8 @@ export class TopKeys {
 
   /** Keeps the largest `capacity` of the counters given, and nothing else. */
   private reset(counters: TopKeysJSON['counters']): void {
-    const kept = [...counters].sort((a, b) => b.ops - a.ops || a.error - b.error).slice(0, this.capacity);
+    // Ties by fingerprint: which counters stay does not depend on the order of the sketches' counters.
+    const kept = [...counters].sort((a, b) => b.ops - a.ops || a.error - b.error || a.high - b.high || a.low - b.low).slice(0, this.capacity);
     this.index.fill(0);
     this.size = 0;
     // Smallest first: each lands at the end of the ranks without moving the others.

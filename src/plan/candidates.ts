@@ -37,6 +37,8 @@ export interface Shape {
 export const fixableByRename = (s: Shape): boolean => s.tag !== '' && !s.tagged && s.source === 'none';
 
 const MAX_SHAPES = 20_000;
+/** The signature add() returns for a group counted as overflow. */
+export const OVERFLOW = '';
 /** Entities followed in the co-access graph of atomic writes. */
 const MAX_ENTITIES = 200_000;
 
@@ -95,9 +97,10 @@ export class Candidates {
   /** `forAdvice`: also keep what only the plan's advice uses (slots per call, the entity graph); analyze's summary does not. */
   constructor(private readonly forAdvice = true) {}
 
-  add(g: CoAccess): void {
+  /** Counts a group under its shape; returns the shape's signature (OVERFLOW past MAX_SHAPES), or undefined for a group with no keys. */
+  add(g: CoAccess): string | undefined {
     const keys = [...new Set(g.keys)];
-    if (keys.length === 0) return;
+    if (keys.length === 0) return undefined;
     const untagged = keys.filter((k) => !hasHashTag(k));
     const prefix = entityPrefix(untagged.length > 0 ? untagged : keys);
     const patterns = [...new Set(prefix.tokens.map((t) => t.joined))].sort();
@@ -107,7 +110,7 @@ export class Candidates {
     if (!s) {
       if (this.shapes.size >= MAX_SHAPES) {
         this.overflow++;
-        return;
+        return OVERFLOW;
       }
       s = {
         kind: g.kind,
@@ -135,6 +138,25 @@ export class Candidates {
       if (slots > s.maxSlots) s.maxSlots = slots;
     }
     if (g.kind !== 'command' && this.forAdvice && !fixableByRename(s)) this.atomic.add(keys);
+    return sig;
+  }
+
+  /**
+   * Counts one more occurrence of a shape a summary holds, as add() counts its group, for a merge that
+   * replays a part's occurrences in order; OVERFLOW, or a shape the part could not keep, goes to overflow.
+   * Without the groups' keys, so only for candidates kept without advice (analyze's summary).
+   */
+  countShape(sig: string, shape: CandidatesSummary['shapes'][number]['shape'] | undefined): void {
+    let s = this.shapes.get(sig);
+    if (!s) {
+      if (shape === undefined || this.shapes.size >= MAX_SHAPES) {
+        this.overflow++;
+        return;
+      }
+      s = { ...shape, count: 0, tokens: new Map(shape.tokens) };
+      this.shapes.set(sig, s);
+    }
+    s.count++;
   }
 
   /** Shapes in the order first seen, their token maps as entries (analyze's summary keeps no entity graph). */

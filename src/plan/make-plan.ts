@@ -181,8 +181,9 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   const after = changed ? buildReport(second) : before;
 
   // Costs, on the proposed layout.
+  const slotKeys = second.analyzer.runSlotKeys();
   const layout = planLayout(
-    { ops: after.slots.ops, scriptOps: second.analyzer.scriptOps, keys: after.slots.keys, bytes: after.slots.bytes, topKeys: (s) => second.analyzer.slotKeys.top(s) },
+    { ops: after.slots.ops, scriptOps: second.analyzer.scriptOps, keys: after.slots.keys, bytes: after.slots.bytes, topKeys: (s) => slotKeys.top(s) },
     { shards: options.shards, maxSkew: options.maxSkew, primaries: options.primaries },
   );
   const all = totals(collector.patterns);

@@ -4,7 +4,8 @@
 // `slotscope plan` gives the full, predicted plan.
 import type { AnalysisObserver } from '../analyze/analyzer.js';
 import { Candidates, type CandidatesSummary, fixableByRename, type Shape } from './candidates.js';
-import { num } from '../analyze/state-codec.js';
+import { SampleLog, type SampleLogJSON } from '../analyze/sample-log.js';
+import { list, num } from '../analyze/state-codec.js';
 import { chooseTags } from './choose.js';
 import { type GroupKind, scriptGroup } from './co-access.js';
 import { type PlanFixKinds, planFixKinds } from './fix-kinds.js';
@@ -22,9 +23,15 @@ export interface Proposals {
   fixKinds: PlanFixKinds;
 }
 
+type Kind = keyof PlanSummaryState['seen'];
+/** The kinds in the order of their streams in the log. */
+const KINDS: readonly Kind[] = ['command', 'transaction', 'script'];
+
 export class PlanSummary {
   private readonly candidates = new Candidates(false);
   private readonly seen = { command: 0, transaction: 0, script: 0 };
+  /** Which occurrence of each kind went under which shape: a merge replays what one run would have sampled. */
+  private readonly log = new SampleLog();
 
   /**
    * Hooks that unset themselves once their kind's sample is full: the analyzer builds key strings for a
@@ -36,38 +43,57 @@ export class PlanSummary {
       crossSlot: (event) => {
         if (this.full('command')) hooks.crossSlot = undefined;
         const c = event();
-        if (!SCRIPT_CALLS.has(c.command)) this.candidates.add({ kind: 'command', command: c.command, keys: c.keys, undeclared: [], source: 'none' });
+        if (!SCRIPT_CALLS.has(c.command)) this.logged('command', this.candidates.add({ kind: 'command', command: c.command, keys: c.keys, undeclared: [], source: 'none' }));
       },
       transaction: (t) => {
         if (!t.crossSlot) return;
         if (this.full('transaction')) hooks.transaction = undefined;
-        this.candidates.add({ kind: 'transaction', keys: t.keys, undeclared: [], source: 'none' });
+        this.logged('transaction', this.candidates.add({ kind: 'transaction', keys: t.keys, undeclared: [], source: 'none' }));
       },
       scriptCall: (s) => {
         if (!s.crossSlot) return;
         if (this.full('script')) hooks.scriptCall = undefined;
-        this.candidates.add(scriptGroup(s));
+        this.logged('script', this.candidates.add(scriptGroup(s)));
       },
     };
     return hooks;
   }
 
   /** Counts one more sampled occurrence of a kind; true when it is the last the sample takes. */
-  private full(kind: keyof PlanSummary['seen']): boolean {
+  private full(kind: Kind): boolean {
     return ++this.seen[kind] >= SUMMARY_SAMPLE;
+  }
+
+  /** The shape the kind's latest occurrence was counted under (none for an occurrence with no keys or an EVAL). */
+  private logged(kind: Kind, sig: string | undefined): void {
+    if (sig !== undefined) this.log.record(KINDS.indexOf(kind), this.seen[kind], sig);
   }
 
   /** The sample taken so far, for a summary: the plan a merge proposes is made from the merged sample. */
   toSummary(): PlanSummaryState {
-    return { seen: { ...this.seen }, candidates: this.candidates.toSummary() };
+    const log = this.log.toJSON();
+    return { seen: { ...this.seen }, candidates: this.candidates.toSummary(), ...(log ? { log } : {}) };
   }
 
-  /** Each summary sampled its own first SUMMARY_SAMPLE occurrences: exact while the whole run stays under it. */
+  /**
+   * A part's occurrences that one run would have sampled after this one's, replayed in order from its log:
+   * the same shapes, counts, order and overflow. A part without a log (an older summary) adds its whole
+   * sample unless the kind's was full before it.
+   */
   merge(s: PlanSummaryState): void {
-    // A kind whose sample was full before this part took none of the part's occurrences in one run.
-    const full = { ...this.seen };
-    this.candidates.merge(s.candidates, (kind) => full[kind] < SUMMARY_SAMPLE);
-    for (const k of ['command', 'transaction', 'script'] as const) this.seen[k] += num(s?.seen?.[k], 'plan summary');
+    if (s.log) {
+      const shapes = new Map(list<CandidatesSummary['shapes'][number]>(s.candidates?.shapes, 'plan candidates').map((x) => [x?.sig, x?.shape]));
+      for (const e of SampleLog.taken(s.log, KINDS.map((k) => this.seen[k]), SUMMARY_SAMPLE)) {
+        this.candidates.countShape(e.item, shapes.get(e.item));
+        this.log.record(e.stream, e.occurrence, e.item);
+      }
+    } else {
+      this.log.complete = false;
+      const full = { ...this.seen };
+      this.candidates.merge(s.candidates, (kind) => full[kind] < SUMMARY_SAMPLE);
+    }
+    // As one run counts them: up to the sample.
+    for (const k of KINDS) this.seen[k] = Math.min(SUMMARY_SAMPLE, this.seen[k] + num(s?.seen?.[k], 'plan summary'));
   }
 
   result(): Proposals {
@@ -94,4 +120,6 @@ export class PlanSummary {
 export interface PlanSummaryState {
   seen: { command: number; transaction: number; script: number };
   candidates: CandidatesSummary;
+  /** Streams: command, transaction, script; items: shape signatures (absent from summaries made before it). */
+  log?: SampleLogJSON;
 }

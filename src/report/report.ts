@@ -216,6 +216,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
   if (a.unknownOther > 0) unknownCommands['(other)'] = a.unknownOther;
 
   const keysPerSlot = Array.from({ length: SLOT_COUNT }, (_, s) => a.keys.inSlot(s));
+  const topKeys = a.runTopKeys();
   const nodes: Record<string, NodeReport> = {};
   for (const [name, n] of a.nodes) {
     const keys = Array.from({ length: SLOT_COUNT }, (_, s) => n.keysInSlot(s));
@@ -277,7 +278,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     commands,
     unknownCommands,
     slots: { keys: keysPerSlot, ops: Array.from(a.ops), ...(a.hasBytes ? { bytes: Array.from(a.bytes) } : {}) },
-    skew: skew(a.ops, a.slotKeys, a.topKeys),
+    skew: skew(a.ops, a.runSlotKeys(), topKeys),
     nodes,
     transactions: { total: a.transactions.total, crossSlot: a.transactions.crossSlot, commandsInCrossSlot: byCount(new Map(Object.entries(inCrossSlotTx))) },
     scripts: [...a.scripts.scripts.values()].sort((x, y) => y.crossSlot + y.undeclared - (x.crossSlot + x.undeclared) || y.calls - x.calls),
@@ -286,7 +287,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     ...(topology && topology.mode === 'cluster' && topology.primaries.length > 0 ? { topology: topologyReport(topology, a.ops, keysPerSlot, a.hasBytes ? a.bytes : undefined) } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
     ...(span.empty ? {} : { timeSpan: timeSpanReport(span) }),
-    ...(a.keyedCommands > 0 ? { topKeys: { counters: a.topKeys.capacity, keys: a.topKeys.top(TOP_KEYS).map((k) => ({ ...k, key: printable(k.key) })) } } : {}),
+    ...(a.keyedCommands > 0 ? { topKeys: { counters: topKeys.capacity, keys: topKeys.top(TOP_KEYS).map((k) => ({ ...k, key: printable(k.key) })) } } : {}),
     ...(a.hasBytes ? { biggestKeys: a.biggestKeys.keys().map((k) => ({ ...k, key: printable(k.key) })) } : {}),
   };
 }
