@@ -200,7 +200,7 @@ export class DistinctKeys {
     if (this.sketch) return { sketch: this.sketch.toSummary(), nodeSketches: Array.from(this.nodeSketches, (s) => s?.toSummary() ?? null) };
     const entries = new Int32Array(this.count * STRIDE);
     for (let at = 0, i = 0; at < this.table.length; at += STRIDE) if (this.table[at + 2] !== 0) entries.set(this.table.subarray(at, at + STRIDE), (i++) * STRIDE);
-    return { entries: typedToBase64(entries) };
+    return { entries: typedToBase64(canonicalOrder(entries, this.table.length / STRIDE - 1)) };
   }
 
   /**
@@ -237,4 +237,31 @@ export class DistinctKeys {
       else route.spill(node)?.merge({ sketch });
     }
   }
+}
+
+/**
+ * Entries by (home cell, fingerprint) instead of where probing put them: the same set, in a table of the
+ * same size, then gives the same bytes whatever order its keys came in (a run on one thread or merged
+ * from workers). The table's order is that one but within runs of collisions, so insertion sort is near
+ * linear.
+ */
+function canonicalOrder(e: Int32Array, mask: number): Int32Array {
+  const rec = new Int32Array(STRIDE);
+  for (let i = STRIDE; i < e.length; i += STRIDE) {
+    rec.set(e.subarray(i, i + STRIDE));
+    let j = i;
+    while (j > 0 && sortsAfter(e, j - STRIDE, rec, mask)) j -= STRIDE;
+    if (j === i) continue;
+    e.copyWithin(j + STRIDE, j, i);
+    e.set(rec, j);
+  }
+  return e;
+}
+
+/** Whether the entry at e[at] comes after the entry r: by home cell, then fingerprint. */
+function sortsAfter(e: Int32Array, at: number, r: Int32Array, mask: number): boolean {
+  const home = e[at + 1] & mask;
+  if (home !== (r[1] & mask)) return home > (r[1] & mask);
+  if (e[at] !== r[0]) return e[at] >>> 0 > r[0] >>> 0;
+  return e[at + 1] >>> 0 > r[1] >>> 0;
 }

@@ -79,8 +79,12 @@ export class SlotKeys {
     const entries = new Uint32Array(slots.length * SLOT_WORDS);
     const names: (string | null)[] = [];
     for (const [i, slot] of slots.entries()) {
-      entries.set(this.entries.subarray(slot * SLOT_WORDS, (slot + 1) * SLOT_WORDS), i * SLOT_WORDS);
-      names.push(...this.names.slice(slot * PER_SLOT, (slot + 1) * PER_SLOT));
+      // Busiest first, ties by fingerprint: the same entries give the same summary wherever the sketch put them.
+      const order = [0, 1, 2, 3].map((k) => (slot * PER_SLOT + k) * WORDS).sort((a, b) => this.entries[b + 2] - this.entries[a + 2] || this.entries[a] - this.entries[b] || this.entries[a + 1] - this.entries[b + 1]);
+      for (const [k, at] of order.entries()) {
+        entries.set(this.entries.subarray(at, at + WORDS), (i * PER_SLOT + k) * WORDS);
+        names.push(this.names[at >> 2]);
+      }
     }
     return { slots, entries: typedToBase64(entries), names };
   }

@@ -32,6 +32,11 @@ export interface TopKeysJSON {
   counters: { high: number; low: number; slot: number; ops: number; error: number; hits: number; key: string | null }[];
 }
 
+/** Busiest first; ties by fingerprint, so which counters a merge keeps does not depend on their order. */
+function byRank(a: TopKeysJSON['counters'][number], b: TopKeysJSON['counters'][number]): number {
+  return b.ops - a.ops || a.error - b.error || a.high - b.high || a.low - b.low;
+}
+
 export class TopKeys {
   private readonly high: Uint32Array;
   private readonly low: Uint32Array;
@@ -138,7 +143,8 @@ export class TopKeys {
   toJSON(): TopKeysJSON {
     const counters: TopKeysJSON['counters'] = [];
     for (let c = 0; c < this.size; c++) counters.push({ high: this.high[c], low: this.low[c], slot: this.slot[c], ops: this.count[c], error: this.error[c], hits: this.hits[c], key: this.names[c] });
-    return { capacity: this.capacity, counters };
+    // In rank order, not counter order: the same counters give the same summary, however they were filled.
+    return { capacity: this.capacity, counters: counters.sort(byRank) };
   }
 
   static fromJSON(json: TopKeysJSON): TopKeys {
@@ -149,8 +155,7 @@ export class TopKeys {
 
   /** Keeps the largest `capacity` of the counters given, and nothing else. */
   private reset(counters: TopKeysJSON['counters']): void {
-    // Ties by fingerprint: which counters stay does not depend on the order of the sketches' counters.
-    const kept = [...counters].sort((a, b) => b.ops - a.ops || a.error - b.error || a.high - b.high || a.low - b.low).slice(0, this.capacity);
+    const kept = [...counters].sort(byRank).slice(0, this.capacity);
     this.index.fill(0);
     this.size = 0;
     // Smallest first: each lands at the end of the ranks without moving the others.
