@@ -17,7 +17,7 @@ const inputs: string[] = [];
 
 /** `n` occurrences of each capped sample; those numbered in [lateFrom, lateTo) use patterns of their own. */
 async function samples(c: Redis, node: string, n: number, lateFrom: number, lateTo: number): Promise<void> {
-  const prefix = (i: number): string => (i >= lateFrom && i < lateTo ? `late${i % 7}` : `${node}${i % 60}`);
+  const prefix = (i: number): string => (i >= lateFrom && i < lateTo ? `cutoff${i % 7}` : `${node}${i % 5}`);
   for (let from = 0; from < n; from += 2000) {
     const p = c.pipeline();
     for (let i = from; i < Math.min(n, from + 2000); i++) {
@@ -50,7 +50,7 @@ describe('--jobs 2 against --jobs 1, a later node crossing every sample cap', ()
     for (let n = 0; n < 3; n++) servers.push(await startRedis());
     const traffic: ((c: Redis) => Promise<void>)[] = [
       (c) => samples(c, 'early', 300, -1, -1).then(() => hotKeys(c, 0, 400)),
-      (c) => samples(c, 'late', 12_000, 9_600, 10_000).then(() => hotKeys(c, 1, 3000)),
+      (c) => samples(c, 'mid', 12_000, 9_600, 10_000).then(() => hotKeys(c, 1, 3000)),
       (c) => samples(c, 'last', 500, 0, 250).then(() => hotKeys(c, 2, 1500)),
     ];
     for (const [n, server] of servers.entries()) {
