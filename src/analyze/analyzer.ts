@@ -62,8 +62,11 @@ export class NodeAggregate {
     return this.ownKeys ? this.ownKeys.inSlot(slot) : this.shared.inSlot(slot, this.maskIndex);
   }
 
-  /** The node's counts; its keys are in the shared set's summary unless it keeps a set of its own. */
-  toSummary(name: string): NodeSummary {
+  /**
+   * The node's counts; its keys are in the shared set's summary unless it keeps a set of its own. Its
+   * sketches unless `sketches` is false (the only node: the run's are its own).
+   */
+  toSummary(name: string, sketches: boolean): NodeSummary {
     return {
       name,
       commands: this.commands,
@@ -74,8 +77,7 @@ export class NodeAggregate {
       bytes: sparseSlots(this.bytes),
       ...(this.ownKeys ? { ownKeys: this.ownKeys.toSummary() } : {}),
       span: this.span.toJSON(),
-      topKeys: this.topKeys.toJSON(),
-      slotKeys: this.slotKeys.toSummary(),
+      ...(sketches ? { topKeys: this.topKeys.toJSON(), slotKeys: this.slotKeys.toSummary() } : {}),
     };
   }
 
@@ -104,7 +106,7 @@ export interface NodeSummary {
   bytes: SparseSlots;
   ownKeys?: DistinctKeysSummary;
   span: TimeSpanJSON;
-  /** Absent from summaries made before sketches were kept per node (the run's `topKeys` and `slotKeys` then). */
+  /** Absent for a run of one node, and from summaries made before sketches were kept per node: the run's `topKeys` and `slotKeys` are then the first node's. */
   topKeys?: TopKeysJSON;
   slotKeys?: SlotKeysSummary;
 }
@@ -538,7 +540,7 @@ export class Analyzer implements RecordSink {
       ops: sparseSlots(this.ops),
       scriptOps: sparseSlots(this.scriptOps),
       bytes: sparseSlots(this.bytes),
-      nodes: [...this.nodes].map(([name, n]) => n.toSummary(name)),
+      nodes: [...this.nodes].map(([name, n]) => n.toSummary(name, this.nodes.size > 1)),
       dbs: [...this.dbs].map(([db, d]) => {
         const log = d.log.toJSON();
         return { db, commands: d.commands, keys: d.keys, patterns: [...d.patterns], ...(log ? { log } : {}) };
@@ -614,7 +616,7 @@ export class Analyzer implements RecordSink {
     this.transactions.merge(s.transactions, (name) => this.commandId(name));
     this.scripts.merge(s.scripts);
     this.redis8.ops += num(s.redis8, 'redis 8 ops');
-    // A summary from before per-node sketches has the run's alone: its first node takes them.
+    // A summary of one node, or from before per-node sketches, has the run's alone: its first node takes them.
     const first = nodes[0];
     if (first && !s.nodes[0].topKeys) {
       first.slotKeys.merge(s.slotKeys);

@@ -124,7 +124,7 @@ const KEY_SAMPLES = 16;
 const NO_SLOTS = Object.freeze([]) as unknown as number[];
 /** Distinct scripts kept apart; past this (bodies built per call, say) the rest share one entry. */
 const MAX_SCRIPTS = 10_000;
-const OTHER_SCRIPTS = '(other scripts)';
+export const OTHER_SCRIPTS = '(other scripts)';
 /** The id of calls whose EVAL/FCALL line was before the capture began. */
 export const UNKNOWN_CALLER = '(unknown caller)';
 /** Declared keys past which membership tests go through a set. */

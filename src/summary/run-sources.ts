@@ -10,7 +10,8 @@ import { type CaptureContext, guessedReplication } from '../ingest/capture-manif
 import type { InputSpec } from '../ingest/read-input.js';
 import { PlanSummary } from '../plan/plan-summary.js';
 import type { KnownTopology } from '../report/report.js';
-import { flagsLearntElsewhere, mergeSummaries, type NamedSummary } from './merge-summaries.js';
+import { inexactMerge } from './exact-merge.js';
+import { mergeSummaries, type NamedSummary } from './merge-summaries.js';
 import { isSummaryFile, readSummaryFile } from './read-summary.js';
 import { inputStats, runSummary } from './run-summary.js';
 import type { RunSummary } from './summary-format.js';
@@ -74,9 +75,7 @@ async function rawRun(specs: InputSpec[], capture: CaptureContext, options: Sour
   const groups = jobs > 1 ? nodeRuns(specs) : null;
   if (groups && groups.length > 1 && !specs.some((s) => s.data !== undefined)) {
     const parts = await workerRuns(groups, capture, options, jobs);
-    // A FUNCTION LOAD or a `#!` SCRIPT LOAD read in one node's worker, and a call of it in a later node's,
-    // judged there without its flags: one thread would have known them. Rare; read them in one thread.
-    if (flagsLearntElsewhere(parts).length === 0) return parts;
+    if (inexactMerge(parts) === null) return parts;
   }
   const plan = new PlanSummary();
   const analysis = await analyzeInputs(specs, { ...options, observer: plan.observer() });

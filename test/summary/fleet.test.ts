@@ -58,7 +58,9 @@ describe('a 10-node fleet of real servers', () => {
     console.log(`summary size per node (KiB): ${files.map(sizeKiB).join(', ')}`);
     const merged = ok(['merge', '-f', 'json', ...files]);
     expect(comparable(merged)).toEqual(comparable(single));
-    expect(comparable(ok(['analyze', '--jobs', '2', '-f', 'json', ...inputs]))).toEqual(comparable(single));
+    expect(ok(['analyze', '--jobs', '2', '-f', 'json', ...inputs])).toBe(single);
+    // one summary per node: the sketches are the nodes' own, so the merge gives the whole report
+    expect(merged).toBe(single);
     const r = JSON.parse(single) as { nodes: Record<string, unknown>; totals: { transactions: number; scriptCalls: number; crossSlotCommands: number; distinctKeysExact: boolean } };
     expect(Object.keys(r.nodes)).toHaveLength(NODES);
     expect(r.totals).toMatchObject({ transactions: 20 * NODES, scriptCalls: 20 * NODES, distinctKeysExact: true });

@@ -3,8 +3,8 @@ import { expect } from 'vitest';
 import { slotscope } from '../helpers/cli.js';
 
 /**
- * The report as JSON, without the hot slots' key samples: a Space-Saving sketch each run starts when a
- * slot stands out in its own traffic so far, so a merged one sums per-run sketches (counts are bounds).
+ * The report as JSON, without the hot slots' key samples: for summaries that split one node's inputs, whose
+ * per-node Space-Saving sketches then merge to bounds (a summary per node merges them exactly).
  */
 export function comparable(json: string): unknown {
   const r = JSON.parse(json) as { skew: { hotSlots: { keys?: unknown }[] }; topKeys?: unknown };
