@@ -4,6 +4,7 @@
 // and every part comes back as a summary merged in order. A single thread over raw files alone is the
 // plain analysis, with no summary in between.
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { type AnalysisResult, type AnalyzeOptions, analyzeInputs } from '../analyze/analyze-inputs.js';
 import { runInWorkers } from '../analyze/parallel/worker-pool.js';
 import { type CaptureContext, guessedReplication } from '../ingest/capture-manifest.js';
@@ -36,10 +37,9 @@ export interface SourcesRun {
 }
 
 export async function runSources(specs: InputSpec[], capture: CaptureContext, warnings: readonly string[], options: SourcesOptions): Promise<SourcesRun> {
-  // One thread unless asked: each thread's hot-slot key sketch starts when a slot stands out in its own
-  // inputs, so a report made on more threads can name other keys there, and a report should not depend on
-  // the machine's core count.
-  const jobs = options.jobs ?? 1;
+  // Workers print what one thread prints (sketches per node, samples replayed, exact-merge.ts), so the
+  // machine's core count changes only how long it takes.
+  const jobs = options.jobs ?? availableParallelism();
   const summaryAt = specs.map((s) => s.data === undefined && isSummaryFile(s.path));
   const groups = nodeRuns(specs);
   if (!summaryAt.includes(true) && (jobs <= 1 || groups === null || groups.length < 2 || specs.some((s) => s.data !== undefined))) return plainRun(specs, capture, warnings, options);
