@@ -134,15 +134,22 @@ export interface KeyTokens extends Tokens {
   joined: string;
 }
 
+/** tokenize() with the joined pattern, remembered for the last `limit` keys or so (memoize()). */
+export function memoizedKeyTokens(limit: number): (key: string) => KeyTokens {
+  return memoize(limit, (key: string): KeyTokens => {
+    const t = tokenize(key) as KeyTokens;
+    t.joined = t.pattern.join('');
+    return t;
+  });
+}
+
 /**
  * tokenize(), once per key for everyone: a sampled cross-slot line's keys are patterned for its findings and
- * tokenised again for the plan summary's proposer, and the same keys recur in co-access groups.
+ * tokenised again, on the same line, for the plan summary's proposer. A few thousand keys cover a line; a
+ * larger memory only held the sample's keys (200,000 of them were ~35 MiB of heap) for no speed.
+ * The planner, which tokenises every cross-slot occurrence, keeps a larger one of its own (PlanCollector).
  */
-export const keyTokens = memoize(200_000, (key: string): KeyTokens => {
-  const t = tokenize(key) as KeyTokens;
-  t.joined = t.pattern.join('');
-  return t;
-});
+export const keyTokens = memoizedKeyTokens(4096);
 
 /** The pattern of a key given as a string (binary keys: latin1, one char per byte). */
 export function keyPattern(key: string): string {

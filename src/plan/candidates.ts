@@ -6,6 +6,7 @@
 import { keySlot } from '../slot/key-slot.js';
 import type { CoAccess, GroupKind, UndeclaredSource } from './co-access.js';
 import { entityOf, entityPrefix } from './entity.js';
+import { type KeyTokens, keyTokens } from '../analyze/key-pattern.js';
 import { hasHashTag } from './renames.js';
 import { list, num, StateError } from '../analyze/state-codec.js';
 
@@ -54,10 +55,12 @@ class EntityGraph {
   private readonly id = new Map<string, number>();
   private readonly parent: number[] = [];
 
+  constructor(private readonly tokensOf: (key: string) => KeyTokens) {}
+
   add(keys: readonly string[]): void {
     let first = -1;
     for (const k of keys) {
-      const e = entityOf(k);
+      const e = entityOf(k, this.tokensOf);
       if (e === '') continue;
       let i = this.id.get(e);
       if (i === undefined) {
@@ -90,16 +93,24 @@ export class Candidates {
   readonly shapes = new Map<string, Shape>();
   /** Occurrences past MAX_SHAPES distinct shapes, counted but not kept. */
   overflow = 0;
-  readonly atomic = new EntityGraph();
+  readonly atomic: EntityGraph;
 
-  /** `forAdvice`: also keep what only the plan's advice uses (slots per call, the entity graph); analyze's summary does not. */
-  constructor(private readonly forAdvice = true) {}
+  /**
+   * `forAdvice`: also keep what only the plan's advice uses (slots per call, the entity graph); analyze's summary
+   * does not. `tokensOf`: the keys' tokens, by default through the shared small memory (keyTokens).
+   */
+  constructor(
+    private readonly forAdvice = true,
+    private readonly tokensOf: (key: string) => KeyTokens = keyTokens,
+  ) {
+    this.atomic = new EntityGraph(tokensOf);
+  }
 
   add(g: CoAccess): void {
     const keys = [...new Set(g.keys)];
     if (keys.length === 0) return;
     const untagged = keys.filter((k) => !hasHashTag(k));
-    const prefix = entityPrefix(untagged.length > 0 ? untagged : keys);
+    const prefix = entityPrefix(untagged.length > 0 ? untagged : keys, this.tokensOf);
     const patterns = [...new Set(prefix.tokens.map((t) => t.joined))].sort();
     const tag = prefix.entity ? prefix.pattern : '';
     const sig = `${g.kind}\u0000${g.command ?? ''}\u0000${g.source}\u0000${tag}\u0000${patterns.join('\u0000')}`;
@@ -121,7 +132,7 @@ export class Candidates {
         coarse: prefix.entity ? '' : prefix.value,
         tagged: untagged.length < keys.length,
         source: g.source,
-        undeclaredPatterns: [...new Set(g.undeclared.map((k) => entityPrefix([k]).tokens[0].joined))].sort(),
+        undeclaredPatterns: [...new Set(g.undeclared.map((k) => entityPrefix([k], this.tokensOf).tokens[0].joined))].sort(),
         slots: 0,
         maxSlots: 0,
       };

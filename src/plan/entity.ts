@@ -19,8 +19,9 @@ export interface EntityPrefix {
   value: string;
 }
 
-export function entityPrefix(keys: string[]): EntityPrefix {
-  const tokens = keys.map(keyTokens);
+/** `tokensOf`: keyTokens, or a caller's own memoizedKeyTokens() for a larger memory. */
+export function entityPrefix(keys: string[], tokensOf: (key: string) => KeyTokens = keyTokens): EntityPrefix {
+  const tokens = keys.map(tokensOf);
   const first = tokens[0];
   let len = 0;
   const max = Math.min(...tokens.map((t) => t.raw.length));
@@ -35,8 +36,8 @@ export function entityPrefix(keys: string[]): EntityPrefix {
 }
 
 /** A key's entity at the coarsest level: its tokens up to its first variable part (`account:7`), or ''. */
-export function entityOf(key: string): string {
-  const t = keyTokens(key);
+export function entityOf(key: string, tokensOf: (key: string) => KeyTokens = keyTokens): string {
+  const t = tokensOf(key);
   const i = t.pattern.findIndex((p) => p.startsWith('<'));
   return i < 0 ? '' : t.raw.slice(0, i + 1).join('');
 }
