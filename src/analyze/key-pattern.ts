@@ -59,14 +59,26 @@ export interface Tokens {
   pattern: string[];
 }
 
+/** Each class's placeholder, one string each (a template per token allocated one per key). */
+const PLACEHOLDER: Record<TokenClass, string> = { id: '<id>', uuid: '<uuid>', hex: '<hex>', date: '<date>', email: '<email>', str: '<str>' };
+
+/** Whether a part has a '-' or '_' (/[-_]/, by char codes). */
+function hasDashOrUnderscore(part: string): boolean {
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c === 0x2d || c === 0x5f) return true;
+  }
+  return false;
+}
+
 /** One part between separators; `whole` is its class, already known. */
 function pushPart(part: string, whole: TokenClass | null, out: Tokens): void {
   if (whole) {
     out.raw.push(part);
-    out.pattern.push(`<${whole}>`);
+    out.pattern.push(PLACEHOLDER[whole]);
     return;
   }
-  if (!/[-_]/.test(part)) {
+  if (!hasDashOrUnderscore(part)) {
     out.raw.push(part);
     out.pattern.push(part);
     return;
@@ -82,7 +94,7 @@ function pushPart(part: string, whole: TokenClass | null, out: Tokens): void {
     if (p === '') continue;
     const c = i % 2 === 0 ? classifyToken(p) : null;
     out.raw.push(p);
-    out.pattern.push(c ? `<${c}>` : p);
+    out.pattern.push(c ? PLACEHOLDER[c] : p);
   }
 }
 

@@ -89,6 +89,14 @@ class EntityGraph {
   }
 }
 
+/** The strings without repeats, in first-seen order ([...new Set(a)], without a Set for the usual few). */
+function distinct(a: readonly string[]): string[] {
+  if (a.length > 16) return [...new Set(a)];
+  const out: string[] = [];
+  for (let i = 0; i < a.length; i++) if (!out.includes(a[i])) out.push(a[i]);
+  return out;
+}
+
 export class Candidates {
   readonly shapes = new Map<string, Shape>();
   /** Occurrences past MAX_SHAPES distinct shapes, counted but not kept. */
@@ -107,11 +115,15 @@ export class Candidates {
   }
 
   add(g: CoAccess): void {
-    const keys = [...new Set(g.keys)];
+    const keys = distinct(g.keys);
     if (keys.length === 0) return;
-    const untagged = keys.filter((k) => !hasHashTag(k));
+    let tagged = 0;
+    for (const k of keys) if (hasHashTag(k)) tagged++;
+    const untagged = tagged === 0 ? keys : keys.filter((k) => !hasHashTag(k));
     const prefix = entityPrefix(untagged.length > 0 ? untagged : keys, this.tokensOf);
-    const patterns = [...new Set(prefix.tokens.map((t) => t.joined))].sort();
+    const joined: string[] = new Array(prefix.tokens.length);
+    for (let i = 0; i < joined.length; i++) joined[i] = prefix.tokens[i].joined;
+    const patterns = distinct(joined).sort();
     const tag = prefix.entity ? prefix.pattern : '';
     const sig = `${g.kind}\u0000${g.command ?? ''}\u0000${g.source}\u0000${tag}\u0000${patterns.join('\u0000')}`;
     let s = this.shapes.get(sig);
