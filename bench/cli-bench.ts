@@ -85,12 +85,27 @@ async function runOnce(args: string[], size: number): Promise<Sample> {
   return { wall, cpu: user + sys, peakMiB: peak / 1024, quarterMiB: quarter, endMiB: last };
 }
 
-/** Runs a command `runs` times: wall and CPU seconds (median, min-max), and the largest RSS figures. */
+/** Wall and CPU seconds (median, min-max) of a command's runs, and the largest RSS figures. */
+function timing(samples: Sample[]): Timing {
+  const max = (f: (s: Sample) => number): number => Math.max(...samples.map(f));
+  return { wall: stat(samples.map((s) => s.wall)), cpu: stat(samples.map((s) => s.cpu)), peakMiB: max((s) => s.peakMiB), quarterMiB: max((s) => s.quarterMiB), endMiB: max((s) => s.endMiB) };
+}
+
+/** Runs a command `runs` times. */
 async function time(args: string[], runs: number, size = 0): Promise<Timing> {
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) samples.push(await runOnce(args, size));
-  const max = (f: (s: Sample) => number): number => Math.max(...samples.map(f));
-  return { wall: stat(samples.map((s) => s.wall)), cpu: stat(samples.map((s) => s.cpu)), peakMiB: max((s) => s.peakMiB), quarterMiB: max((s) => s.quarterMiB), endMiB: max((s) => s.endMiB) };
+  return timing(samples);
+}
+
+/**
+ * Runs each command `runs` times, round-robin (a, b, c, a, b, c...): a machine whose load changes during the
+ * bench then colours every row alike, and the ratios between rows hold.
+ */
+async function timeAll(commands: string[][], runs: number, size: number): Promise<Timing[]> {
+  const samples: Sample[][] = commands.map(() => []);
+  for (let i = 0; i < runs; i++) for (const [c, args] of commands.entries()) samples[c].push(await runOnce(args, size));
+  return samples.map(timing);
 }
 
 function freePort(): Promise<number> {
@@ -160,11 +175,15 @@ const range = (t: Stat): string => `${t.median.toFixed(2)} (${t.min.toFixed(2)}-
 export async function cliVersusBareRead(path: string, label: string, { floors = true, runs = RUNS } = {}): Promise<void> {
   const size = statSync(path).size;
   const mb = size / 1e6;
-  const bare = await time([process.execPath, FLOOR, 'read', path], runs, size);
+  // One untimed read first: the row that reads the file first would otherwise pay for the disk (or for
+  // pages a reclaimer took back), and the bare read, every ratio's divisor, is that row.
+  await runOnce([process.execPath, FLOOR, 'read', path], size);
   const start = await time([process.execPath, '-e', '0'], runs);
-  const rows: [string, Timing][] = [[FLOORS[0][1], bare]];
-  if (floors) for (const [level, name] of FLOORS.slice(1)) rows.push([name, await time([process.execPath, FLOOR, level, path], runs, size)]);
-  const cli = await time([process.execPath, CLI, 'analyze', '-f', 'json', '-o', '/dev/null', path], runs, size);
+  const levels = floors ? FLOORS : FLOORS.slice(0, 1);
+  const timed = await timeAll([...levels.map(([level]) => [process.execPath, FLOOR, level, path]), [process.execPath, CLI, 'analyze', '-f', 'json', '-o', '/dev/null', path]], runs, size);
+  const bare = timed[0];
+  const cli = timed[timed.length - 1];
+  const rows: [string, Timing][] = levels.map(([, name], i) => [name, timed[i]]);
   rows.push(['slotscope analyze -f json (whole CLI)', cli]);
   console.log(`\n${label}, ${mb.toFixed(0)} MB, ${runs} runs each (median, min-max):`);
   console.table(Object.fromEntries(rows.map(([name, t]) => [name, {

@@ -59,14 +59,26 @@ export interface Tokens {
   pattern: string[];
 }
 
+/** Each class's placeholder, one string each (a template per token allocated one per key). */
+const PLACEHOLDER: Record<TokenClass, string> = { id: '<id>', uuid: '<uuid>', hex: '<hex>', date: '<date>', email: '<email>', str: '<str>' };
+
+/** Whether a part has a '-' or '_' (/[-_]/, by char codes). */
+function hasDashOrUnderscore(part: string): boolean {
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c === 0x2d || c === 0x5f) return true;
+  }
+  return false;
+}
+
 /** One part between separators; `whole` is its class, already known. */
 function pushPart(part: string, whole: TokenClass | null, out: Tokens): void {
   if (whole) {
     out.raw.push(part);
-    out.pattern.push(`<${whole}>`);
+    out.pattern.push(PLACEHOLDER[whole]);
     return;
   }
-  if (!/[-_]/.test(part)) {
+  if (!hasDashOrUnderscore(part)) {
     out.raw.push(part);
     out.pattern.push(part);
     return;
@@ -82,7 +94,7 @@ function pushPart(part: string, whole: TokenClass | null, out: Tokens): void {
     if (p === '') continue;
     const c = i % 2 === 0 ? classifyToken(p) : null;
     out.raw.push(p);
-    out.pattern.push(c ? `<${c}>` : p);
+    out.pattern.push(c ? PLACEHOLDER[c] : p);
   }
 }
 
@@ -134,15 +146,22 @@ export interface KeyTokens extends Tokens {
   joined: string;
 }
 
+/** tokenize() with the joined pattern, remembered for the last `limit` keys or so (memoize()). */
+export function memoizedKeyTokens(limit: number): (key: string) => KeyTokens {
+  return memoize(limit, (key: string): KeyTokens => {
+    const t = tokenize(key) as KeyTokens;
+    t.joined = t.pattern.join('');
+    return t;
+  });
+}
+
 /**
  * tokenize(), once per key for everyone: a sampled cross-slot line's keys are patterned for its findings and
- * tokenised again for the plan summary's proposer, and the same keys recur in co-access groups.
+ * tokenised again, on the same line, for the plan summary's proposer. A few thousand keys cover a line; a
+ * larger memory only held the sample's keys (200,000 of them were ~35 MiB of heap) for no speed.
+ * The planner, which tokenises every cross-slot occurrence, keeps a larger one of its own (PlanCollector).
  */
-export const keyTokens = memoize(200_000, (key: string): KeyTokens => {
-  const t = tokenize(key) as KeyTokens;
-  t.joined = t.pattern.join('');
-  return t;
-});
+export const keyTokens = memoizedKeyTokens(4096);
 
 /** The pattern of a key given as a string (binary keys: latin1, one char per byte). */
 export function keyPattern(key: string): string {

@@ -238,9 +238,9 @@ export class TopKeys {
     const { heap, pos, count } = this;
     const v = count[c];
     const r = pos[c];
-    // The first rank past r whose count is above v.
+    // The first rank past r whose count is above v: most often r + 1 (a hot key's count is its own).
     let lo = r + 1;
-    let hi = this.size;
+    let hi = lo < this.size && count[heap[lo]] > v ? lo : this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (count[heap[mid]] > v) hi = mid;

@@ -1,12 +1,15 @@
 // Opens an input as a stream of byte chunks: a file or `-` for stdin, gunzipped when it starts with
 // gzip's magic bytes whatever its name. Other compressed files, archives and RDB files are told by their
 // magic bytes too and refused with the command that makes them readable: read as keys, they would pass.
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { open } from 'node:fs/promises';
 import { GzipError, gunzipMembers } from './gunzip-members.js';
 import { InputError } from './input-error.js';
 
 export interface ChunkSource {
+  /**
+   * The input's bytes. A chunk is the consumer's until it asks for the next one: a file's reads go into the
+   * same two buffers in turn, so a consumer that keeps bytes past that copies them (the line splitter does).
+   */
   chunks: AsyncIterable<Buffer>;
   /** Bytes read from the file or stdin so far (compressed bytes for a gzip input). */
   rawBytes(): number;
@@ -44,10 +47,10 @@ const MAGIC_BYTES = Math.max(...MAGICS.map((m) => m.bytes.length));
 export function openInput(path: string): ChunkSource {
   let raw = 0;
   const notes: string[] = [];
-  const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: CHUNK });
+  const chunks: AsyncIterable<Buffer> = path === '-' ? process.stdin : fileChunks(path);
   async function* counted(): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of stream) {
+      for await (const chunk of chunks) {
         raw += (chunk as Buffer).length;
         yield chunk as Buffer;
       }
@@ -61,6 +64,32 @@ export function openInput(path: string): ChunkSource {
   return { chunks: decoded(counted(), path, onTrailing), rawBytes: () => raw, notes };
 }
 
+/**
+ * A file read CHUNK bytes at a time into two buffers used in turn, the next read under way while the
+ * consumer works on the chunk it was handed. A fresh Buffer per read (as a read stream hands them over)
+ * left tens of MiB of spent chunks waiting for the collector: most of the RSS a long read added.
+ */
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let turn = 0;
+  let reading = file.read(buffers[turn], 0, CHUNK, null);
+  try {
+    for (;;) {
+      const { bytesRead } = await reading;
+      if (bytesRead === 0) return;
+      const chunk = buffers[turn];
+      turn ^= 1;
+      reading = file.read(buffers[turn], 0, CHUNK, null);
+      yield bytesRead === CHUNK ? chunk : chunk.subarray(0, bytesRead);
+    }
+  } finally {
+    // A consumer that stopped early leaves a read under way; its outcome no longer matters.
+    await reading.catch(() => undefined);
+    await file.close();
+  }
+}
+
 export const trailingGarbage = (bytes: number): string => `${bytes} bytes of trailing garbage after the gzip data ignored (as gzip -d does)`;
 
 /** Chunks as read, gunzipped when they start with gzip's magic; refused when they start with another. */
@@ -70,6 +99,7 @@ export async function* decoded(source: AsyncGenerator<Buffer>, path: string, onT
   // The longest magic decides; a pipe may deliver it a byte at a time.
   let done = false;
   while (headLength < MAGIC_BYTES) {
+    if (head.length > 0) head[head.length - 1] = Buffer.from(head[head.length - 1]); // kept past the next read
     const next = await source.next();
     if (next.done) {
       done = true;
@@ -90,8 +120,12 @@ export async function* decoded(source: AsyncGenerator<Buffer>, path: string, onT
     yield* all();
     return;
   }
+  // The inflater and its reader hold compressed bytes past the next read: copies, not the source's buffers.
+  async function* copies(): AsyncGenerator<Buffer> {
+    for await (const chunk of all()) yield Buffer.from(chunk);
+  }
   try {
-    yield* gunzipMembers(all(), CHUNK, onTrailing);
+    yield* gunzipMembers(copies(), CHUNK, onTrailing);
   } catch (err) {
     if (err instanceof GzipError) throw new InputError(`corrupt gzip data (${err.message})`, path);
     throw err;

@@ -57,6 +57,8 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
   let headLength = 0;
   let done = false;
   while (!done && headLength < HEAD_BYTES && (head.length === 0 || head[head.length - 1].indexOf(10) < 0)) {
+    // A chunk held while the next is read is a copy: the source may read into the same buffer (ChunkSource).
+    if (head.length > 0) head[head.length - 1] = Buffer.from(head[head.length - 1]);
     const next = await it.next();
     if (next.done) done = true;
     else {

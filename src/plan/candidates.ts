@@ -6,6 +6,7 @@
 import { keySlot } from '../slot/key-slot.js';
 import type { CoAccess, GroupKind, UndeclaredSource } from './co-access.js';
 import { entityOf, entityPrefix } from './entity.js';
+import { type KeyTokens, keyTokens } from '../analyze/key-pattern.js';
 import { hasHashTag } from './renames.js';
 import { list, num, StateError } from '../analyze/state-codec.js';
 
@@ -56,10 +57,12 @@ class EntityGraph {
   private readonly id = new Map<string, number>();
   private readonly parent: number[] = [];
 
+  constructor(private readonly tokensOf: (key: string) => KeyTokens) {}
+
   add(keys: readonly string[]): void {
     let first = -1;
     for (const k of keys) {
-      const e = entityOf(k);
+      const e = entityOf(k, this.tokensOf);
       if (e === '') continue;
       let i = this.id.get(e);
       if (i === undefined) {
@@ -88,22 +91,42 @@ class EntityGraph {
   }
 }
 
+/** The strings without repeats, in first-seen order ([...new Set(a)], without a Set for the usual few). */
+function distinct(a: readonly string[]): string[] {
+  if (a.length > 16) return [...new Set(a)];
+  const out: string[] = [];
+  for (let i = 0; i < a.length; i++) if (!out.includes(a[i])) out.push(a[i]);
+  return out;
+}
+
 export class Candidates {
   readonly shapes = new Map<string, Shape>();
   /** Occurrences past MAX_SHAPES distinct shapes, counted but not kept. */
   overflow = 0;
-  readonly atomic = new EntityGraph();
+  readonly atomic: EntityGraph;
 
-  /** `forAdvice`: also keep what only the plan's advice uses (slots per call, the entity graph); analyze's summary does not. */
-  constructor(private readonly forAdvice = true) {}
+  /**
+   * `forAdvice`: also keep what only the plan's advice uses (slots per call, the entity graph); analyze's summary
+   * does not. `tokensOf`: the keys' tokens, by default through the shared small memory (keyTokens).
+   */
+  constructor(
+    private readonly forAdvice = true,
+    private readonly tokensOf: (key: string) => KeyTokens = keyTokens,
+  ) {
+    this.atomic = new EntityGraph(tokensOf);
+  }
 
   /** Counts a group under its shape; returns the shape's signature (OVERFLOW past MAX_SHAPES), or undefined for a group with no keys. */
   add(g: CoAccess): string | undefined {
-    const keys = [...new Set(g.keys)];
+    const keys = distinct(g.keys);
     if (keys.length === 0) return undefined;
-    const untagged = keys.filter((k) => !hasHashTag(k));
-    const prefix = entityPrefix(untagged.length > 0 ? untagged : keys);
-    const patterns = [...new Set(prefix.tokens.map((t) => t.joined))].sort();
+    let tagged = 0;
+    for (const k of keys) if (hasHashTag(k)) tagged++;
+    const untagged = tagged === 0 ? keys : keys.filter((k) => !hasHashTag(k));
+    const prefix = entityPrefix(untagged.length > 0 ? untagged : keys, this.tokensOf);
+    const joined: string[] = new Array(prefix.tokens.length);
+    for (let i = 0; i < joined.length; i++) joined[i] = prefix.tokens[i].joined;
+    const patterns = distinct(joined).sort();
     const tag = prefix.entity ? prefix.pattern : '';
     const sig = `${g.kind}\u0000${g.command ?? ''}\u0000${g.source}\u0000${tag}\u0000${patterns.join('\u0000')}`;
     let s = this.shapes.get(sig);
@@ -124,7 +147,7 @@ export class Candidates {
         coarse: prefix.entity ? '' : prefix.value,
         tagged: untagged.length < keys.length,
         source: g.source,
-        undeclaredPatterns: [...new Set(g.undeclared.map((k) => entityPrefix([k]).tokens[0].joined))].sort(),
+        undeclaredPatterns: [...new Set(g.undeclared.map((k) => entityPrefix([k], this.tokensOf).tokens[0].joined))].sort(),
         slots: 0,
         maxSlots: 0,
       };

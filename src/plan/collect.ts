@@ -3,7 +3,7 @@
 // key families client libraries build (key types, CLIENT SETNAME, script bodies).
 import type { AnalysisObserver, Analyzer, KeyedCommand } from '../analyze/analyzer.js';
 import { HllBank } from '../analyze/hyperloglog.js';
-import { keyPattern } from '../analyze/key-pattern.js';
+import { keyPattern, memoizedKeyTokens } from '../analyze/key-pattern.js';
 import type { ScriptCallEnd } from '../analyze/scripts.js';
 import { argString } from '../commands/args.js';
 import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
@@ -69,7 +69,8 @@ interface CallArgs {
 
 export class PlanCollector {
   readonly patterns = new Map<string, PatternStat>();
-  readonly candidates = new Candidates();
+  /** Every cross-slot occurrence is tokenised here, and keys recur across them: a memory of their own. */
+  readonly candidates = new Candidates(true, memoizedKeyTokens(200_000));
   readonly libraries = new LibraryKeys();
   readonly crossSlot: CrossSlotLines = { commands: new LineSet(), transactions: new LineSet(), scripts: new LineSet() };
   readonly dbs = new Map<number, DbKeys>();

@@ -55,7 +55,8 @@ export function hashTag(key: string): string {
 
 /** Whether Redis would hash only part of the key: a '{' followed later by '}' with bytes between. */
 export function hasHashTag(key: string): boolean {
-  return hashTag(key) !== '';
+  const open = key.indexOf('{');
+  return open >= 0 && key.indexOf('}', open + 1) > open + 1;
 }
 
 export class Renamer {
