@@ -30,6 +30,8 @@ export const MASK_NODES = 32;
 /** A set's state: its exact entries, or once past the bound its sketches (overall, then per node number). */
 export interface DistinctKeysSummary {
   entries?: string;
+  /** A set with values: each entry's value (Float64), in the entries' order. */
+  values?: string;
   sketch?: HllSummary;
   nodeSketches?: (HllSummary | null)[];
 }
@@ -64,8 +66,20 @@ export class DistinctKeys {
   private queued = 0;
   /** Where the warm-up loads go, so the compiler cannot drop them. */
   private warmed = 0;
+  /**
+   * With `values`, the value each key came with first, by entry (a memory report's bytes, so that a key
+   * listed again adds nothing): known while the set is exact, dropped with the entries past the bound.
+   */
+  private values: Float64Array | null;
+  /** The value insert() gives a key it finds new. */
+  private value = 0;
 
-  constructor(private readonly options: DistinctKeysOptions = DEFAULT_DISTINCT_OPTIONS) {}
+  constructor(
+    private readonly options: DistinctKeysOptions = DEFAULT_DISTINCT_OPTIONS,
+    values = false,
+  ) {
+    this.values = values ? new Float64Array(this.table.length / STRIDE) : null;
+  }
 
   get exact(): boolean {
     this.flush();
@@ -87,9 +101,10 @@ export class DistinctKeys {
     if (++this.queued === BATCH) this.flush();
   }
 
-  /** As queue(), at once; returns false when the key was already counted (exact mode only). */
-  add(high: number, low: number, slot: number, node: number): boolean {
+  /** As queue(), at once, with the key's value if the set keeps them; returns false when the key was already counted (exact mode only). */
+  add(high: number, low: number, slot: number, node: number, value = 0): boolean {
     this.flush();
+    this.value = value;
     return this.insert(high, low, slot, node);
   }
 
@@ -140,6 +155,7 @@ export class DistinctKeys {
     table[at + 1] = low;
     table[at + 2] = slot + 1;
     table[at + 3] = node >= 0 ? 1 << node : 0;
+    if (this.values !== null) this.values[at / STRIDE] = this.value;
     this.count++;
     this.perSlot[slot]++;
     if (node >= 0) this.nodeCounts(node)[slot]++;
@@ -166,6 +182,8 @@ export class DistinctKeys {
   private grow(): void {
     const old = this.table;
     const table = new Int32Array(old.length * 2);
+    const oldValues = this.values;
+    const values = oldValues && new Float64Array(table.length / STRIDE);
     const wrap = table.length - 1;
     const mask = table.length / STRIDE - 1;
     for (let from = 0; from < old.length; from += STRIDE) {
@@ -176,8 +194,10 @@ export class DistinctKeys {
       table[at + 1] = old[from + 1];
       table[at + 2] = old[from + 2];
       table[at + 3] = old[from + 3];
+      if (values) values[at / STRIDE] = oldValues![from / STRIDE];
     }
     this.table = table;
+    this.values = values;
   }
 
   private switchToSketch(): void {
@@ -191,6 +211,7 @@ export class DistinctKeys {
     }
     this.sketch = sketch;
     this.table = new Int32Array(0); // release the exact set
+    this.values = null;
     this.nodePerSlot.length = 0;
     this.count = 0;
   }
@@ -199,30 +220,42 @@ export class DistinctKeys {
     this.flush();
     if (this.sketch) return { sketch: this.sketch.toSummary(), nodeSketches: Array.from(this.nodeSketches, (s) => s?.toSummary() ?? null) };
     const entries = new Int32Array(this.count * STRIDE);
-    for (let at = 0, i = 0; at < this.table.length; at += STRIDE) if (this.table[at + 2] !== 0) entries.set(this.table.subarray(at, at + STRIDE), (i++) * STRIDE);
-    return { entries: typedToBase64(entries) };
+    const values = this.values && new Float64Array(this.count);
+    for (let at = 0, i = 0; at < this.table.length; at += STRIDE) {
+      if (this.table[at + 2] === 0) continue;
+      if (values) values[i] = this.values![at / STRIDE];
+      entries.set(this.table.subarray(at, at + STRIDE), (i++) * STRIDE);
+    }
+    return { entries: typedToBase64(entries), ...(values ? { values: typedToBase64(values) } : {}) };
   }
 
   /**
    * Adds a summary's keys (a union: a key in both is counted once), past the bound into sketches, as if
    * its keys had been counted here: the sketch of a union is the registers' maximum, whatever the order.
+   * `counted` hears of each key the merge counts as new here (every key, past the bound), with its value
+   * in the summary.
    */
-  merge(s: DistinctKeysSummary, route: NodeRoute = NO_ROUTE): void {
+  merge(s: DistinctKeysSummary, route: NodeRoute = NO_ROUTE, counted?: (slot: number, value: number) => void): void {
     this.flush();
     if (s?.entries !== undefined) {
       const e = typedFromBase64(s.entries, Int32Array, 'distinct keys');
       if (e.length % STRIDE !== 0) throw new StateError('distinct keys cut short');
+      const values = s.values === undefined ? null : typedFromBase64(s.values, Float64Array, 'distinct keys');
+      if (values && values.length * STRIDE !== e.length) throw new StateError('distinct keys malformed');
       for (let at = 0; at < e.length; at += STRIDE) {
         const slot = e[at + 2] - 1;
         if (slot < 0 || slot >= SLOT_COUNT) throw new StateError('distinct keys malformed');
+        this.value = values ? values[at / STRIDE] : 0;
+        let fresh = false;
         let mask = e[at + 3] >>> 0;
-        if (mask === 0) this.insert(e[at], e[at + 1], slot, route.plain);
+        if (mask === 0) fresh = this.insert(e[at], e[at + 1], slot, route.plain);
         for (let node = 0; mask !== 0; mask >>>= 1, node++) {
           if (!(mask & 1)) continue;
           const to = route.to[node] ?? -1;
-          this.insert(e[at], e[at + 1], slot, to);
+          if (this.insert(e[at], e[at + 1], slot, to)) fresh = true;
           if (to < 0) route.spill(node)?.insert(e[at], e[at + 1], slot, -1);
         }
+        if (fresh) counted?.(slot, this.value);
       }
       return;
     }
