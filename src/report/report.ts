@@ -8,7 +8,7 @@ import type { ScriptStats } from '../analyze/scripts.js';
 import type { SlotKeyCount, SlotKeys } from '../analyze/slot-keys.js';
 import type { BigKey } from '../analyze/biggest-keys.js';
 import { TimeSpan } from '../analyze/time-span.js';
-import type { TopKey, TopKeys } from '../analyze/top-keys.js';
+import type { TopKey, TopKeys, TrackedKey } from '../analyze/top-keys.js';
 import { printable } from '../analyze/key-pattern.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
 import { evenSplitLoads, type Layout, type PrimaryLoad, planLayout, primaryLoads } from '../plan/layout.js';
@@ -326,15 +326,18 @@ function timeSpanReport(t: TimeSpan): TimeSpanReport {
   return { first: iso(t.firstMicros!), last: iso(t.lastMicros!), seconds: t.seconds, commands: t.commands, commandsPerSecond: t.perSecond };
 }
 
-/** A hot slot's keys: the per-slot sketch's, then the top-keys sketch's for a slot that stood out late. */
-function hotSlotKeys(slot: number, slotOps: number, slotKeys: SlotKeys, inSlot: Map<number, TopKey[]>): SlotKeyCount[] {
-  const keys = slotKeys.top(slot);
+/**
+ * A hot slot's keys: the per-slot sketch's, then the top-keys sketch's for a slot that stood out late. A key
+ * is known by its fingerprint: redacted, two keys' names may read alike.
+ */
+function hotSlotKeys(slot: number, slotOps: number, slotKeys: SlotKeys, inSlot: Map<number, TrackedKey[]>): SlotKeyCount[] {
+  const keys = slotKeys.tracked(slot);
   for (const k of inSlot.get(slot) ?? []) {
     // An upper bound, but no key has more ops than its slot.
     const ops = Math.min(k.ops, slotOps);
-    const seen = keys.find((x) => x.key === k.key);
+    const seen = keys.find((x) => x.high === k.high && x.low === k.low);
     if (seen) seen.ops = Math.max(seen.ops, ops);
-    else keys.push({ key: k.key, ops });
+    else keys.push({ key: k.key, ops, high: k.high, low: k.low });
   }
   return keys.sort((x, y) => y.ops - x.ops || (x.key < y.key ? -1 : 1)).slice(0, HOT_SLOT_KEYS);
 }
@@ -347,8 +350,8 @@ function skew(ops: Float64Array, slotKeys: SlotKeys, topKeys: TopKeys): SlotSkew
     if (v > max) max = v;
     if (v > 0) active++;
   }
-  const inSlot = new Map<number, TopKey[]>();
-  for (const k of topKeys.top(topKeys.capacity)) inSlot.set(k.slot, [...(inSlot.get(k.slot) ?? []), k]);
+  const inSlot = new Map<number, TrackedKey[]>();
+  for (const k of topKeys.tracked(topKeys.capacity)) inSlot.set(k.slot, [...(inSlot.get(k.slot) ?? []), k]);
   const hot = [...ops.keys()]
     .filter((s) => ops[s] > 0)
     .sort((x, y) => ops[y] - ops[x] || x - y)
