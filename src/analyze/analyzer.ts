@@ -250,9 +250,9 @@ export class Analyzer implements RecordSink {
   readonly target: Target;
   /** What Redis 8's cluster_incompatible_ops would count for the same traffic. */
   readonly redis8 = new Redis8Compat();
-  /** The busiest keys per slot in client commands, counted once the slot stands out (--redact-keys hides them when the report is shown). */
+  /** The busiest keys per slot in client commands, counted once the slot stands out (--redact-keys: redacted in the run's summary, src/summary/redact-summary.ts). */
   readonly slotKeys = new SlotKeys();
-  /** The busiest keys of all client commands (a bounded sketch; --redact-keys hides them when shown). */
+  /** The busiest keys of all client commands (a bounded sketch; redacted alike). */
   readonly topKeys = new TopKeys();
   /** The largest keys of memory reports, each key once. */
   readonly biggestKeys = new BiggestKeys();

@@ -94,7 +94,7 @@ export interface SlotSkew {
    * `keys`: the slot's busiest keys in client commands, from a bounded sketch that starts once the slot has
    * four times the mean load plus 32 ops (so a count misses the slot's first ops, and may include ops of
    * keys it displaced), completed from the top-keys sketch (its upper bound) for slots that sketch found
-   * first; none with --redact-keys.
+   * first; with --redact-keys, as their redacted patterns.
    */
   hotSlots: { slot: number; ops: number; share: number; keys: SlotKeyCount[] }[];
 }
@@ -203,7 +203,8 @@ const TOP_KEYS = 20;
 /** Keys named per hot slot. */
 const HOT_SLOT_KEYS = 4;
 
-export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Proposals, topology?: KnownTopology, warnings: string[] = []): Report {
+/** `redacted`: the analysis was merged from redacted summaries (--redact-keys), its key text keyed hashes already. */
+export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Proposals, topology?: KnownTopology, warnings: string[] = [], redacted?: Redaction): Report {
   const commands: Record<string, CommandReport> = {};
   const order = a.table.all.filter((c) => a.calls[c.id] > 0).sort((x, y) => a.calls[y.id] - a.calls[x.id] || x.name.localeCompare(y.name));
   for (const c of order) {
@@ -288,6 +289,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     ...(span.empty ? {} : { timeSpan: timeSpanReport(span) }),
     ...(a.keyedCommands > 0 ? { topKeys: { counters: a.topKeys.capacity, keys: a.topKeys.top(TOP_KEYS).map((k) => ({ ...k, key: printable(k.key) })) } } : {}),
     ...(a.hasBytes ? { biggestKeys: a.biggestKeys.keys().map((k) => ({ ...k, key: printable(k.key) })) } : {}),
+    ...(redacted ? { redacted: { secret: redacted.secret } } : {}),
   };
 }
 
