@@ -180,8 +180,23 @@ export class DistinctKeys {
   }
 
   private grow(): void {
+    this.resize(this.table.length * 2);
+  }
+
+  /**
+   * Room for `keys` keys before a merge adds them. A summary's entries come in its table's order, sorted by
+   * their low bits: poured into a smaller table they fill one run of it after another, and each probe walks
+   * the runs already there (a merge of one 632,000-key summary took 6.5 s instead of 0.4).
+   */
+  private reserve(keys: number): void {
+    let length = this.table.length;
+    while (keys * 4 * STRIDE > length * 3) length *= 2;
+    if (length > this.table.length) this.resize(length);
+  }
+
+  private resize(length: number): void {
     const old = this.table;
-    const table = new Int32Array(old.length * 2);
+    const table = new Int32Array(length);
     const oldValues = this.values;
     const values = oldValues && new Float64Array(table.length / STRIDE);
     const wrap = table.length - 1;
@@ -242,6 +257,7 @@ export class DistinctKeys {
       if (e.length % STRIDE !== 0) throw new StateError('distinct keys cut short');
       const values = s.values === undefined ? null : typedFromBase64(s.values, Float64Array, 'distinct keys');
       if (values && values.length * STRIDE !== e.length) throw new StateError('distinct keys malformed');
+      if (!this.sketch) this.reserve(Math.min(this.count + e.length / STRIDE, this.options.maxExactKeys));
       for (let at = 0; at < e.length; at += STRIDE) {
         const slot = e[at + 2] - 1;
         if (slot < 0 || slot >= SLOT_COUNT) throw new StateError('distinct keys malformed');
