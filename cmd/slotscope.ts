@@ -108,7 +108,7 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown', 'html']).default('table'))
   .option('-o, --output <file>', 'write the report to a file instead of stdout')
   .option('--summary-out <file>', 'also write the merged summary (to merge again later)')
-  .option('--redact-secret-file <file>', REDACT_SECRET_HELP)
+  .option('--redact-secret-file <file>', 'the secret redacted summaries (--redact-keys) were made with: refuses any made with another; they need none to merge')
   .addHelpText('after', `
 Examples:
   slotscope merge node-*.summary

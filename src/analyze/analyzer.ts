@@ -272,7 +272,10 @@ export class Analyzer implements RecordSink {
   readonly redis8 = new Redis8Compat();
   /** The largest keys of memory reports, each key once. */
   readonly biggestKeys = new BiggestKeys();
-  /** Keys that came with a size (memory report): dedupes a key dumped from a primary and its replica. */
+  /**
+   * Keys that came with a size (memory report), each with the bytes it counted: a key dumped from a primary
+   * and from its replica counts once, in one run and across merged summaries.
+   */
   private sizedKeys: DistinctKeys | null = null;
 
   private keyIdx = new Int32Array(256);
@@ -489,10 +492,10 @@ export class Analyzer implements RecordSink {
     if (meta !== null && meta.db !== 0) this.onNonzeroDbKey(meta.db, buf, start, end);
     if (meta && meta.bytes !== null) {
       node.bytes[slot] += meta.bytes;
-      this.sizedKeys ??= new DistinctKeys(this.distinctOptions);
-      if (this.sizedKeys.add(high, low, slot, -1)) {
+      this.sizedKeys ??= new DistinctKeys(this.distinctOptions, true);
+      if (this.sizedKeys.add(high, low, slot, -1, meta.bytes)) {
         this.bytes[slot] += meta.bytes;
-        if (this.biggestKeys.wants(meta.bytes)) this.biggestKeys.add({ key: buf.toString('latin1', start, end), bytes: meta.bytes, slot, node: nodeName });
+        if (this.biggestKeys.wants(meta.bytes)) this.biggestKeys.add({ key: buf.toString('latin1', start, end), bytes: meta.bytes, slot, node: nodeName, high, low });
       }
     }
   }
@@ -598,10 +601,9 @@ export class Analyzer implements RecordSink {
       if (agg.ownKeys) agg.ownKeys.merge(n.ownKeys);
       else this.keys.merge(n.ownKeys, { to: [], spill: () => null, plain: agg.maskIndex });
     }
-    if (s.sizedKeys) (this.sizedKeys ??= new DistinctKeys(this.distinctOptions)).merge(s.sizedKeys);
+    if (s.sizedKeys) this.mergeSizedKeys(s.sizedKeys, s.bytes);
     addSparseSlots(this.ops, s.ops, 'ops');
     addSparseSlots(this.scriptOps, s.scriptOps, 'script ops');
-    addSparseSlots(this.bytes, s.bytes, 'bytes');
     for (const d of list<AnalyzerSummary['dbs'][number]>(s.dbs, 'dbs')) {
       let db = this.dbs.get(num(d?.db, 'db'));
       if (!db) {
@@ -623,6 +625,21 @@ export class Analyzer implements RecordSink {
       first.topKeys.merge(topKeysFrom(s.topKeys));
     }
     this.biggestKeys.merge(BiggestKeys.fromJSON({ capacity: num(s.biggestKeys?.capacity, 'biggest keys'), keys: list(s.biggestKeys.keys, 'biggest keys') }));
+  }
+
+  /**
+   * A summary's sized keys and their bytes. One run counts a key's bytes at its first listing, so a key an
+   * earlier summary listed adds nothing. A summary past --exact-keys knows no key's own bytes (nor did its
+   * run tell a key seen before): its total is added, as one run past the bound counts every listing.
+   */
+  private mergeSizedKeys(sized: DistinctKeysSummary, bytes: SparseSlots): void {
+    const set = (this.sizedKeys ??= new DistinctKeys(this.distinctOptions, true));
+    if (sized.values === undefined) {
+      set.merge(sized);
+      addSparseSlots(this.bytes, bytes, 'bytes');
+      return;
+    }
+    set.merge(sized, undefined, (slot, n) => (this.bytes[slot] += n));
   }
 
   private commandId(name: unknown): number {

@@ -200,6 +200,30 @@ export function redactPattern(pattern: string, hash: (segment: string) => string
   return out;
 }
 
+/**
+ * A pattern's tokens (tokenize()'s `pattern`) redacted one by one, joining to redactPattern() of the joined
+ * pattern: a '-' or '_' token stays when its part (between separators and dots) holds a placeholder, as
+ * redactPart() keeps it there. A placeholder never spans tokens (its name has no '-' or '_').
+ */
+export function redactTokens(tokens: readonly string[], hash: (segment: string) => string): string[] {
+  const out = tokens.map((t) => redactPattern(t, hash));
+  for (let from = 0; from < tokens.length; ) {
+    let to = from;
+    while (to < tokens.length && !isBoundary(tokens[to])) to++;
+    if (tokens.slice(from, to).some(hasPlaceholder)) for (let i = from; i < to; i++) if (tokens[i] === '-' || tokens[i] === '_') out[i] = tokens[i];
+    from = to + 1;
+  }
+  return out;
+}
+
+/** A separator or dot token: where redactPattern() ends a part. */
+const isBoundary = (t: string): boolean => t.length === 1 && (t === '.' || isSeparator(t.charCodeAt(0)));
+
+function hasPlaceholder(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (placeholderAt(text, i) !== '') return true;
+  return false;
+}
+
 /** One part between separators and dots: its placeholders kept, the literal text around them hashed. */
 function redactPart(part: string, hash: (segment: string) => string, classes: boolean): string {
   let out = '';
@@ -208,15 +232,14 @@ function redactPart(part: string, hash: (segment: string) => string, classes: bo
     if (literal !== '') out += hash(literal);
     literal = '';
   };
-  let hasPlaceholder = false;
-  for (let i = 0; classes && i < part.length && !hasPlaceholder; i++) hasPlaceholder = placeholderAt(part, i) !== '';
+  const placeholders = classes && hasPlaceholder(part);
   for (let i = 0; i < part.length; i++) {
-    const placeholder = hasPlaceholder ? placeholderAt(part, i) : '';
+    const placeholder = placeholders ? placeholderAt(part, i) : '';
     if (placeholder) {
       flush();
       out += placeholder;
       i += placeholder.length - 1;
-    } else if (hasPlaceholder && (part[i] === '-' || part[i] === '_')) {
+    } else if (placeholders && (part[i] === '-' || part[i] === '_')) {
       flush();
       out += part[i];
     } else literal += part[i];

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../ingest/input-error.js';
-import { keyPattern, printable, redactPattern } from './key-pattern.js';
+import { keyPattern, printable, redactPattern, redactTokens } from './key-pattern.js';
 import { memoize } from './memoize.js';
 
 /**
@@ -17,6 +17,8 @@ export const DEFAULT_REDACT_SECRET = 'slotscope-redact-keys/1';
 
 /** 32 bits: 4 hex digits would already collide among a few hundred distinct words (birthday bound). */
 const HASH_HEX_DIGITS = 8;
+/** Hashed under the secret, it tells secrets apart (summaries hashed with another one cannot merge) and reveals none. */
+const CHECK_TEXT = 'slotscope-redact-keys/check';
 
 /** Input text quoted in a skip reason (JSON.stringify or sdscatrepr style, `\"` inside). */
 const QUOTED = /"(?:[^"\\]|\\.)*"/g;
@@ -36,10 +38,13 @@ export interface Redaction {
 export class KeyRedactor {
   /** Whether the secret was given, rather than the public default. */
   readonly secretGiven: boolean;
+  /** HMAC-SHA256(secret, a fixed text), 16 hex digits: the same for one secret, and no clue to it. */
+  readonly check: string;
   private readonly hashWord: (segment: string) => string;
 
   constructor(secret: string = DEFAULT_REDACT_SECRET) {
     this.secretGiven = secret !== DEFAULT_REDACT_SECRET;
+    this.check = createHmac('sha256', secret).update(CHECK_TEXT).digest('hex').slice(0, 16);
     // Hashed as shown: non-printable bytes as \xhh, so a word hashes alike in every pattern that holds it.
     this.hashWord = memoize(50_000, (segment) => `<h:${createHmac('sha256', secret).update(printable(segment)).digest('hex').slice(0, HASH_HEX_DIGITS)}>`);
   }
@@ -52,6 +57,11 @@ export class KeyRedactor {
   /** A key's own text (latin1), shown as its redacted pattern: ids become their class. */
   key(key: string): string {
     return this.pattern(keyPattern(key));
+  }
+
+  /** A pattern's tokens, each redacted as it reads in pattern(): they join to the redacted pattern. */
+  tokens(tokens: readonly string[]): string[] {
+    return redactTokens(tokens, this.hashWord);
   }
 
   /** Raw key text whose every segment matters (an entity such as `{user:42}`): each one hashed. */

@@ -19,6 +19,12 @@ export interface SlotKeyCount {
 
 const NONE = new Uint32Array(0);
 
+/** A counted key with its fingerprint (unsigned words), which tells keys apart when their names read alike (redacted). */
+export interface TrackedSlotKey extends SlotKeyCount {
+  high: number;
+  low: number;
+}
+
 export class SlotKeys {
   /** A count of 0 marks a free entry. Made at the first key: each node has a sketch, and many never use it. */
   private entries = NONE;
@@ -54,13 +60,19 @@ export class SlotKeys {
 
   /** The named keys of a slot, busiest first (a key seen once while tracked has no name). */
   top(slot: number): SlotKeyCount[] {
-    const out: SlotKeyCount[] = [];
+    return this.tracked(slot).map(({ key, ops }) => ({ key, ops }));
+  }
+
+  /** top(slot) with each key's fingerprint. */
+  tracked(slot: number): TrackedSlotKey[] {
+    const out: TrackedSlotKey[] = [];
     if (this.entries.length === 0) return out;
     for (let n = slot * PER_SLOT; n < (slot + 1) * PER_SLOT; n++) {
       const key = this.names[n];
-      if (key !== null) out.push({ key, ops: this.entries[n * WORDS + 2] });
+      const at = n * WORDS;
+      if (key !== null) out.push({ key, ops: this.entries[at + 2], high: this.entries[at], low: this.entries[at + 1] });
     }
-    return out.sort((a, b) => b.ops - a.ops || (a.key < b.key ? -1 : 1));
+    return out.sort((a, b) => b.ops - a.ops || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.high - b.high || a.low - b.low);
   }
 
   private take(i: number, h: number, l: number, count: number): void {

@@ -26,6 +26,12 @@ export interface TopKey {
   slot: number;
 }
 
+/** A counted key with its fingerprint (unsigned words), which tells keys apart when their names read alike (redacted). */
+export interface TrackedKey extends TopKey {
+  high: number;
+  low: number;
+}
+
 /** Plain data of a sketch, for summaries: fingerprints as two unsigned 32-bit words. */
 export interface TopKeysJSON {
   capacity: number;
@@ -102,18 +108,18 @@ export class TopKeys {
 
   /** The named keys with the largest counts, busiest first (a key seen once while tracked has no name). */
   top(n: number): TopKey[] {
-    const out: TopKey[] = [];
-    for (let c = 0; c < this.size; c++) {
-      const key = this.names[c];
-      if (key !== null) out.push({ key, ops: this.count[c], error: this.error[c], slot: this.slot[c] });
-    }
-    out.sort((a, b) => b.ops - a.ops || a.error - b.error || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return out.slice(0, n);
+    return this.tracked(n).map(({ key, ops, error, slot }) => ({ key, ops, error, slot }));
   }
 
-  /** The named keys of one slot, for the hot slots the per-slot sketch started on too late. */
-  inSlot(slot: number): TopKey[] {
-    return this.top(this.size).filter((k) => k.slot === slot);
+  /** top(n) with each key's fingerprint; equal counts go by what is shown (key, then slot), not by the input's order. */
+  tracked(n: number): TrackedKey[] {
+    const out: TrackedKey[] = [];
+    for (let c = 0; c < this.size; c++) {
+      const key = this.names[c];
+      if (key !== null) out.push({ key, ops: this.count[c], error: this.error[c], slot: this.slot[c], high: this.high[c], low: this.low[c] });
+    }
+    out.sort((a, b) => b.ops - a.ops || a.error - b.error || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.slot - b.slot);
+    return out.slice(0, n);
   }
 
   /** The smallest count when every counter is taken (what an untracked key may have had), else 0. */

@@ -1,7 +1,6 @@
 // `analyze()` for a program or a test suite: the report `slotscope analyze -f json` prints, from paths or
 // from bytes in memory, in one call.
 import { DEFAULT_DISTINCT_OPTIONS } from '../analyze/distinct-keys.js';
-import { redactReport } from '../report/redact-report.js';
 import { readinessReport } from '../report/readiness-report.js';
 import type { Report } from '../report/report.js';
 import { type InputOptions, type LibraryInput, redactorFor, resolveInputs, targetFor } from './library-inputs.js';
@@ -24,12 +23,12 @@ export async function analyze(inputs: readonly LibraryInput[], options: AnalyzeC
   const { specs, capture, warnings } = resolveInputs(inputs, options);
   const { report } = await readinessReport(specs, capture, warnings, {
     distinct: options.exactKeys === undefined ? undefined : { ...DEFAULT_DISTINCT_OPTIONS, maxExactKeys: options.exactKeys },
-    redactKeys: redactor !== null,
+    redactor,
     target: targetFor(options.target),
     maxLineBytes: options.maxLineBytes,
     onProgress: options.onProgress,
     // A library call stays on the caller's thread.
     jobs: 1,
   });
-  return redactor ? redactReport(report, redactor) : report;
+  return report;
 }

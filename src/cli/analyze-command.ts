@@ -9,6 +9,7 @@ import { buildReport } from '../report/report.js';
 import { readinessReport } from '../report/readiness-report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { type ConnectionFlags, endpointsFrom, connectionFlag } from './connection-options.js';
+import { redactedRun } from '../summary/redact-summary.js';
 import { writeSummary } from '../summary/write-summary.js';
 import { emitReport } from './emit-report.js';
 import { endStopped, EXIT_INPUT, forHowLong, inputSpecs, monitorWarning, nodeCount, note, openOutput, redactorFor, startProgress, warn } from './cli-io.js';
@@ -64,7 +65,8 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
     });
     progress.done(`analysed ${linesFrom(live.nodes)}`);
     for (const n of live.nodes) if (n.error) warn(n.error);
-    emitReport(buildReport(live, summary.result(), live.known), opts.format, out, redactor);
+    const shown = redactor ? redactedRun(live, summary, redactor) : { analysis: live, plan: summary, redaction: null };
+    emitReport(buildReport(shown.analysis, shown.plan.result(), live.known, [], shown.redaction ?? undefined), opts.format, out);
     endStopped(stop, 'the report covers the traffic up to then');
     return;
   }
@@ -73,7 +75,7 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
   const started = Date.now();
   const run = await readinessReport(specs, capture, warnings, {
     distinct: { maxExactKeys: opts.exactKeys, precision: 9 },
-    redactKeys: Boolean(opts.redactKeys),
+    redactor,
     target: findTarget(opts.target),
     maxLineBytes: opts.maxLineBytes,
     onInput: (spec, i) => progress.input(spec.path, i, specs.length),
@@ -85,7 +87,7 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
   progress.done(readSummary(analysis.inputs, Date.now() - started));
   guessed.forEach(warn);
   if (summaryOut) writeSummary(run.summary(), summaryOut);
-  emitReport(report, opts.format, out, redactor);
-  note(skippedLinesNotes(analysis.inputs, redactor ? (r) => redactor.reason(r) : undefined));
+  emitReport(report, opts.format, out);
+  note(skippedLinesNotes(analysis.inputs));
   if (opts.strict && report.totals.skippedLines > 0) process.exitCode = EXIT_INPUT;
 }

@@ -7,7 +7,6 @@ import { baselineGates, comparableBaseline } from '../gate/baseline.js';
 import { checkResult, renderCheckText } from '../gate/check-result.js';
 import { readReport } from '../gate/read-report.js';
 import { checkGates } from '../report/gates.js';
-import { redactReport } from '../report/redact-report.js';
 import { readinessReport } from '../report/readiness-report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { readSummary } from '../report/progress.js';
@@ -74,10 +73,9 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions, 
   const progress = startProgress();
   const started = Date.now();
   // The report analyze makes, with the capture's topology: skew is then judged over today's primaries.
-  const { report: built, analysis, guessed } = await readinessReport(specs, capture, warnings, { target: findTarget(opts.target), redactKeys: redactor !== null, onInput: (spec, i) => progress.input(spec.path, i, specs.length), onProgress: (n) => progress.bytes(n), onParallel: (files, workers, bytes) => progress.input(`${files} inputs, ${workers} threads`, 0, 1, 'reading', bytes), jobs: opts.jobs });
+  const { report, analysis, guessed } = await readinessReport(specs, capture, warnings, { target: findTarget(opts.target), redactor, onInput: (spec, i) => progress.input(spec.path, i, specs.length), onProgress: (n) => progress.bytes(n), onParallel: (files, workers, bytes) => progress.input(`${files} inputs, ${workers} threads`, 0, 1, 'reading', bytes), jobs: opts.jobs });
   progress.done(readSummary(analysis.inputs, Date.now() - started));
   guessed.forEach(warn);
-  const report = redactor ? redactReport(built, redactor) : built;
   const base = stored && opts.baseline !== undefined ? comparableBaseline(stored, report, opts.baseline, redactor) : null;
   const allowance = entries.length > 0 ? applyAllowlist(report, entries, { today: new Date().toISOString().slice(0, 10), ...(redactor ? { redactPattern: (p: string) => redactor.pattern(p) } : {}) }) : NO_ALLOWANCE;
   const gates = checkGates(
@@ -103,7 +101,7 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions, 
   const result = checkResult(report, gates, allowance, allowlist, base && opts.baseline !== undefined ? { file: opts.baseline, report: base } : null);
   // Set before writing: a reader that closes stdout early (EPIPE) still gets the gate's exit code.
   if (!result.passed) process.exitCode = EXIT_GATE;
-  note(skippedLinesNotes(analysis.inputs, redactor ? (r) => redactor.reason(r) : undefined));
+  note(skippedLinesNotes(analysis.inputs));
   const json = JSON.stringify(result, null, 2) + '\n';
   if (out) emit(json, out);
   process.stdout.write(opts.format === 'json' ? json : renderCheckText(result, (ok) => paintGate(terminalStyle(), ok)));

@@ -1,9 +1,8 @@
-// A report in the format asked for, redacted when asked, to stdout or the -o file.
-import type { KeyRedactor } from '../analyze/redact-keys.js';
+// A report in the format asked for, to stdout or the -o file. A redacted report is made redacted (from
+// redacted aggregates, src/summary/redact-summary.ts): nothing is hidden here.
 import { renderHtml } from '../report/html-report.js';
 import { renderMarkdown } from '../report/markdown-report.js';
 import type { OutputFile } from '../report/output-file.js';
-import { redactReport } from '../report/redact-report.js';
 import type { Report } from '../report/report.js';
 import { renderTable } from '../report/table-report.js';
 import { terminalColumns } from '../report/terminal-size.js';
@@ -18,6 +17,6 @@ const REPORT_FORMATS: Record<string, (r: Report, out: OutputFile | null) => stri
   html: renderHtml,
 };
 
-export function emitReport(report: Report, format: string, out: OutputFile | null, redactor: KeyRedactor | null): void {
-  emit(REPORT_FORMATS[format](redactor ? redactReport(report, redactor) : report, out), out);
+export function emitReport(report: Report, format: string, out: OutputFile | null): void {
+  emit(REPORT_FORMATS[format](report, out), out);
 }

@@ -8,7 +8,8 @@ import { writeSummary } from '../summary/write-summary.js';
 import { InputError } from '../ingest/input-error.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { emitReport } from './emit-report.js';
-import { note, openOutput, redactorFor, warn } from './cli-io.js';
+import { keyRedactor } from '../analyze/redact-keys.js';
+import { note, openOutput, warn } from './cli-io.js';
 
 export interface MergeCommandOptions {
   format: string;
@@ -22,12 +23,15 @@ export async function mergeCommand(files: string[], opts: MergeCommandOptions): 
   const out = openOutput(opts.output, files, {});
   const summaryOut = opts.summaryOut !== undefined ? openOutput(opts.summaryOut, opts.output !== undefined ? [...files, opts.output] : files, {}) : null;
   const summaries = files.map((name) => ({ summary: readSummaryFile(name), name }));
+  // Redacted summaries need no secret (their key text is hashed already); one given must be theirs.
+  const secret = opts.redactSecretFile !== undefined ? keyRedactor(true, { secretFile: opts.redactSecretFile }) : null;
+  for (const { summary, name } of secret ? summaries : []) {
+    if (summary.redaction?.check !== secret!.check) throw new InputError(summary.redaction ? 'redacted with another secret than --redact-secret-file' : 'not made with --redact-keys: --redact-secret-file is the secret redacted summaries were made with', name);
+  }
   const merged = mergeSummaries(summaries);
   if (merged.flagsElsewhere.length > 0) warn(`${merged.flagsElsewhere.length} script(s) or function(s) were called in one summary's inputs and loaded (SCRIPT LOAD, FUNCTION LOAD) in an earlier one's: their calls were judged without those flags; analyze those inputs in one run to judge them with`);
-  // The summaries were made with or without --redact-keys (all alike, or the merge refused): the report is shown the same way.
-  const redactor = redactorFor({ redactKeys: summaries[0].summary.analysis.redactKeys, redactSecretFile: opts.redactSecretFile });
   merged.guessed.forEach(warn);
   if (summaryOut) writeSummary(runSummary(merged.analysis, merged.plan, merged), summaryOut);
-  emitReport(buildReport(merged.analysis, merged.plan.result(), merged.topology ?? undefined, [...merged.warnings, ...merged.guessed]), opts.format, out, redactor);
+  emitReport(buildReport(merged.analysis, merged.plan.result(), merged.topology ?? undefined, [...merged.warnings, ...merged.guessed], merged.redaction ?? undefined), opts.format, out);
   note(skippedLinesNotes(merged.analysis.inputs));
 }

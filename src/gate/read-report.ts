@@ -25,10 +25,10 @@ export function readReport(path: string): Report {
   throw new InputError(`schema ${typeof schema === 'string' ? JSON.stringify(schema) : 'missing'}: expected a report made by \`slotscope analyze -f json\` (${REPORT_SCHEMA})`, path);
 }
 
-/** The report `slotscope merge` makes of the one summary (unredacted, as a report's JSON is until shown). */
+/** The report `slotscope merge` makes of the one summary (redacted when the summary is). */
 function summaryReport(path: string): Report {
   const m = mergeSummaries([{ summary: readSummaryFile(path), name: path }]);
-  return buildReport(m.analysis, m.plan.result(), m.topology ?? undefined, [...m.warnings, ...m.guessed]);
+  return buildReport(m.analysis, m.plan.result(), m.topology ?? undefined, [...m.warnings, ...m.guessed], m.redaction ?? undefined);
 }
 
 /** The fields the comparison reads: a truncated or hand-edited report fails here, not as a TypeError later. */

@@ -7,6 +7,7 @@ import { keySlot } from '../slot/key-slot.js';
 import type { CoAccess, GroupKind, UndeclaredSource } from './co-access.js';
 import { entityOf, entityPrefix } from './entity.js';
 import { type KeyTokens, keyTokens } from '../analyze/key-pattern.js';
+import { queueKey, type QueueKey } from './library-keys.js';
 import { hasHashTag } from './renames.js';
 import { list, num, StateError } from '../analyze/state-codec.js';
 
@@ -32,10 +33,22 @@ export interface Shape {
   /** For commands: distinct slots over all occurrences, and in the widest: the fan-out a client would make. */
   slots: number;
   maxSlots: number;
+  /** A redacted shape's queue keys, read from its patterns before their words were hashed. */
+  queues?: QueueKey[];
 }
 
 /** Whether renaming keys can put the shape in one slot. */
 export const fixableByRename = (s: Shape): boolean => s.tag !== '' && !s.tagged && s.source === 'none';
+
+/** The queue keys among a shape's patterns (declared and not). */
+export function queueKeysOf(s: Pick<Shape, 'patterns' | 'undeclaredPatterns' | 'queues'>): QueueKey[] {
+  return s.queues ?? [...s.patterns, ...s.undeclaredPatterns].flatMap((p) => queueKey(p) ?? []);
+}
+
+/** What tells one shape from another: two occurrences with the same one are counted together. */
+export function shapeSig(s: Pick<Shape, 'kind' | 'command' | 'source' | 'tag' | 'patterns'>): string {
+  return `${s.kind}\u0000${s.command ?? ''}\u0000${s.source}\u0000${s.tag}\u0000${s.patterns.join('\u0000')}`;
+}
 
 const MAX_SHAPES = 20_000;
 /** The signature add() returns for a group counted as overflow. */
@@ -128,7 +141,7 @@ export class Candidates {
     for (let i = 0; i < joined.length; i++) joined[i] = prefix.tokens[i].joined;
     const patterns = distinct(joined).sort();
     const tag = prefix.entity ? prefix.pattern : '';
-    const sig = `${g.kind}\u0000${g.command ?? ''}\u0000${g.source}\u0000${tag}\u0000${patterns.join('\u0000')}`;
+    const sig = shapeSig({ kind: g.kind, command: g.command, source: g.source, tag, patterns });
     let s = this.shapes.get(sig);
     if (!s) {
       if (this.shapes.size >= MAX_SHAPES) {

@@ -34,18 +34,52 @@ const NAMED: { library: string; test: RegExp; advice: string }[] = [
   { library: 'rate limiter', test: /^(rlflx|ratelimit|rate-limit|rate_limit|rl|throttle):/, advice: 'Rate-limiter keys are used one at a time: nothing to change unless a limiter script reads several (then pass them in KEYS under one tag).' },
 ];
 
+/**
+ * A key pattern read as a queue's key: what families() needs of it, so that a redacted pattern (its words
+ * hashed, which no regex reads) can carry it, read before redaction.
+ */
+export interface QueueKey {
+  prefix: string;
+  queue: string;
+  type: string;
+  /** The type is `meta` (a queue's own hash); `bullmqOnly`: a type only BullMQ makes. */
+  meta: boolean;
+  bullmqOnly: boolean;
+}
+
+export function queueKey(pattern: string): QueueKey | null {
+  const m = QUEUE_KEY.exec(pattern);
+  if (!m || m[1].includes('<') || m[2].includes('<') || !QUEUE_KEY_TYPES.has(m[3])) return null;
+  return { prefix: m[1], queue: m[2], type: m[3], meta: m[3] === 'meta', bullmqOnly: BULLMQ_ONLY.has(m[3]) };
+}
+
+interface QueueTypes {
+  prefix: string;
+  queue: string;
+  types: Set<string>;
+  meta: boolean;
+  bullmqOnly: boolean;
+}
+
 export class LibraryKeys {
   /** `<prefix>:<queue>` -> the key types seen under it. */
-  private readonly types = new Map<string, Set<string>>();
+  private readonly queues = new Map<string, QueueTypes>();
   private readonly clientNames = new Set<string>();
   private bullmqScripts = 0;
 
   /** A key pattern, once per distinct pattern. */
   pattern(pattern: string): void {
-    const m = QUEUE_KEY.exec(pattern);
-    if (!m || m[1].includes('<') || m[2].includes('<') || !QUEUE_KEY_TYPES.has(m[3])) return;
-    const id = `${m[1]}:${m[2]}`;
-    (this.types.get(id) ?? this.types.set(id, new Set()).get(id)!).add(m[3]);
+    const q = queueKey(pattern);
+    if (q) this.queueKey(q);
+  }
+
+  queueKey(q: QueueKey): void {
+    const id = `${q.prefix}:${q.queue}`;
+    let seen = this.queues.get(id);
+    if (!seen) this.queues.set(id, (seen = { prefix: q.prefix, queue: q.queue, types: new Set(), meta: false, bullmqOnly: false }));
+    seen.types.add(q.type);
+    seen.meta ||= q.meta;
+    seen.bullmqOnly ||= q.bullmqOnly;
   }
 
   /** A CLIENT SETNAME: BullMQ names its connections `<prefix>:<base64 of the queue name>`. */
@@ -65,19 +99,16 @@ export class LibraryKeys {
 
   families(): QueueFamily[] {
     const out: QueueFamily[] = [];
-    const ids = [...this.types.keys()];
-    for (const [id, types] of this.types) {
+    const ids = [...this.queues.keys()];
+    for (const [id, { prefix, queue, types, meta, bullmqOnly }] of this.queues) {
       // `bull:emails:metrics:completed` reads like a queue `metrics` under `bull:emails`: the outer queue wins.
       if (ids.some((o) => o !== id && id.startsWith(`${o}:`))) continue;
       // One type could be a coincidence (`user:1:meta`); a queue has several, or its `meta` hash.
-      if (types.size < 2 && !types.has('meta')) continue;
-      const cut = id.lastIndexOf(':');
-      const prefix = id.slice(0, cut);
-      const queue = id.slice(cut + 1);
+      if (types.size < 2 && !meta) continue;
       const evidence = [`key types ${[...types].sort().join(', ')}`];
       const named = this.clientNames.has(`${prefix}:${Buffer.from(queue).toString('base64')}`);
       if (named) evidence.push(`CLIENT SETNAME ${prefix}:${Buffer.from(queue).toString('base64')}`);
-      const bullmq = named || [...types].some((t) => BULLMQ_ONLY.has(t)) || this.bullmqScripts > 0;
+      const bullmq = named || bullmqOnly || this.bullmqScripts > 0;
       out.push({ library: bullmq ? 'bullmq' : 'bull', prefix, queue, evidence });
     }
     return out.sort((a, b) => a.prefix.localeCompare(b.prefix) || a.queue.localeCompare(b.queue));

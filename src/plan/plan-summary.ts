@@ -3,7 +3,7 @@
 // keys need a client setting, an MGET of unrelated keys a client-side fan-out, a transfer the app).
 // `slotscope plan` gives the full, predicted plan.
 import type { AnalysisObserver } from '../analyze/analyzer.js';
-import { Candidates, type CandidatesSummary, fixableByRename, type Shape } from './candidates.js';
+import { Candidates, type CandidatesSummary, fixableByRename, queueKeysOf, type Shape } from './candidates.js';
 import { SampleLog, type SampleLogJSON } from '../analyze/sample-log.js';
 import { list, num } from '../analyze/state-codec.js';
 import { chooseTags } from './choose.js';
@@ -99,7 +99,7 @@ export class PlanSummary {
   result(): Proposals {
     const shapes = this.candidates.list();
     const libraries = new LibraryKeys();
-    for (const s of shapes) for (const p of [...s.patterns, ...s.undeclaredPatterns]) libraries.pattern(p);
+    for (const s of shapes) for (const q of queueKeysOf(s)) libraries.queueKey(q);
     const families = libraries.families();
     const familyOf = familyMatcher(families);
     const isLibrary = (s: Shape): boolean => families.length > 0 && [...s.patterns, ...s.undeclaredPatterns].every((p) => familyOf(p) !== null);

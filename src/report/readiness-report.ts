@@ -20,6 +20,6 @@ export interface ReadinessRun {
 /** `warnings`: the sentences the report carries besides the replication guesses (manifest warnings). */
 export async function readinessReport(specs: InputSpec[], capture: CaptureContext, warnings: readonly string[], options: SourcesOptions): Promise<ReadinessRun> {
   const run = await runSources(specs, capture, warnings, options);
-  const report = buildReport(run.analysis, run.plan.result(), run.topology ?? undefined, [...run.warnings, ...run.guessed]);
+  const report = buildReport(run.analysis, run.plan.result(), run.topology ?? undefined, [...run.warnings, ...run.guessed], run.redaction ?? undefined);
   return { report, analysis: run.analysis, guessed: run.guessed, summary: run.summary };
 }

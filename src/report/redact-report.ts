@@ -1,7 +1,10 @@
-// Redacted copies of the report and the plan, for `--redact-keys`: every field that holds key text goes
+// Redacted copies of a report and of the plan, for `--redact-keys`: every field that holds key text goes
 // through the KeyRedactor; counts, slots and layout are untouched. Every renderer (table, JSON, Markdown,
-// HTML) prints from these copies, so no format can show what another hides. The checks on `keyof` make a
-// field added to Report or Plan a compile error here until it is redacted or declared free of key text.
+// HTML) prints a plan from these copies, so no format can show what another hides. A report the CLI makes
+// with --redact-keys is built from redacted aggregates instead (src/summary/redact-summary.ts), so a merge
+// of redacted summaries makes it too; a report redacted here is a plain baseline beside a redacted run, or
+// the library's. The checks on `keyof` make a field added to Report or Plan a compile error here until it
+// is redacted or declared free of key text.
 import type { CommandExample } from '../analyze/command-example.js';
 import type { KeyRedactor, Redaction } from '../analyze/redact-keys.js';
 import type { Plan, PlanRename, PlanUnfixable } from '../plan/make-plan.js';

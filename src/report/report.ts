@@ -8,7 +8,7 @@ import type { ScriptStats } from '../analyze/scripts.js';
 import type { SlotKeyCount, SlotKeys } from '../analyze/slot-keys.js';
 import type { BigKey } from '../analyze/biggest-keys.js';
 import { TimeSpan } from '../analyze/time-span.js';
-import type { TopKey, TopKeys } from '../analyze/top-keys.js';
+import type { TopKey, TopKeys, TrackedKey } from '../analyze/top-keys.js';
 import { printable } from '../analyze/key-pattern.js';
 import { computeVerdict, type Verdict } from '../analyze/verdict.js';
 import { evenSplitLoads, type Layout, type PrimaryLoad, planLayout, primaryLoads } from '../plan/layout.js';
@@ -94,7 +94,7 @@ export interface SlotSkew {
    * `keys`: the slot's busiest keys in client commands, from a bounded sketch that starts once the slot has
    * four times the mean load plus 32 ops (so a count misses the slot's first ops, and may include ops of
    * keys it displaced), completed from the top-keys sketch (its upper bound) for slots that sketch found
-   * first; none with --redact-keys.
+   * first; with --redact-keys, as their redacted patterns.
    */
   hotSlots: { slot: number; ops: number; share: number; keys: SlotKeyCount[] }[];
 }
@@ -203,7 +203,8 @@ const TOP_KEYS = 20;
 /** Keys named per hot slot. */
 const HOT_SLOT_KEYS = 4;
 
-export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Proposals, topology?: KnownTopology, warnings: string[] = []): Report {
+/** `redacted`: the analysis was merged from redacted summaries (--redact-keys), its key text keyed hashes already. */
+export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Proposals, topology?: KnownTopology, warnings: string[] = [], redacted?: Redaction): Report {
   const commands: Record<string, CommandReport> = {};
   const order = a.table.all.filter((c) => a.calls[c.id] > 0).sort((x, y) => a.calls[y.id] - a.calls[x.id] || x.name.localeCompare(y.name));
   for (const c of order) {
@@ -289,6 +290,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     ...(span.empty ? {} : { timeSpan: timeSpanReport(span) }),
     ...(a.keyedCommands > 0 ? { topKeys: { counters: topKeys.capacity, keys: topKeys.top(TOP_KEYS).map((k) => ({ ...k, key: printable(k.key) })) } } : {}),
     ...(a.hasBytes ? { biggestKeys: a.biggestKeys.keys().map((k) => ({ ...k, key: printable(k.key) })) } : {}),
+    ...(redacted ? { redacted: { secret: redacted.secret } } : {}),
   };
 }
 
@@ -327,15 +329,18 @@ function timeSpanReport(t: TimeSpan): TimeSpanReport {
   return { first: iso(t.firstMicros!), last: iso(t.lastMicros!), seconds: t.seconds, commands: t.commands, commandsPerSecond: t.perSecond };
 }
 
-/** A hot slot's keys: the per-slot sketch's, then the top-keys sketch's for a slot that stood out late. */
-function hotSlotKeys(slot: number, slotOps: number, slotKeys: SlotKeys, inSlot: Map<number, TopKey[]>): SlotKeyCount[] {
-  const keys = slotKeys.top(slot);
+/**
+ * A hot slot's keys: the per-slot sketch's, then the top-keys sketch's for a slot that stood out late. A key
+ * is known by its fingerprint: redacted, two keys' names may read alike.
+ */
+function hotSlotKeys(slot: number, slotOps: number, slotKeys: SlotKeys, inSlot: Map<number, TrackedKey[]>): SlotKeyCount[] {
+  const keys = slotKeys.tracked(slot);
   for (const k of inSlot.get(slot) ?? []) {
     // An upper bound, but no key has more ops than its slot.
     const ops = Math.min(k.ops, slotOps);
-    const seen = keys.find((x) => x.key === k.key);
+    const seen = keys.find((x) => x.high === k.high && x.low === k.low);
     if (seen) seen.ops = Math.max(seen.ops, ops);
-    else keys.push({ key: k.key, ops });
+    else keys.push({ key: k.key, ops, high: k.high, low: k.low });
   }
   return keys.sort((x, y) => y.ops - x.ops || (x.key < y.key ? -1 : 1)).slice(0, HOT_SLOT_KEYS);
 }
@@ -348,8 +353,8 @@ function skew(ops: Float64Array, slotKeys: SlotKeys, topKeys: TopKeys): SlotSkew
     if (v > max) max = v;
     if (v > 0) active++;
   }
-  const inSlot = new Map<number, TopKey[]>();
-  for (const k of topKeys.top(topKeys.capacity)) inSlot.set(k.slot, [...(inSlot.get(k.slot) ?? []), k]);
+  const inSlot = new Map<number, TrackedKey[]>();
+  for (const k of topKeys.tracked(topKeys.capacity)) inSlot.set(k.slot, [...(inSlot.get(k.slot) ?? []), k]);
   const hot = [...ops.keys()]
     .filter((s) => ops[s] > 0)
     .sort((x, y) => ops[y] - ops[x] || x - y)

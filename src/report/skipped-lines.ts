@@ -5,13 +5,13 @@ import type { InputStats } from '../ingest/input-stats.js';
 
 const SHOWN = 3;
 
-/** `reason` shows a skip reason (the key redactor's, under --redact-keys). */
-export function skippedLinesNotes(inputs: readonly InputStats[], reason: (text: string) => string = (text) => text): string {
+/** Under --redact-keys the inputs' skip reasons are redacted already (src/summary/redact-summary.ts). */
+export function skippedLinesNotes(inputs: readonly InputStats[]): string {
   let out = '';
   for (const input of inputs) {
     if (input.format === 'empty') out += `slotscope: ${input.path}: empty input\n`;
     for (const note of input.notes) out += `slotscope: ${input.path}: ${note}\n`;
-    for (const s of input.firstSkipped.slice(0, SHOWN)) out += `slotscope: ${input.path}:${s.line}: ${reason(s.reason)}\n`;
+    for (const s of input.firstSkipped.slice(0, SHOWN)) out += `slotscope: ${input.path}:${s.line}: ${s.reason}\n`;
     if (input.skippedCount > SHOWN) out += `slotscope: ${input.path}: ${input.skippedCount} lines skipped in all\n`;
   }
   return out;

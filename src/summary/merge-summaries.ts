@@ -9,7 +9,7 @@ import { InputError } from '../ingest/input-error.js';
 import { PlanSummary } from '../plan/plan-summary.js';
 import type { KnownTopology } from '../report/report.js';
 import { inputStats } from './run-summary.js';
-import type { RunSummary } from './summary-format.js';
+import type { RunSummary, SummaryRedaction } from './summary-format.js';
 
 export interface NamedSummary {
   summary: RunSummary;
@@ -25,6 +25,8 @@ export interface MergedRun {
   guessed: string[];
   /** Scripts or functions one summary judged without flags that an earlier one had learnt (SCRIPT/FUNCTION LOAD). */
   flagsElsewhere: string[];
+  /** The summaries' redaction (--redact-keys), all alike: their key text is keyed hashes already. */
+  redaction: SummaryRedaction | null;
 }
 
 export function mergeSummaries(runs: readonly NamedSummary[]): MergedRun {
@@ -41,6 +43,7 @@ export function mergeSummaries(runs: readonly NamedSummary[]): MergedRun {
     const s = summary.analysis;
     if (s.target !== a.target) throw new InputError(`judged for --target ${s.target}, ${first.name} for ${a.target}: merge summaries made for one target`, name);
     if (s.redactKeys !== a.redactKeys) throw new InputError(`${s.redactKeys ? 'made' : 'not made'} with --redact-keys, unlike ${first.name}: merge summaries made alike`, name);
+    if (summary.redaction?.check !== first.summary.redaction?.check) throw new InputError(`redacted with another secret than ${first.name}: merge summaries made with one --redact-keys secret`, name);
     if (s.distinct?.maxExactKeys !== a.distinct.maxExactKeys || s.distinct?.precision !== a.distinct.precision) throw new InputError(`made with --exact-keys ${s.distinct?.maxExactKeys}, ${first.name} with ${a.distinct.maxExactKeys}: merge summaries made alike`, name);
     try {
       analyzer.merge(s);
@@ -61,6 +64,7 @@ export function mergeSummaries(runs: readonly NamedSummary[]): MergedRun {
     warnings: unique(runs.flatMap((r) => r.summary.warnings)),
     guessed: unique(runs.flatMap((r) => r.summary.guessed)),
     flagsElsewhere: flagsLearntElsewhere(runs),
+    redaction: first.summary.redaction ?? null,
   };
 }
 

@@ -66,6 +66,8 @@ export function decodeSummary(data: Buffer, path: string): RunSummary {
   if (json?.schema !== SUMMARY_SCHEMA) throw new InputError(`corrupt summary: schema ${JSON.stringify(json?.schema)} inside a ${SUMMARY_SCHEMA} file`, path);
   const missing = (['analysis', 'plan', 'inputs', 'warnings', 'guessed'] as const).filter((k) => typeof json[k] !== 'object' || json[k] === null);
   if (missing.length > 0) throw new InputError(`not a complete summary: no ${missing.join(', ')}`, path);
+  // Before summaries were redacted, one made with --redact-keys held the keys themselves.
+  if (json.analysis.redactKeys === true && typeof json.redaction?.check !== 'string') throw new InputError('made with --redact-keys by an earlier slotscope, so it holds key text: analyze its inputs again with this version', path);
   if (json.keySpecsFrom !== KEY_SPECS_FROM) throw new InputError(`made with the key specs of ${String(json.keySpecsFrom)}, this slotscope has ${KEY_SPECS_FROM}: analyze it again with this version`, path);
   return json;
 }

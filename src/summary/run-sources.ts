@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type AnalysisResult, type AnalyzeOptions, analyzeInputs } from '../analyze/analyze-inputs.js';
+import type { KeyRedactor } from '../analyze/redact-keys.js';
 import { runInWorkers } from '../analyze/parallel/worker-pool.js';
 import { type CaptureContext, guessedReplication } from '../ingest/capture-manifest.js';
 import type { InputSpec } from '../ingest/read-input.js';
@@ -14,11 +15,17 @@ import type { KnownTopology } from '../report/report.js';
 import { inexactMerge } from './exact-merge.js';
 import { mergeSummaries, type NamedSummary } from './merge-summaries.js';
 import { isSummaryFile, readSummaryFile } from './read-summary.js';
+import { redactedPart } from './redact-summary.js';
 import { inputStats, runSummary } from './run-summary.js';
-import type { RunSummary } from './summary-format.js';
+import type { RunSummary, SummaryRedaction } from './summary-format.js';
 import type { SummaryTask } from './summary-worker.js';
 
-export interface SourcesOptions extends Omit<AnalyzeOptions, 'observer'> {
+export interface SourcesOptions extends Omit<AnalyzeOptions, 'observer' | 'redactKeys'> {
+  /**
+   * --redact-keys: every part is redacted before the merge, so the run's aggregates (and the report and
+   * summary made of them) hold no key text.
+   */
+  redactor?: KeyRedactor | null;
   /** Worker threads for raw inputs; default: the cores available. */
   jobs?: number;
   /** Raw inputs are being read by `workers` threads, `bytes` in all (for the progress line). */
@@ -32,6 +39,8 @@ export interface SourcesRun {
   warnings: string[];
   /** Inputs that look like a replica's capture with its primary's replication stream: one sentence each. */
   guessed: string[];
+  /** Set when the aggregates were redacted (--redact-keys, or redacted summaries): their key text is keyed hashes. */
+  redaction: SummaryRedaction | null;
   /** The run's summary (--summary-out). */
   summary(): RunSummary;
 }
@@ -40,9 +49,12 @@ export async function runSources(specs: InputSpec[], capture: CaptureContext, wa
   // Workers print what one thread prints (sketches per node, samples replayed, exact-merge.ts), so the
   // machine's core count changes only how long it takes.
   const jobs = options.jobs ?? availableParallelism();
+  const redactor = options.redactor ?? null;
   const summaryAt = specs.map((s) => s.data === undefined && isSummaryFile(s.path));
   const groups = nodeRuns(specs);
-  if (!summaryAt.includes(true) && (jobs <= 1 || groups === null || groups.length < 2 || specs.some((s) => s.data !== undefined))) return plainRun(specs, capture, warnings, options);
+  // Redacted, even one thread over raw files is a merge of its redacted summary: what a report shows is
+  // then what a summary holds, so a merge of redacted summaries makes the same report.
+  if (!redactor && !summaryAt.includes(true) && (jobs <= 1 || groups === null || groups.length < 2 || specs.some((s) => s.data !== undefined))) return plainRun(specs, capture, warnings, options);
 
   const parts: NamedSummary[] = [];
   for (let i = 0; i < specs.length; ) {
@@ -56,18 +68,18 @@ export async function runSources(specs: InputSpec[], capture: CaptureContext, wa
     parts.push(...(await rawRun(specs.slice(i, end), capture, options, jobs)));
     i = end;
   }
-  const merged = mergeSummaries(parts);
+  const merged = mergeSummaries(redactor ? parts.map((p) => redactedPart(p, redactor)) : parts);
   const all = [...new Set([...warnings, ...merged.warnings])];
-  return { ...merged, warnings: all, summary: () => runSummary(merged.analysis, merged.plan, { topology: merged.topology, warnings: all, guessed: merged.guessed }) };
+  return { ...merged, warnings: all, summary: () => runSummary(merged.analysis, merged.plan, { topology: merged.topology, warnings: all, guessed: merged.guessed, redaction: merged.redaction }) };
 }
 
 /** Raw files alone on one thread: the analysis as it always ran. */
 async function plainRun(specs: InputSpec[], capture: CaptureContext, warnings: readonly string[], options: SourcesOptions): Promise<SourcesRun> {
   const plan = new PlanSummary();
-  const analysis = await analyzeInputs(specs, { ...options, observer: plan.observer() });
+  const analysis = await analyzeInputs(specs, { ...options, redactKeys: false, observer: plan.observer() });
   const guessed = guessedReplication(capture, analysis.inputs);
   const topology = capture.topology;
-  return { analysis, plan, topology, warnings: [...warnings], guessed, summary: () => runSummary(analysis, plan, { topology, warnings, guessed }) };
+  return { analysis, plan, topology, warnings: [...warnings], guessed, redaction: null, summary: () => runSummary(analysis, plan, { topology, warnings, guessed }) };
 }
 
 /** Raw inputs in a row: as summaries, from workers (one per node) when that is exact, else from this thread. */
@@ -78,12 +90,12 @@ async function rawRun(specs: InputSpec[], capture: CaptureContext, options: Sour
     if (inexactMerge(parts) === null) return parts;
   }
   const plan = new PlanSummary();
-  const analysis = await analyzeInputs(specs, { ...options, observer: plan.observer() });
+  const analysis = await analyzeInputs(specs, { ...options, redactKeys: Boolean(options.redactor), observer: plan.observer() });
   return [{ summary: runSummary(analysis, plan, { topology: capture.topology, warnings: [], guessed: guessedReplication(capture, analysis.inputs) }), name: specs.map((s) => s.path).join(', ') }];
 }
 
 async function workerRuns(groups: InputSpec[][], capture: CaptureContext, options: SourcesOptions, jobs: number): Promise<NamedSummary[]> {
-  const tasks: SummaryTask[] = groups.map((specs) => ({ specs, target: options.target?.id ?? '', redactKeys: Boolean(options.redactKeys), distinct: options.distinct, maxLineBytes: options.maxLineBytes }));
+  const tasks: SummaryTask[] = groups.map((specs) => ({ specs, target: options.target?.id ?? '', redactKeys: Boolean(options.redactor), distinct: options.distinct, maxLineBytes: options.maxLineBytes }));
   const workers = Math.min(jobs, tasks.length);
   options.onParallel?.(groups.flat().length, workers, groups.flat().reduce((t, s) => t + sizeOf(s.path), 0));
   const done = new Array<number>(tasks.length).fill(0);

@@ -8,7 +8,7 @@ import type { LineEndings } from '../ingest/line-splitter.js';
 import { KEY_SPECS_REDIS_VERSION } from '../commands/key-specs.generated.js';
 import type { PlanSummary } from '../plan/plan-summary.js';
 import { inputCounts, type KnownTopology } from '../report/report.js';
-import { type InputSummary, type RunSummary, SUMMARY_SCHEMA } from './summary-format.js';
+import { type InputSummary, type RunSummary, SUMMARY_SCHEMA, type SummaryRedaction } from './summary-format.js';
 
 export const KEY_SPECS_FROM = `redis ${KEY_SPECS_REDIS_VERSION}`;
 
@@ -16,6 +16,8 @@ export interface RunContext {
   topology: KnownTopology | null;
   warnings: readonly string[];
   guessed: readonly string[];
+  /** The redaction of the summaries the analysis was merged from: its key text is keyed hashes. */
+  redaction?: SummaryRedaction | null;
 }
 
 export function runSummary({ analyzer, inputs }: AnalysisResult, plan: PlanSummary, ctx: RunContext): RunSummary {
@@ -28,6 +30,7 @@ export function runSummary({ analyzer, inputs }: AnalysisResult, plan: PlanSumma
     topology: ctx.topology,
     warnings: [...ctx.warnings],
     guessed: [...ctx.guessed],
+    ...(ctx.redaction ? { redaction: ctx.redaction } : {}),
   };
 }
 
@@ -39,6 +42,7 @@ function inputSummary(s: InputStats): InputSummary {
     firstSkipped: s.firstSkipped,
     replicationLines: s.replicationLines,
     replicationFrom: s.replicationFrom,
+    notes: [...s.notes],
   };
 }
 
@@ -56,5 +60,6 @@ export function inputStats(s: InputSummary): InputStats {
   stats.firstSkipped.push(...s.firstSkipped);
   stats.replicationLines = s.replicationLines;
   stats.replicationFrom = s.replicationFrom;
+  stats.notes.push(...(s.notes ?? []));
   return stats;
 }

@@ -3,6 +3,7 @@
 // The header tells a summary from a capture by content (a capture may be gzip'd too) and its version
 // before a byte is decompressed. Additive changes only within /1, as for reports.
 import type { AnalyzerSummary } from '../analyze/analyzer.js';
+import type { Redaction } from '../analyze/redact-keys.js';
 import type { PlanSummaryState } from '../plan/plan-summary.js';
 import type { InputCounts, KnownTopology } from '../report/report.js';
 
@@ -17,6 +18,16 @@ export interface InputSummary extends InputCounts {
   firstSkipped: { line: number; reason: string }[];
   replicationLines: number;
   replicationFrom: string[];
+  /** What ingest noted on stderr about the input (CRLF line endings, trailing bytes after gzip data). */
+  notes?: string[];
+}
+
+/**
+ * A summary made with --redact-keys holds no key text: every key, pattern and word of one is a keyed hash,
+ * as the report shows it. `check` (KeyRedactor.check) tells the secrets of two summaries apart.
+ */
+export interface SummaryRedaction extends Redaction {
+  check: string;
 }
 
 export interface RunSummary {
@@ -33,4 +44,6 @@ export interface RunSummary {
   /** Manifest warnings, then the replication streams guessed without one. */
   warnings: string[];
   guessed: string[];
+  /** Present when made with --redact-keys. */
+  redaction?: SummaryRedaction;
 }

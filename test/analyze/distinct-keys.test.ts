@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DistinctKeys } from '../../src/analyze/distinct-keys.js';
 import { Fingerprint, hashBytes64 } from '../../src/analyze/key-hash.js';
+import { typedFromBase64 } from '../../src/analyze/state-codec.js';
 import { slotOfRange } from '../../src/slot/key-slot.js';
 
 /** Counts keys through the batch queue, or at once where `now[i]` says so (add() counts the queue first). */
@@ -16,6 +17,14 @@ function feed(d: DistinctKeys, keys: Buffer[], nodes: number[], now: boolean[] =
     else d.queue(high, Fingerprint.low, slot, nodes[i]);
     off += k.length;
   });
+}
+
+/** A set's keys (fingerprint) and values, from its summary: the table's order depends on insertion order. */
+function valueByKey(d: DistinctKeys): Map<string, number> {
+  const s = d.toSummary();
+  const e = typedFromBase64(s.entries, Int32Array, 'entries');
+  const v = typedFromBase64(s.values, Float64Array, 'values');
+  return new Map(Array.from(v, (n, i) => [`${e[4 * i]}:${e[4 * i + 1]}`, n]));
 }
 
 describe('DistinctKeys', () => {
@@ -60,6 +69,34 @@ describe('DistinctKeys', () => {
     expect(Math.abs(total - 60_000) / 60_000).toBeLessThan(0.05);
     expect(Math.abs(node0 - 60_000) / 60_000).toBeLessThan(0.05);
     expect(Math.abs(node1 - 20_000) / 20_000).toBeLessThan(0.05);
+  });
+
+  it('keeps the first value of each key, and a merge hears of the keys new to it with their values: one run over both parts', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(3000), fc.nat(1e6)), { maxLength: 6000 }), fc.nat(6000), (listings, cut) => {
+        const print = (k: number): [number, number, number] => {
+          const b = Buffer.from(`key:${k}`);
+          return [hashBytes64(b, 0, b.length), Fingerprint.low, slotOfRange(b, 0, b.length)];
+        };
+        const part = (ls: typeof listings): { set: DistinctKeys; bytes: number } => {
+          const set = new DistinctKeys({ maxExactKeys: 10_000, precision: 9 }, true);
+          let bytes = 0;
+          for (const [k, n] of ls) if (set.add(...print(k), -1, n)) bytes += n;
+          return { set, bytes };
+        };
+        const whole = part(listings);
+        const [a, b] = [part(listings.slice(0, cut)), part(listings.slice(cut))];
+        const merged = new DistinctKeys({ maxExactKeys: 10_000, precision: 9 }, true);
+        let bytes = 0;
+        for (const p of [a, b]) merged.merge(JSON.parse(JSON.stringify(p.set.toSummary())), undefined, (_slot, n) => (bytes += n));
+        expect(bytes).toBe(whole.bytes);
+        expect(valueByKey(merged)).toEqual(valueByKey(whole.set));
+        const first = new Map<number, number>();
+        for (const [k, n] of listings) if (!first.has(k)) first.set(k, n);
+        expect(whole.bytes).toBe([...first.values()].reduce((t, n) => t + n, 0));
+      }),
+      { numRuns: 50 },
+    );
   });
 });
 

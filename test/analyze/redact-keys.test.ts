@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keyPattern, redactPattern } from '../../src/analyze/key-pattern.js';
+import { keyPattern, redactPattern, redactTokens, tokenize } from '../../src/analyze/key-pattern.js';
 import { DEFAULT_REDACT_SECRET, KeyRedactor } from '../../src/analyze/redact-keys.js';
 
 const mark = (s: string): string => `[${s}]`;
@@ -28,6 +29,19 @@ describe('redactPattern', () => {
   });
 });
 
+describe('redactTokens', () => {
+  it("joins to redactPattern() of the joined tokens, for any key's pattern tokens", () => {
+    const part = fc.constantFrom('user', 'acme-corp', 'daily_report', '42', '-', '_', 'x-7', 'a_b-9', '3b241101-e2bb-4255-8caf-4136c566a962', '<id>', 'x<id>y', 'v1.2', '\x00\xff', 'job-12_x', 'a--1', '');
+    const key = fc.array(fc.tuple(part, fc.constantFrom(':', '/', '|', '#', '{', '}', '.', '')), { maxLength: 6 }).map((ps) => ps.map(([p, sep]) => p + sep).join(''));
+    fc.assert(
+      fc.property(key, (k) => {
+        const tokens = tokenize(k).pattern;
+        expect(redactTokens(tokens, mark).join('')).toBe(redactPattern(tokens.join(''), mark));
+      }),
+    );
+  });
+});
+
 describe('KeyRedactor', () => {
   const hmac = (secret: string, word: string): string => `<h:${createHmac('sha256', secret).update(word).digest('hex').slice(0, 8)}>`;
 
@@ -39,6 +53,14 @@ describe('KeyRedactor', () => {
     const d = new KeyRedactor();
     expect(d.pattern('customer')).toBe(hmac(DEFAULT_REDACT_SECRET, 'customer'));
     expect(d.secretGiven).toBe(false);
+  });
+
+  it('tells secrets apart by a check that is the same for one secret and shows no hash of a word', () => {
+    const k = new KeyRedactor('s3cret');
+    expect(k.check).toMatch(/^[0-9a-f]{16}$/);
+    expect(new KeyRedactor('s3cret').check).toBe(k.check);
+    expect(new KeyRedactor('other').check).not.toBe(k.check);
+    expect(new KeyRedactor().check).not.toBe(k.check);
   });
 
   it('hashes a binary segment as its printable form, so raw and escaped patterns agree', () => {

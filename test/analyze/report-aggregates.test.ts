@@ -2,7 +2,7 @@
 // and that two halves merged (through their plain JSON, as a summary stores them) equal the whole.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BiggestKeys } from '../../src/analyze/biggest-keys.js';
+import { BiggestKeys, type SizedKey } from '../../src/analyze/biggest-keys.js';
 import { Fingerprint, hashBytes64 } from '../../src/analyze/key-hash.js';
 import { TimeSpan } from '../../src/analyze/time-span.js';
 import { TopKeys } from '../../src/analyze/top-keys.js';
@@ -100,12 +100,18 @@ describe('TopKeys', () => {
   });
 });
 
+/** A key for BiggestKeys, fingerprinted as the analyzer does. */
+function sized(key: string, bytes: number, slot: number, node: string): SizedKey {
+  const high = hashBytes64(Buffer.from(key, 'latin1'), 0, key.length);
+  return { key, bytes, slot, node, high, low: Fingerprint.low };
+}
+
 describe('BiggestKeys', () => {
   it('keeps the largest keys of any stream, and two halves merged equal the whole', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 1e6 })), { selector: ([k]) => k, maxLength: 200 }), fc.nat(200), (entries, cut) => {
         const offer = (b: BiggestKeys, es: typeof entries): void => {
-          for (const [key, bytes] of es) if (b.wants(bytes)) b.add({ key, bytes, slot: 0, node: 'n' });
+          for (const [key, bytes] of es) if (b.wants(bytes)) b.add(sized(key, bytes, 0, 'n'));
         };
         const whole = new BiggestKeys(20);
         offer(whole, entries);
@@ -124,9 +130,18 @@ describe('BiggestKeys', () => {
 
   it('counts a key dumped by two nodes once', () => {
     const b = new BiggestKeys(3);
-    for (const node of ['primary', 'replica']) b.add({ key: 'big', bytes: 100, slot: 1, node });
-    b.add({ key: 'small', bytes: 10, slot: 2, node: 'primary' });
+    for (const node of ['primary', 'replica']) b.add(sized('big', 100, 1, node));
+    b.add(sized('small', 10, 2, 'primary'));
     expect(b.keys().map((k) => k.key)).toEqual(['big', 'small']);
+  });
+
+  it('tells keys apart by fingerprint: two keys may show one name (redacted)', () => {
+    const b = new BiggestKeys(3);
+    for (const [i, key] of ['user:1', 'user:2'].entries()) b.add({ ...sized(key, 50, i, 'n'), key: '<h:9f3a>:<id>' });
+    expect(b.keys()).toEqual([
+      { key: '<h:9f3a>:<id>', bytes: 50, slot: 0, node: 'n' },
+      { key: '<h:9f3a>:<id>', bytes: 50, slot: 1, node: 'n' },
+    ]);
   });
 });
 

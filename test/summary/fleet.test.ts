@@ -2,7 +2,7 @@
 // ioredis (pipelines, MULTI/EXEC, EVAL, cross-slot MGET) and redis-benchmark drive it. One summary per
 // node, merged, must give the single run's report; so must --jobs 2; and merging in any grouping.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,8 @@ async function traffic(server: RedisServer, n: number): Promise<void> {
 }
 
 const sizeKiB = (f: string): number => Math.round(statSync(f).size / 102.4) / 10;
+const secret = join(dir, 'secret');
+writeFileSync(secret, 'fleet secret\n');
 
 describe('a 10-node fleet of real servers', () => {
   beforeAll(async () => {
@@ -47,7 +49,7 @@ describe('a 10-node fleet of real servers', () => {
 
   const summaries = (extra: string[]): string[] =>
     inputs.map((input, n) => {
-      const file = join(dir, `node${n}${extra.join('')}.summary`);
+      const file = join(dir, `node${n}${extra.join('').replace(/\//g, '_')}.summary`);
       ok(['analyze', '--jobs', '1', ...extra, '-f', 'json', '-o', '/dev/null', '--summary-out', file, input]);
       return file;
     });
@@ -73,6 +75,19 @@ describe('a 10-node fleet of real servers', () => {
     ok(['merge', '-f', 'json', '-o', '/dev/null', '--summary-out', right, ...files.slice(4)]);
     expect(comparable(ok(['merge', '-f', 'json', left, ...files.slice(4)]))).toEqual(comparable(merged));
     expect(comparable(ok(['merge', '-f', 'json', ...files.slice(0, 4), right]))).toEqual(comparable(merged));
+  }, 300_000);
+
+  it('with --redact-keys, one summary per node merged gives the single redacted run\'s report, and the plain merge redacted byte for byte', () => {
+    const redact = ['--redact-keys', '--redact-secret-file', secret];
+    const single = ok(['analyze', '--jobs', '1', ...redact, '-f', 'json', ...inputs]);
+    const files = summaries(redact);
+    console.log(`redacted summary size per node (KiB): ${files.map(sizeKiB).join(', ')}`);
+    expect(comparable(ok(['merge', '-f', 'json', ...files]))).toEqual(comparable(single));
+    expect(comparable(ok(['analyze', '--jobs', '2', ...redact, '-f', 'json', ...inputs]))).toEqual(comparable(single));
+    const plain = join(dir, 'plain-fleet.summary');
+    ok(['merge', '-f', 'json', '-o', '/dev/null', '--summary-out', plain, ...summaries([])]);
+    for (const f of ['json', 'table', 'markdown', 'html']) expect(ok(['merge', '-f', f, ...files]), f).toBe(ok(['analyze', ...redact, '-f', f, plain]));
+    expect((JSON.parse(single) as { redacted: unknown }).redacted).toEqual({ secret: 'given' });
   }, 300_000);
 
   it('past --exact-keys the per-slot sketches merge as PFMERGE does: the same estimates as one run', () => {

@@ -1,4 +1,5 @@
 // Summaries of the bundled samples (real captures): per input, merged, equal the single run.
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +83,8 @@ describe('summaries of the samples', () => {
       [bad('part.summary', Buffer.concat([Buffer.from('slotscope.summary/1\n'), gzipSync('{"schema":"slotscope.summary/1"}')])), /not a complete summary: no analysis, plan, inputs/],
       [bad('state.summary', reencoded(good, (s) => ({ ...s, analysis: { ...s.analysis, ops: { at: 'AAA', values: '' } } }))), /corrupt summary: ops (cut short|malformed)$/],
       [bad('keys.summary', reencoded(good, (s) => ({ ...s, analysis: { ...s.analysis, keys: { entries: 'AAAAAAAAAAAAAAAA' } } }))), /corrupt summary: distinct keys (cut short|malformed)$/],
+      // Before summaries were redacted, one made with --redact-keys held its keys: never merged as if redacted.
+      [bad('old-redacted.summary', reencoded(good, (s) => ({ ...s, analysis: { ...s.analysis, redactKeys: true } }))), /made with --redact-keys by an earlier slotscope, so it holds key text/],
     ];
     for (const [file, reason] of cases) {
       for (const args of [['merge', file], ['analyze', file], ['diff', file, file]]) {
@@ -92,6 +95,80 @@ describe('summaries of the samples', () => {
         expect(r.stderr.trimEnd()).toMatch(reason);
       }
     }
+  });
+});
+
+describe('summaries of the samples made with --redact-keys', () => {
+  const secret = join(dir, 'secret');
+  writeFileSync(secret, 'fleet secret\n');
+  const redact = ['--redact-keys', '--redact-secret-file', secret];
+  const redactedSummary = (input: string, i: number): string => {
+    const file = join(dir, `red${i}.summary`);
+    ok(['analyze', '--jobs', '1', ...redact, '-f', 'json', '-o', '/dev/null', '--summary-out', file, input]);
+    return file;
+  };
+  const summaries = inputs.map(redactedSummary);
+  const FORMATS = ['json', 'table', 'markdown', 'html'];
+
+  it('merged, give the report of one --redact-keys run, redacted once (hashes of words, not of hashes)', () => {
+    const single = ok(['analyze', '--jobs', '1', ...redact, '-f', 'json', ...inputs]);
+    const merged = ok(['merge', '-f', 'json', ...summaries]);
+    expect(comparable(merged)).toEqual(comparable(single));
+    const r = JSON.parse(merged) as { redacted: unknown; findings: { id: string; patterns: Record<string, number> }[]; biggestKeys: { key: string }[] };
+    expect(r.redacted).toEqual({ secret: 'given' });
+    const h = (word: string): string => `<h:${createHmac('sha256', 'fleet secret').update(word).digest('hex').slice(0, 8)}>`;
+    // A pattern of one word and an id, as the unredacted run names it, shows that word's hash: redacted once.
+    const plainPatterns = Object.keys((JSON.parse(ok(['merge', '-f', 'json', join(dir, 's0.summary')])) as typeof r).findings.find((f) => f.id === 'cross-slot-command')!.patterns);
+    const word = plainPatterns.map((p) => /^([a-z]{3,}):<id>$/.exec(p)?.[1]).find((w) => w !== undefined)!;
+    expect(Object.keys(r.findings.find((f) => f.id === 'cross-slot-command')!.patterns)).toContain(`${h(word)}:<id>`);
+    expect(r.biggestKeys.length).toBeGreaterThan(5);
+    // --jobs 2 redacts each worker's summary, then merges them: the same report.
+    expect(comparable(ok(['analyze', '--jobs', '2', ...redact, '-f', 'json', ...inputs]))).toEqual(comparable(single));
+  });
+
+  it('merged, equal the unredacted merge redacted afterwards, byte for byte in every format: redaction commutes with merging', () => {
+    const plain = join(dir, 'plain-all.summary');
+    ok(['merge', '-f', 'json', '-o', '/dev/null', '--summary-out', plain, ...inputs.map((_, i) => join(dir, `s${i}.summary`))]);
+    for (const f of FORMATS) expect(ok(['merge', '-f', f, ...summaries]), f).toBe(ok(['analyze', ...redact, '-f', f, plain]));
+  });
+
+  it('give, byte for byte in every format, the report of one --redact-keys run where the merge is exact', () => {
+    // Without redis-benchmark's samples: their top keys pass the sketch's 1,000 counters (see comparable()).
+    const exact = inputs.filter((i) => !i.includes('benchmark'));
+    const parts = exact.map((input) => summaries[inputs.indexOf(input)]);
+    for (const f of FORMATS) expect(ok(['merge', '-f', f, ...parts]), f).toBe(ok(['analyze', '--jobs', '1', ...redact, '-f', f, ...exact]));
+  });
+
+  it('mixed with raw inputs, redact those with the run\'s secret; check reads them too', () => {
+    const mixed = [summaries[0], summaries[1], ...inputs.slice(2, 5), ...summaries.slice(5)];
+    const single = ok(['analyze', '--jobs', '1', ...redact, '-f', 'json', ...inputs]);
+    expect(comparable(ok(['analyze', ...redact, '-f', 'json', ...mixed]))).toEqual(comparable(single));
+    // An unredacted summary is redacted on the way in.
+    expect(comparable(ok(['analyze', ...redact, '-f', 'json', join(dir, 's0.summary'), ...summaries.slice(1)]))).toEqual(comparable(single));
+    const viaCheck = slotscope(['check', ...redact, '-f', 'json', '--fail-on', 'blocked', ...mixed]);
+    const direct = slotscope(['check', ...redact, '-f', 'json', '--fail-on', 'blocked', ...inputs]);
+    expect(viaCheck.status).toBe(direct.status);
+    expect(JSON.parse(viaCheck.stdout)).toEqual(JSON.parse(direct.stdout));
+  });
+
+  it('refuse, in one line naming the file (exit 2), a merge with unredacted ones or ones made with another secret', () => {
+    const other = join(dir, 'other-secret.summary');
+    ok(['analyze', '--jobs', '1', '--redact-keys', '-f', 'json', '-o', '/dev/null', '--summary-out', other, inputs[2]]);
+    const refused = (args: string[], file: string, reason: RegExp): void => {
+      const r = slotscope(args);
+      expect({ args, status: r.status }).toEqual({ args, status: 2 });
+      expect(r.stderr.split('\n')).toHaveLength(2);
+      expect(r.stderr).toMatch(new RegExp(`^slotscope: ${file.replace(/[.]/g, '\\.')}: `));
+      expect(r.stderr.trimEnd()).toMatch(reason);
+    };
+    refused(['merge', summaries[0], join(dir, 's1.summary')], join(dir, 's1.summary'), /not made with --redact-keys, unlike .*red0\.summary/);
+    refused(['merge', join(dir, 's0.summary'), summaries[1]], summaries[1], /made with --redact-keys, unlike .*s0\.summary/);
+    refused(['merge', summaries[0], other], other, /redacted with another secret than .*red0\.summary/);
+    refused(['analyze', summaries[0], inputs[1]], inputs[1], /not made with --redact-keys, unlike .*red0\.summary/);
+    refused(['analyze', ...redact, other, inputs[1]], other, /redacted with another secret than this run's/);
+    refused(['merge', '--redact-secret-file', secret, summaries[0], other], other, /redacted with another secret than --redact-secret-file/);
+    expect(slotscope(['merge', '--redact-secret-file', secret, ...summaries.slice(0, 2)]).status).toBe(0);
+    refused(['plan', summaries[0]], summaries[0], /a summary, not a capture/);
   });
 });
 
