@@ -3,9 +3,10 @@
 //
 // The exact set keeps no key bytes: each key is known by its 64-bit fingerprint (hashBytes64: two
 // 32-bit murmur lanes from one pass), so two distinct keys merge only with probability 2^-64 per pair
-// (about 1 in 10^7 for two million keys, far below a sketch's error). One open-addressing table of 4-int entries
-// [fingerprint high, fingerprint low, slot + 1, node bitmask]: a probe reads one cache line and
-// nothing else.
+// (about 1 in 10^7 for two million keys, far below a sketch's error). One open-addressing table of the
+// fingerprints alone, two ints an entry (eight to a cache line), what a probe reads; each entry's slot in
+// an array beside it, read only to switch to sketches or to write a summary; and the node bitmask in a
+// third array made only once a key comes from a second node (one input has one node: 10 bytes a key, not 16).
 //
 // That one cache line is still a miss once the table outgrows the CPU's caches, and a miss per key
 // dominated the pipeline. So keys are queued and counted in batches: a first loop loads every queued
@@ -49,7 +50,10 @@ export interface NodeRoute {
 
 const NO_ROUTE: NodeRoute = { to: [], spill: () => null, plain: -1 };
 
-const STRIDE = 4;
+/** Ints per table entry: fingerprint high, low. (0, 0) marks an empty entry. */
+const STRIDE = 2; // so the entry of int `at` is `at >> 1`
+/** Ints per entry of a summary: fingerprint high, low, slot + 1, node bitmask. */
+const SUMMARY_STRIDE = 4;
 /** Keys per batch: enough to keep the CPU's outstanding misses busy, small enough to stay in L1. */
 const BATCH = 256;
 /**
@@ -64,8 +68,14 @@ export class DistinctKeys {
   private readonly perSlot = new Float64Array(SLOT_COUNT);
   private readonly nodePerSlot: Float64Array[] = [];
   private count = 0;
-  /** Slot + 1 in the third int marks a used entry (0: empty). */
+  /** Fingerprints; an entry of (0, 0) is empty (a key fingerprinted (0, 0) is kept as (0, 1)). */
   private table: Int32Array = new Int32Array(STRIDE * 4096);
+  /** Each entry's slot. */
+  private slots = new Uint16Array(4096);
+  /** Each entry's node bitmask; null while every key's is `sharedMask`. */
+  private masks: Int32Array | null = null;
+  /** The bitmask of every entry while `masks` is null; -1 before the first key. */
+  private sharedMask = -1;
   private sketch: HllBank | null = null;
   private readonly nodeSketches: HllBank[] = [];
   /** Keys waiting to be counted, 4 ints each: fingerprint high, low, slot, node. */
@@ -132,7 +142,7 @@ export class DistinctKeys {
     } else {
       const table = this.table;
       const mask = table.length / STRIDE - 1;
-      for (let i = 0; i < n * 4; i += 4) warm |= table[(q[i + 1] & mask) * STRIDE + 2];
+      for (let i = 0; i < n * 4; i += 4) warm |= table[(q[i + 1] & mask) * STRIDE];
     }
     this.warmed = warm;
     for (let i = 0; i < n * 4; i += 4) this.insert(q[i], q[i + 1], q[i + 2], q[i + 3]);
@@ -144,19 +154,28 @@ export class DistinctKeys {
       if (node >= 0) this.nodeSketch(node).add(slot, high);
       return true;
     }
+    if (high === 0 && low === 0) low = 1;
     const table = this.table;
     const wrap = table.length - 1;
+    const bit = node >= 0 ? 1 << node : 0;
     let at = (low & (table.length / STRIDE - 1)) * STRIDE;
     for (;;) {
-      if (table[at + 2] === 0) break;
-      if (table[at] === high && table[at + 1] === low) {
-        const bit = node >= 0 ? 1 << node : 0;
-        if ((table[at + 3] & bit) !== bit) {
-          table[at + 3] |= bit;
+      const h = table[at];
+      const l = table[at + 1];
+      if (h === high && l === low) {
+        let masks = this.masks;
+        if (masks === null) {
+          if (bit === 0 || bit === this.sharedMask) return false;
+          masks = this.ownMasks();
+        }
+        const i = at >> 1;
+        if ((masks[i] & bit) !== bit) {
+          masks[i] |= bit;
           this.nodeCounts(node)[slot]++;
         }
         return false;
       }
+      if (h === 0 && l === 0) break;
       at = (at + STRIDE) & wrap;
     }
     if (this.count >= this.options.maxExactKeys) {
@@ -165,14 +184,30 @@ export class DistinctKeys {
     }
     table[at] = high;
     table[at + 1] = low;
-    table[at + 2] = slot + 1;
-    table[at + 3] = node >= 0 ? 1 << node : 0;
-    if (this.values !== null) this.values[at / STRIDE] = this.value;
+    this.slots[at >> 1] = slot;
+    if (this.sharedMask === -1) this.sharedMask = bit;
+    if (this.masks === null && bit !== this.sharedMask) this.ownMasks();
+    if (this.masks !== null) this.masks[at >> 1] = bit;
+    if (this.values !== null) this.values[at >> 1] = this.value;
     this.count++;
     this.perSlot[slot]++;
     if (node >= 0) this.nodeCounts(node)[slot]++;
     if (this.count * 4 * STRIDE > table.length * 3 && table.length < this.maxEntries * STRIDE) this.grow(); // load factor 3/4
     return true;
+  }
+
+  /** Gives every entry a bitmask of its own, the one they all shared so far. */
+  private ownMasks(): Int32Array {
+    const masks = new Int32Array(this.slots.length);
+    const table = this.table;
+    for (let i = 0; i < masks.length; i++) if (table[i * STRIDE] !== 0 || table[i * STRIDE + 1] !== 0) masks[i] = this.sharedMask;
+    this.masks = masks;
+    return masks;
+  }
+
+  /** An entry's bitmask. */
+  private maskAt(i: number): number {
+    return this.masks !== null ? this.masks[i] : this.sharedMask;
   }
 
   /** Distinct keys in a slot, overall or as seen by one node. */
@@ -214,22 +249,30 @@ export class DistinctKeys {
 
   private resize(length: number): void {
     const old = this.table;
-    const table = new Int32Array(length);
+    const oldSlots = this.slots;
+    const oldMasks = this.masks;
     const oldValues = this.values;
-    const values = oldValues && new Float64Array(table.length / STRIDE);
+    const table = new Int32Array(length);
+    const slots = new Uint16Array(length / STRIDE);
+    const masks = oldMasks && new Int32Array(length / STRIDE);
+    const values = oldValues && new Float64Array(length / STRIDE);
     const wrap = table.length - 1;
     const mask = table.length / STRIDE - 1;
     for (let from = 0; from < old.length; from += STRIDE) {
-      if (old[from + 2] === 0) continue;
-      let at = (old[from + 1] & mask) * STRIDE;
-      while (table[at + 2] !== 0) at = (at + STRIDE) & wrap;
-      table[at] = old[from];
-      table[at + 1] = old[from + 1];
-      table[at + 2] = old[from + 2];
-      table[at + 3] = old[from + 3];
-      if (values) values[at / STRIDE] = oldValues![from / STRIDE];
+      const high = old[from];
+      const low = old[from + 1];
+      if (high === 0 && low === 0) continue;
+      let at = (low & mask) * STRIDE;
+      while (table[at] !== 0 || table[at + 1] !== 0) at = (at + STRIDE) & wrap;
+      table[at] = high;
+      table[at + 1] = low;
+      slots[at >> 1] = oldSlots[from >> 1];
+      if (masks) masks[at >> 1] = oldMasks![from >> 1];
+      if (values) values[at >> 1] = oldValues![from >> 1];
     }
     this.table = table;
+    this.slots = slots;
+    this.masks = masks;
     this.values = values;
   }
 
@@ -237,13 +280,16 @@ export class DistinctKeys {
     const sketch = new HllBank(SLOT_COUNT, this.options.precision);
     const table = this.table;
     for (let at = 0; at < table.length; at += STRIDE) {
-      if (table[at + 2] === 0) continue;
-      const slot = table[at + 2] - 1;
+      if (table[at] === 0 && table[at + 1] === 0) continue;
+      const slot = this.slots[at >> 1];
       sketch.add(slot, table[at]);
-      for (let m = table[at + 3] >>> 0, node = 0; m !== 0; m >>>= 1, node++) if (m & 1) this.nodeSketch(node).add(slot, table[at]);
+      for (let m = this.maskAt(at >> 1) >>> 0, node = 0; m !== 0; m >>>= 1, node++) if (m & 1) this.nodeSketch(node).add(slot, table[at]);
     }
     this.sketch = sketch;
-    this.table = new Int32Array(0); // release the exact set
+    // Release the exact set.
+    this.table = new Int32Array(0);
+    this.slots = new Uint16Array(0);
+    this.masks = null;
     this.values = null;
     this.nodePerSlot.length = 0;
     this.count = 0;
@@ -252,14 +298,19 @@ export class DistinctKeys {
   toSummary(): DistinctKeysSummary {
     this.flush();
     if (this.sketch) return { sketch: this.sketch.toSummary(), nodeSketches: Array.from(this.nodeSketches, (s) => s?.toSummary() ?? null) };
-    const entries = new Int32Array(this.count * STRIDE);
+    const entries = new Int32Array(this.count * SUMMARY_STRIDE);
     // The table one run's growth would have reached: a merge reserves room for keys the set may already hold.
     if (this.table.length !== this.grownLength(this.count)) this.resize(this.grownLength(this.count));
     const values = this.values && new Float64Array(this.count);
-    for (let at = 0, i = 0; at < this.table.length; at += STRIDE) {
-      if (this.table[at + 2] === 0) continue;
-      if (values) values[i] = this.values![at / STRIDE];
-      entries.set(this.table.subarray(at, at + STRIDE), (i++) * STRIDE);
+    const table = this.table;
+    for (let at = 0, i = 0; at < table.length; at += STRIDE) {
+      if (table[at] === 0 && table[at + 1] === 0) continue;
+      if (values) values[i] = this.values![at >> 1];
+      const to = (i++) * SUMMARY_STRIDE;
+      entries[to] = table[at];
+      entries[to + 1] = table[at + 1];
+      entries[to + 2] = this.slots[at >> 1] + 1;
+      entries[to + 3] = this.maskAt(at >> 1);
     }
     const order = canonicalOrder(entries, this.table.length / STRIDE - 1);
     return { entries: typedToBase64(permute(entries, order)), ...(values ? { values: typedToBase64(permute(values, order)) } : {}) };
@@ -275,14 +326,14 @@ export class DistinctKeys {
     this.flush();
     if (s?.entries !== undefined) {
       const e = typedFromBase64(s.entries, Int32Array, 'distinct keys');
-      if (e.length % STRIDE !== 0) throw new StateError('distinct keys cut short');
+      if (e.length % SUMMARY_STRIDE !== 0) throw new StateError('distinct keys cut short');
       const values = s.values === undefined ? null : typedFromBase64(s.values, Float64Array, 'distinct keys');
-      if (values && values.length * STRIDE !== e.length) throw new StateError('distinct keys malformed');
-      if (!this.sketch) this.reserve(Math.min(this.count + e.length / STRIDE, this.options.maxExactKeys));
-      for (let at = 0; at < e.length; at += STRIDE) {
+      if (values && values.length * SUMMARY_STRIDE !== e.length) throw new StateError('distinct keys malformed');
+      if (!this.sketch) this.reserve(Math.min(this.count + e.length / SUMMARY_STRIDE, this.options.maxExactKeys));
+      for (let at = 0; at < e.length; at += SUMMARY_STRIDE) {
         const slot = e[at + 2] - 1;
         if (slot < 0 || slot >= SLOT_COUNT) throw new StateError('distinct keys malformed');
-        this.value = values ? values[at / STRIDE] : 0;
+        this.value = values ? values[at / SUMMARY_STRIDE] : 0;
         let fresh = false;
         let mask = e[at + 3] >>> 0;
         if (mask === 0) fresh = this.insert(e[at], e[at + 1], slot, route.plain);
@@ -315,11 +366,11 @@ export class DistinctKeys {
  * their cell, so an insertion sort of their indices is near-linear.
  */
 function canonicalOrder(e: Int32Array, mask: number): Uint32Array {
-  const n = e.length / STRIDE;
+  const n = e.length / SUMMARY_STRIDE;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     let j = i;
-    while (j > 0 && sortsAfter(e, order[j - 1] * STRIDE, i * STRIDE, mask)) {
+    while (j > 0 && sortsAfter(e, order[j - 1] * SUMMARY_STRIDE, i * SUMMARY_STRIDE, mask)) {
       order[j] = order[j - 1];
       j--;
     }

@@ -28,6 +28,17 @@ function valueByKey(d: DistinctKeys): Map<string, number> {
 }
 
 describe('DistinctKeys', () => {
+  it('counts a key fingerprinted (0, 0), the mark of an empty entry, once, and through a summary', () => {
+    const d = new DistinctKeys({ maxExactKeys: 10, precision: 9 });
+    expect(d.add(0, 0, 7, 0)).toBe(true);
+    expect(d.add(0, 0, 7, 0)).toBe(false);
+    expect(d.add(0, 0, 7, 1)).toBe(false);
+    expect([d.inSlot(7), d.inSlot(7, 0), d.inSlot(7, 1)]).toEqual([1, 1, 1]);
+    const merged = new DistinctKeys({ maxExactKeys: 10, precision: 9 });
+    merged.merge(d.toSummary(), { to: [0, 1], spill: () => null, plain: -1 });
+    expect([merged.inSlot(7), merged.inSlot(7, 1)]).toEqual([1, 1]);
+  });
+
   it('counts exactly like a Set, per slot and per node, below the bound', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.uint8Array({ maxLength: 12 }), fc.integer({ min: -1, max: 31 }), fc.boolean()), { maxLength: 600, size: 'max' }), (entries) => {
