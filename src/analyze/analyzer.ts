@@ -10,7 +10,7 @@ import type { KeyMeta, RecordSink } from '../ingest/records.js';
 import { SLOT_COUNT, slotOfRange } from '../slot/key-slot.js';
 import { type CommandExample, renderCommand } from './command-example.js';
 import { DEFAULT_DISTINCT_OPTIONS, DistinctKeys, type DistinctKeysOptions, type DistinctKeysSummary, MASK_NODES } from './distinct-keys.js';
-import { countPattern, type FindingId, Findings, type FindingSummary, mergePatterns, replayPatterns } from './findings.js';
+import { countPattern, type FindingId, Findings, type FindingSummary, mergeSampledPatterns } from './findings.js';
 import { Fingerprint, hashBytes64 } from './key-hash.js';
 import { keyPattern } from './key-pattern.js';
 import { NO_STRINGS } from './no-strings.js';
@@ -605,12 +605,8 @@ export class Analyzer implements RecordSink {
     addSparseSlots(this.ops, s.ops, 'ops');
     addSparseSlots(this.scriptOps, s.scriptOps, 'script ops');
     for (const d of list<AnalyzerSummary['dbs'][number]>(s.dbs, 'dbs')) {
-      let db = this.dbs.get(num(d?.db, 'db'));
-      if (!db) {
-        db = { commands: 0, keys: 0, patterns: new Map(), log: new SampleLog() };
-        this.dbs.set(d.db, db);
-      }
-      mergeDbPatterns(db, d);
+      const db = this.db(num(d?.db, 'db'));
+      mergeSampledPatterns(db.patterns, db.log, d, [db.commands, db.keys], PATTERN_SAMPLE, 'db patterns');
       db.commands += num(d.commands, 'db commands');
       db.keys += num(d.keys, 'db keys');
     }
@@ -752,12 +748,17 @@ export class Analyzer implements RecordSink {
     if (tally.count <= PATTERN_SAMPLE) for (const p of this.line.patterns()) this.findings.addPattern(id, p);
   }
 
-  private onNonzeroDb(dbIndex: number): void {
-    let db = this.dbs.get(dbIndex);
+  private db(index: number): DbStats {
+    let db = this.dbs.get(index);
     if (!db) {
       db = { commands: 0, keys: 0, patterns: new Map(), log: new SampleLog() };
-      this.dbs.set(dbIndex, db);
+      this.dbs.set(index, db);
     }
+    return db;
+  }
+
+  private onNonzeroDb(dbIndex: number): void {
+    const db = this.db(dbIndex);
     db.commands++;
     this.finding('nonzero-db');
     if (db.commands > PATTERN_SAMPLE) return;
@@ -769,11 +770,7 @@ export class Analyzer implements RecordSink {
 
   /** A dumped key outside db 0 is as much a blocker as a command there: a cluster has nowhere to put it. */
   private onNonzeroDbKey(dbIndex: number, buf: Buffer, start: number, end: number): void {
-    let db = this.dbs.get(dbIndex);
-    if (!db) {
-      db = { commands: 0, keys: 0, patterns: new Map(), log: new SampleLog() };
-      this.dbs.set(dbIndex, db);
-    }
+    const db = this.db(dbIndex);
     db.keys++;
     // The finding counts every key db.keys does (and commands), so past db.keys' sample it is past its own.
     const tally = this.findings.count('nonzero-db');
@@ -830,16 +827,6 @@ export class Analyzer implements RecordSink {
 
 function topKeysFrom(s: TopKeysJSON): TopKeys {
   return TopKeys.fromJSON({ capacity: num(s?.capacity, 'top keys'), counters: list(s.counters, 'top keys') });
-}
-
-/**
- * A summary's patterns of a db: from its log, those of the commands and dumped keys one run would have
- * sampled after the db's so far; without one (an older summary), all of them unless the db had its sample.
- */
-function mergeDbPatterns(db: DbStats, d: AnalyzerSummary['dbs'][number]): void {
-  if (d.log) return replayPatterns(db.patterns, db.log, d.log, [db.commands, db.keys], PATTERN_SAMPLE);
-  db.log.complete = false;
-  if (db.commands < PATTERN_SAMPLE && db.keys < PATTERN_SAMPLE) mergePatterns(db.patterns, list<[string, number]>(d.patterns, 'db patterns'));
 }
 
 /** Adds slot to the first `count` entries of slots unless there already; returns the new count. */

@@ -295,6 +295,11 @@ export class DistinctKeys {
     this.count = 0;
   }
 
+  /** How many keys a summary's exact set holds (0 for sketches). */
+  static keysIn(s: DistinctKeysSummary): number {
+    return s.entries === undefined ? 0 : Buffer.byteLength(s.entries, 'base64') / (SUMMARY_STRIDE * 4);
+  }
+
   toSummary(): DistinctKeysSummary {
     this.flush();
     if (this.sketch) return { sketch: this.sketch.toSummary(), nodeSketches: Array.from(this.nodeSketches, (s) => s?.toSummary() ?? null) };

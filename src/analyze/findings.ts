@@ -68,12 +68,21 @@ export function mergePatterns(into: Map<string, number>, from: [string, number][
   for (const [p, n] of from) into.set(p, (into.get(p) ?? 0) + n);
 }
 
-/** Counts the patterns of a part's log that one run would have taken after `before` occurrences, and logs them. */
-export function replayPatterns(counts: Map<string, number>, log: SampleLog, part: SampleLogJSON, before: readonly number[], cap: number): void {
-  for (const e of SampleLog.taken(part, before, cap)) {
-    countPattern(counts, e.item, e.times);
-    log.record(e.stream, e.occurrence, e.item, e.times);
+/**
+ * A part's sampled patterns into `counts`: from its log, those of its occurrences one run would have taken
+ * after `before` occurrences (per stream), logged again in order; a part without one (an older summary)
+ * adds all its patterns unless the sample was full before it, and from then on the order is unknown.
+ */
+export function mergeSampledPatterns(counts: Map<string, number>, log: SampleLog, part: { patterns: [string, number][]; log?: SampleLogJSON }, before: readonly number[], cap: number, what: string): void {
+  if (part.log) {
+    for (const e of SampleLog.taken(part.log, before, cap)) {
+      countPattern(counts, e.item, e.times);
+      log.record(e.stream, e.occurrence, e.item, e.times);
+    }
+    return;
   }
+  log.complete = false;
+  if (before.every((n) => n < cap)) mergePatterns(counts, list<[string, number]>(part.patterns, what));
 }
 
 /** The patterns a report shows: the first MAX_PATTERNS seen (a merged map holds each part's). */
@@ -93,12 +102,17 @@ export class Findings {
 
   /** Counts one occurrence and returns the tally, for callers that set its example themselves (`??=`). */
   count(id: FindingId): FindingTally {
+    const t = this.tally(id);
+    t.count++;
+    return t;
+  }
+
+  private tally(id: FindingId): FindingTally {
     let t = this.tallies.get(id);
     if (!t) {
       t = { count: 0, patterns: new Map(), log: new SampleLog() };
       this.tallies.set(id, t);
     }
-    t.count++;
     return t;
   }
 
@@ -127,16 +141,8 @@ export class Findings {
   merge(s: FindingSummary[], sample: number): void {
     for (const f of list<FindingSummary>(s, 'findings')) {
       if (!Object.hasOwn(FINDING_DEFS, f?.id)) throw new StateError(`unknown finding ${JSON.stringify(f?.id)}`);
-      let t = this.tallies.get(f.id);
-      if (!t) {
-        t = { count: 0, patterns: new Map(), log: new SampleLog() };
-        this.tallies.set(f.id, t);
-      }
-      if (f.log) replayPatterns(t.patterns, t.log, f.log, [t.count], sample);
-      else {
-        t.log.complete = false;
-        if (t.count < sample) mergePatterns(t.patterns, list<[string, number]>(f.patterns, 'finding patterns'));
-      }
+      const t = this.tally(f.id);
+      mergeSampledPatterns(t.patterns, t.log, f, [t.count], sample, 'finding patterns');
       t.count += num(f.count, 'finding count');
       if (f.example) t.example ??= f.example;
     }

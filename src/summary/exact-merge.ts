@@ -4,7 +4,6 @@
 // Each is rare, and then the inputs are read again on one thread.
 import { DistinctKeys } from '../analyze/distinct-keys.js';
 import { OTHER_SCRIPTS } from '../analyze/scripts.js';
-import { SLOT_COUNT } from '../slot/key-slot.js';
 import { flagsLearntElsewhere, type NamedSummary } from './merge-summaries.js';
 
 /** Why the parts would not merge exactly, or null when they do. */
@@ -27,10 +26,7 @@ function sizedKeysShared(parts: readonly NamedSummary[]): boolean {
   if (sized.length < 2) return false;
   if (sized.some((s) => s.entries === undefined)) return true;
   const union = new DistinctKeys(parts[0].summary.analysis.distinct);
-  for (const s of sized) union.merge(s);
-  if (!union.exact) return true;
-  let keys = 0;
-  for (let slot = 0; slot < SLOT_COUNT; slot++) keys += union.inSlot(slot);
-  // Four 32-bit words an entry, base64.
-  return keys !== sized.reduce((n, s) => n + Buffer.byteLength(s.entries!, 'base64') / 16, 0);
+  let fresh = 0;
+  for (const s of sized) union.merge(s, undefined, () => fresh++);
+  return !union.exact || fresh !== sized.reduce((n, s) => n + DistinctKeys.keysIn(s), 0);
 }
