@@ -12,7 +12,7 @@ import { type ConnectionFlags, endpointsFrom, connectionFlag } from './connectio
 import { redactedRun } from '../summary/redact-summary.js';
 import { writeSummary } from '../summary/write-summary.js';
 import { emitReport } from './emit-report.js';
-import { endStopped, EXIT_INPUT, forHowLong, inputSpecs, monitorWarning, nodeCount, note, openOutput, redactorFor, startProgress, warn } from './cli-io.js';
+import { endStopped, EXIT_INPUT, forHowLong, inputSpecs, monitorWarning, nodeCount, note, openOutput, readingCallbacks, redactorFor, startProgress, warn } from './cli-io.js';
 
 export interface AnalyzeCommandOptions extends ConnectionFlags {
   node: string[];
@@ -78,9 +78,7 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
     redactor,
     target: findTarget(opts.target),
     maxLineBytes: opts.maxLineBytes,
-    onInput: (spec, i) => progress.input(spec.path, i, specs.length),
-    onProgress: (n) => progress.bytes(n),
-    onParallel: (files, workers, bytes) => progress.input(`${files} inputs, ${workers} threads`, 0, 1, 'reading', bytes),
+    ...readingCallbacks(progress, specs),
     jobs: opts.jobs,
   });
   const { report, analysis, guessed } = run;

@@ -11,7 +11,7 @@ import { readinessReport } from '../report/readiness-report.js';
 import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { readSummary } from '../report/progress.js';
 import { paintGate, terminalStyle } from '../report/terminal-style.js';
-import { emit, EXIT_GATE, inputSpecs, note, openOutput, redactorFor, startProgress, warn } from './cli-io.js';
+import { emit, EXIT_GATE, inputSpecs, note, openOutput, readingCallbacks, redactorFor, startProgress, warn } from './cli-io.js';
 import { type CiOutputs, openCiOutputs } from '../report/ci/publish-check.js';
 import type { Report } from '../report/report.js';
 
@@ -73,7 +73,7 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions, 
   const progress = startProgress();
   const started = Date.now();
   // The report analyze makes, with the capture's topology: skew is then judged over today's primaries.
-  const { report, analysis, guessed } = await readinessReport(specs, capture, warnings, { target: findTarget(opts.target), redactor, onInput: (spec, i) => progress.input(spec.path, i, specs.length), onProgress: (n) => progress.bytes(n), onParallel: (files, workers, bytes) => progress.input(`${files} inputs, ${workers} threads`, 0, 1, 'reading', bytes), jobs: opts.jobs });
+  const { report, analysis, guessed } = await readinessReport(specs, capture, warnings, { target: findTarget(opts.target), redactor, ...readingCallbacks(progress, specs), jobs: opts.jobs });
   progress.done(readSummary(analysis.inputs, Date.now() - started));
   guessed.forEach(warn);
   const base = stored && opts.baseline !== undefined ? comparableBaseline(stored, report, opts.baseline, redactor) : null;

@@ -8,6 +8,7 @@ import { OutputFile } from '../report/output-file.js';
 import { createProgress, type Progress } from '../report/progress.js';
 import { type KeyRedactor, keyRedactor } from '../analyze/redact-keys.js';
 import type { StopSignals } from '../live/stop-signals.js';
+import type { SourcesOptions } from '../summary/run-sources.js';
 
 export const EXIT_GATE = 1;
 export const EXIT_INPUT = 2;
@@ -31,6 +32,19 @@ export function warn(message: string): void {
 /** The progress line (progress.ts: on a terminal only), unless --quiet. */
 export function startProgress(): Progress {
   return createProgress(quiet ? null : process.stderr);
+}
+
+/** What analyze and check show while they read: each input, its bytes, the threads, a fallback to one. */
+export function readingCallbacks(progress: Progress, specs: readonly InputSpec[]): Pick<SourcesOptions, 'onInput' | 'onProgress' | 'onParallel' | 'onOneThread'> {
+  return {
+    onInput: (spec, i) => progress.input(spec.path, i, specs.length),
+    onProgress: (n) => progress.bytes(n),
+    onParallel: (files, workers, bytes) => progress.input(`${files} inputs, ${workers} threads`, 0, 1, 'reading', bytes),
+    onOneThread: (why) => {
+      progress.done();
+      warn(`reading the inputs again on one thread, so the report is the one --jobs 1 makes: ${why}`);
+    },
+  };
 }
 
 export function emit(text: string, out: OutputFile | null): void {

@@ -30,6 +30,8 @@ export interface SourcesOptions extends Omit<AnalyzeOptions, 'observer' | 'redac
   jobs?: number;
   /** Raw inputs are being read by `workers` threads, `bytes` in all (for the progress line). */
   onParallel?: (inputs: number, workers: number, bytes: number) => void;
+  /** The workers' parts would not merge exactly (`why`): the inputs are being read again on this thread. */
+  onOneThread?: (why: string) => void;
 }
 
 export interface SourcesRun {
@@ -87,7 +89,9 @@ async function rawRun(specs: InputSpec[], capture: CaptureContext, options: Sour
   const groups = jobs > 1 ? nodeRuns(specs) : null;
   if (groups && groups.length > 1 && !specs.some((s) => s.data !== undefined)) {
     const parts = await workerRuns(groups, capture, options, jobs);
-    if (inexactMerge(parts) === null) return parts;
+    const why = inexactMerge(parts);
+    if (why === null) return parts;
+    options.onOneThread?.(why);
   }
   const plan = new PlanSummary();
   const analysis = await analyzeInputs(specs, { ...options, redactKeys: Boolean(options.redactor), observer: plan.observer() });
