@@ -5,8 +5,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../cmd/slotscope.js', import.meta.url));
@@ -209,4 +209,22 @@ export async function startupCost(runs = 9): Promise<void> {
   const node = await time([process.execPath, '-e', '0'], runs);
   const version = await time([process.execPath, CLI, '--version'], runs);
   console.log(`start-up: slotscope --version ${(version.wall.median * 1000).toFixed(0)} ms wall, ${(version.cpu.median * 1000).toFixed(0)} ms CPU; node -e 0 ${(node.wall.median * 1000).toFixed(0)} ms wall, ${(node.cpu.median * 1000).toFixed(0)} ms CPU: +${((version.wall.median - node.wall.median) * 1000).toFixed(0)} ms wall`);
+}
+
+/**
+ * Two files on two cores: `--jobs 2` (a worker each, merged in this process) beside each file alone and
+ * beside two processes side by side, which is what the machine allows two files: the time of one is
+ * the divisor of both ratios. A single run keeps more than one core busy (V8 compiles and collects on
+ * threads of its own), so the CPU of the two alone over two cores bounds any --jobs 2 from below.
+ */
+export async function twoFiles(a: string, b: string, runs = RUNS): Promise<void> {
+  const analyze = (jobs: string, ...files: string[]): string[] => [process.execPath, CLI, 'analyze', '--jobs', jobs, '-f', 'json', '-o', '/dev/null', ...files];
+  const apart = ['sh', '-c', `"$0" ${analyze('1', a).slice(1).map((x) => `'${x}'`).join(' ')} & "$0" ${analyze('1', b).slice(1).map((x) => `'${x}'`).join(' ')}; wait`, process.execPath];
+  const [one, other, jobs2, jobs1, sideBySide] = await timeAll([analyze('1', a), analyze('1', b), analyze('2', a, b), analyze('1', a, b), apart], runs, 0);
+  const single = Math.max(one.wall.median, other.wall.median);
+  const rows: [string, Timing][] = [[`${basename(a)} alone`, one], [`${basename(b)} alone`, other], ['both, --jobs 2', jobs2], ['both, --jobs 1', jobs1], ['both, two processes side by side', sideBySide]];
+  console.log(`\ntwo files on ${availableParallelism()} cores, ${runs} runs each (median, min-max):`);
+  console.table(Object.fromEntries(rows.map(([name, t]) => [name, { 'wall s': range(t.wall), 'CPU s': range(t.cpu), 'x one file (wall)': (t.wall.median / single).toFixed(2), 'peak RSS MiB': Math.round(t.peakMiB) }])));
+  const floor = (one.cpu.median + other.cpu.median) / availableParallelism() / single;
+  console.log(`--jobs 2: ${(jobs2.wall.median / single).toFixed(2)}x the time of the larger file alone; two processes side by side ${(sideBySide.wall.median / single).toFixed(2)}x; the CPU of the two alone over the cores ${floor.toFixed(2)}x`);
 }

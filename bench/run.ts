@@ -11,7 +11,7 @@ import { analyzeInputs } from '../src/analyze/analyze-inputs.js';
 import { buildReport } from '../src/report/report.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan } from '../src/plan/make-plan.js';
 import { keySlot, slotOfRange } from '../src/slot/key-slot.js';
-import { benchmarkCapture, cliVersusBareRead, startupCost } from './cli-bench.js';
+import { benchmarkCapture, cliVersusBareRead, startupCost, twoFiles } from './cli-bench.js';
 import { type KeySpace, writeMonitorCorpus } from './monitor-corpus.js';
 
 function sampleKeys(n: number): string[] {
@@ -146,8 +146,11 @@ async function planner(): Promise<void> {
  */
 async function cli(): Promise<void> {
   await startupCost();
-  await cliVersusBareRead(await benchmarkCapture(DATA_DIR, 180e6), 'real capture (redis-benchmark, 13 default tests, -c 700 -r 100000, under slotscope capture monitor)');
-  await cliVersusBareRead(await corpus(220e6, 'typical'), 'synthetic capture, typical key space');
+  const real = await benchmarkCapture(DATA_DIR, 180e6);
+  await cliVersusBareRead(real, 'real capture (redis-benchmark, 13 default tests, -c 700 -r 100000, under slotscope capture monitor)');
+  const typical = await corpus(220e6, 'typical');
+  await cliVersusBareRead(typical, 'synthetic capture, typical key space');
+  await twoFiles(real, typical);
   await cliVersusBareRead(await corpus(220e6, 'wide'), 'synthetic capture, wide key space');
   await cliVersusBareRead(await corpus(880e6, 'typical'), 'synthetic capture, typical key space, 4x larger', { floors: false, runs: 1 });
 }
