@@ -15,10 +15,10 @@ export function comparable(json: string): unknown {
   return r;
 }
 
-/** Runs the CLI and expects success; returns stdout. */
-export function ok(args: string[]): string {
+/** Runs the CLI and expects success with no notice on stderr but the given ones; returns stdout. */
+export function ok(args: string[], notices: string[] = []): string {
   const r = slotscope(args);
-  expect(r.stderr.split('\n').filter((l) => l.startsWith('slotscope: ') && !l.includes('manifest'))).toEqual([]);
+  expect(r.stderr.split('\n').filter((l) => l.startsWith('slotscope: ') && !l.includes('manifest'))).toEqual(notices);
   expect(r.status).toBe(0);
   return r.stdout;
 }
