@@ -2,7 +2,7 @@
 // over all their inputs makes, and optionally into one summary again (a merge of merges).
 import { buildReport } from '../report/report.js';
 import { readSummaryFile } from '../summary/read-summary.js';
-import { mergeSummaries } from '../summary/merge-summaries.js';
+import { mergeSummaries, type NamedSummary } from '../summary/merge-summaries.js';
 import { runSummary } from '../summary/run-summary.js';
 import { writeSummary } from '../summary/write-summary.js';
 import { InputError } from '../ingest/input-error.js';
@@ -22,13 +22,17 @@ export async function mergeCommand(files: string[], opts: MergeCommandOptions): 
   if (files.length === 0) throw new InputError('no summaries: give the files `slotscope analyze --summary-out` wrote');
   const out = openOutput(opts.output, files, {});
   const summaryOut = opts.summaryOut !== undefined ? openOutput(opts.summaryOut, opts.output !== undefined ? [...files, opts.output] : files, {}) : null;
-  const summaries = files.map((name) => ({ summary: readSummaryFile(name), name }));
   // Redacted summaries need no secret (their key text is hashed already); one given must be theirs.
   const secret = opts.redactSecretFile !== undefined ? keyRedactor(true, { secretFile: opts.redactSecretFile }) : null;
-  for (const { summary, name } of secret ? summaries : []) {
-    if (summary.redaction?.check !== secret!.check) throw new InputError(summary.redaction ? 'redacted with another secret than --redact-secret-file' : 'not made with --redact-keys: --redact-secret-file is the secret redacted summaries were made with', name);
+  // Read one at a time as the merge takes them, so only one summary is decoded at once.
+  function* summaries(): Generator<NamedSummary> {
+    for (const name of files) {
+      const summary = readSummaryFile(name);
+      if (secret && summary.redaction?.check !== secret.check) throw new InputError(summary.redaction ? 'redacted with another secret than --redact-secret-file' : 'not made with --redact-keys: --redact-secret-file is the secret redacted summaries were made with', name);
+      yield { summary, name };
+    }
   }
-  const merged = mergeSummaries(summaries);
+  const merged = mergeSummaries(summaries());
   if (merged.flagsElsewhere.length > 0) warn(`${merged.flagsElsewhere.length} script(s) or function(s) were called in one summary's inputs and loaded (SCRIPT LOAD, FUNCTION LOAD) in an earlier one's: their calls were judged without those flags; analyze those inputs in one run to judge them with`);
   merged.guessed.forEach(warn);
   if (summaryOut) writeSummary(runSummary(merged.analysis, merged.plan, merged), summaryOut);

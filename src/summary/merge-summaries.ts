@@ -29,52 +29,76 @@ export interface MergedRun {
   redaction: SummaryRedaction | null;
 }
 
-export function mergeSummaries(runs: readonly NamedSummary[]): MergedRun {
-  if (runs.length === 0) throw new Error('mergeSummaries: nothing to merge');
-  const first = runs[0];
-  const a = first.summary.analysis;
-  const target = findTarget(a.target);
-  if (!target) throw new InputError(`judged for an unknown --target ${JSON.stringify(a.target)}`, first.name);
-  const analyzer = new Analyzer({ target, redactKeys: a.redactKeys === true, distinct: a.distinct });
+/**
+ * Merges summaries taken one at a time from `runs`, holding none once merged: a fleet's merge peaks at the
+ * memory of its largest summary and the aggregates, not of all its summaries at once.
+ */
+export function mergeSummaries(runs: Iterable<NamedSummary>): MergedRun {
+  let first: NamedSummary | null = null;
+  let analyzer: Analyzer | null = null;
   const plan = new PlanSummary();
-  const analysis: AnalysisResult = { analyzer, inputs: [] };
+  const inputs: AnalysisResult['inputs'] = [];
   let topology: KnownTopology | null = null;
-  for (const { summary, name } of runs) {
+  const warnings = new Set<string>();
+  const guessed = new Set<string>();
+  const flags = new LearntFlags();
+  for (const run of runs) {
+    const { summary, name } = run;
     const s = summary.analysis;
+    if (first === null) {
+      first = run;
+      const target = findTarget(s.target);
+      if (!target) throw new InputError(`judged for an unknown --target ${JSON.stringify(s.target)}`, name);
+      analyzer = new Analyzer({ target, redactKeys: s.redactKeys === true, distinct: s.distinct });
+    }
+    const a = first.summary.analysis;
     if (s.target !== a.target) throw new InputError(`judged for --target ${s.target}, ${first.name} for ${a.target}: merge summaries made for one target`, name);
     if (s.redactKeys !== a.redactKeys) throw new InputError(`${s.redactKeys ? 'made' : 'not made'} with --redact-keys, unlike ${first.name}: merge summaries made alike`, name);
     if (summary.redaction?.check !== first.summary.redaction?.check) throw new InputError(`redacted with another secret than ${first.name}: merge summaries made with one --redact-keys secret`, name);
     if (s.distinct?.maxExactKeys !== a.distinct.maxExactKeys || s.distinct?.precision !== a.distinct.precision) throw new InputError(`made with --exact-keys ${s.distinct?.maxExactKeys}, ${first.name} with ${a.distinct.maxExactKeys}: merge summaries made alike`, name);
     try {
-      analyzer.merge(s);
+      analyzer!.merge(s);
       plan.merge(summary.plan);
-      for (const i of summary.inputs) analysis.inputs.push(inputStats(i));
+      for (const i of summary.inputs) inputs.push(inputStats(i));
     } catch (err) {
       if (err instanceof StateError || err instanceof TypeError) throw new InputError(`corrupt summary: ${err.message}`, name);
       throw err;
     }
     topology ??= summary.topology;
+    for (const w of summary.warnings) warnings.add(w);
+    for (const g of summary.guessed) guessed.add(g);
+    flags.add(summary);
   }
+  if (first === null || analyzer === null) throw new Error('mergeSummaries: nothing to merge');
   analyzer.finish();
-  const unique = (texts: string[]): string[] => [...new Set(texts)];
   return {
-    analysis,
+    analysis: { analyzer, inputs },
     plan,
     topology,
-    warnings: unique(runs.flatMap((r) => r.summary.warnings)),
-    guessed: unique(runs.flatMap((r) => r.summary.guessed)),
-    flagsElsewhere: flagsLearntElsewhere(runs),
+    warnings: [...warnings],
+    guessed: [...guessed],
+    flagsElsewhere: flags.elsewhere(),
     redaction: first.summary.redaction ?? null,
   };
 }
 
 /** Ids a summary judged without flags that an earlier summary had learnt: one run over both would have known them. */
 export function flagsLearntElsewhere(runs: readonly NamedSummary[]): string[] {
-  const learnt = new Set<string>();
-  const out = new Set<string>();
-  for (const { summary } of runs) {
-    for (const id of summary.analysis.scripts?.unresolved ?? []) if (learnt.has(id)) out.add(id);
-    for (const id of summary.analysis.scripts?.learnt ?? []) learnt.add(id);
+  const flags = new LearntFlags();
+  for (const { summary } of runs) flags.add(summary);
+  return flags.elsewhere();
+}
+
+class LearntFlags {
+  private readonly learnt = new Set<string>();
+  private readonly out = new Set<string>();
+
+  add(summary: RunSummary): void {
+    for (const id of summary.analysis.scripts?.unresolved ?? []) if (this.learnt.has(id)) this.out.add(id);
+    for (const id of summary.analysis.scripts?.learnt ?? []) this.learnt.add(id);
   }
-  return [...out];
+
+  elsewhere(): string[] {
+    return [...this.out];
+  }
 }

@@ -46,11 +46,37 @@ export function readSummaryFile(path: string): RunSummary {
   return decodeSummary(data, path);
 }
 
-export function decodeSummary(data: Buffer, path: string): RunSummary {
+/**
+ * Refuses a summary of another version from its first line alone: before a long read of raw inputs given
+ * beside it, since summaries are decoded only as the merge takes them.
+ */
+export function checkSummaryVersion(path: string): void {
+  const head = Buffer.alloc(41);
+  let n: number;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw readError(err, path);
+  }
+  checkHeader(head.subarray(0, n), path);
+}
+
+/** The offset of the newline ending the header. */
+function checkHeader(data: Buffer, path: string): number {
   const nl = data.indexOf(10);
   const header = data.toString('latin1', 0, nl < 0 ? Math.min(data.length, 40) : Math.min(nl, 40));
   if (!header.startsWith(SUMMARY_MAGIC)) throw new InputError(`not a summary (made by \`slotscope analyze --summary-out\`, ${SUMMARY_SCHEMA})`, path);
   if (`${header}\n` !== SUMMARY_HEADER) throw new InputError(`summary version ${JSON.stringify(header)}: this slotscope reads ${SUMMARY_SCHEMA}; make it again with this version`, path);
+  return nl;
+}
+
+export function decodeSummary(data: Buffer, path: string): RunSummary {
+  const nl = checkHeader(data, path);
   let text: string;
   try {
     text = gunzipSync(data.subarray(nl + 1)).toString('utf8');

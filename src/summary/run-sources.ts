@@ -14,7 +14,7 @@ import { PlanSummary } from '../plan/plan-summary.js';
 import type { KnownTopology } from '../report/report.js';
 import { inexactMerge } from './exact-merge.js';
 import { mergeSummaries, type NamedSummary } from './merge-summaries.js';
-import { isSummaryFile, readSummaryFile } from './read-summary.js';
+import { checkSummaryVersion, isSummaryFile, readSummaryFile } from './read-summary.js';
 import { redactedPart } from './redact-summary.js';
 import { inputStats, runSummary } from './run-summary.js';
 import type { RunSummary, SummaryRedaction } from './summary-format.js';
@@ -58,19 +58,26 @@ export async function runSources(specs: InputSpec[], capture: CaptureContext, wa
   // then what a summary holds, so a merge of redacted summaries makes the same report.
   if (!redactor && !summaryAt.includes(true) && (jobs <= 1 || groups === null || groups.length < 2 || specs.some((s) => s.data !== undefined))) return plainRun(specs, capture, warnings, options);
 
-  const parts: NamedSummary[] = [];
+  // Summary files are read as the merge takes them, and each part is let go once merged: one decoded
+  // summary at a time, however many nodes.
+  specs.forEach((s, i) => summaryAt[i] && checkSummaryVersion(s.path));
+  const parts: (() => NamedSummary)[] = [];
   for (let i = 0; i < specs.length; ) {
     if (summaryAt[i]) {
-      parts.push({ summary: readSummaryFile(specs[i].path), name: specs[i].path });
+      const path = specs[i].path;
+      parts.push(() => ({ summary: readSummaryFile(path), name: path }));
       i++;
       continue;
     }
     let end = i;
     while (end < specs.length && !summaryAt[end]) end++;
-    parts.push(...(await rawRun(specs.slice(i, end), capture, options, jobs)));
+    for (const part of await rawRun(specs.slice(i, end), capture, options, jobs)) parts.push(() => part);
     i = end;
   }
-  const merged = mergeSummaries(redactor ? parts.map((p) => redactedPart(p, redactor)) : parts);
+  function* each(): Generator<NamedSummary> {
+    for (let part = parts.shift(); part; part = parts.shift()) yield redactor ? redactedPart(part(), redactor) : part();
+  }
+  const merged = mergeSummaries(each());
   const all = [...new Set([...warnings, ...merged.warnings])];
   return { ...merged, warnings: all, summary: () => runSummary(merged.analysis, merged.plan, { topology: merged.topology, warnings: all, guessed: merged.guessed, redaction: merged.redaction }) };
 }

@@ -95,6 +95,12 @@ describe('summaries of the samples', () => {
         expect(r.stderr.trimEnd()).toMatch(reason);
       }
     }
+    // Summaries are decoded as the merge takes them, after the raw inputs before them: another version is
+    // refused before those are read (this raw input fails at its first line when read).
+    const raw = bad('broken.monitor', Buffer.from('not a monitor line\n'));
+    const r = slotscope(['analyze', raw, join(dir, 'v2.summary')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trimEnd()).toBe(`slotscope: ${join(dir, 'v2.summary')}: summary version "slotscope.summary/2": this slotscope reads slotscope.summary/1; make it again with this version`);
   });
 });
 
