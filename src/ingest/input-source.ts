@@ -94,41 +94,47 @@ export const trailingGarbage = (bytes: number): string => `${bytes} bytes of tra
 
 /** Chunks as read, gunzipped when they start with gzip's magic; refused when they start with another. */
 export async function* decoded(source: AsyncGenerator<Buffer>, path: string, onTrailing: (bytes: number) => void): AsyncGenerator<Buffer> {
-  const head: Buffer[] = [];
-  let headLength = 0;
-  // The longest magic decides; a pipe may deliver it a byte at a time.
-  let done = false;
-  while (headLength < MAGIC_BYTES) {
-    if (head.length > 0) head[head.length - 1] = Buffer.from(head[head.length - 1]); // kept past the next read
-    const next = await source.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    head.push(next.value);
-    headLength += next.value.length;
-  }
-  if (headLength === 0) return;
-  const start = head.length === 1 ? head[0] : Buffer.concat(head);
-  const magic = MAGICS.find((m) => start.subarray(0, m.bytes.length).equals(m.bytes));
-  if (magic) throw new InputError(magic.refuse(shellWord(path)), path);
-  async function* all(): AsyncGenerator<Buffer> {
-    yield start;
-    if (!done) yield* source;
-  }
-  if (start[0] !== 0x1f || start[1] !== 0x8b) {
-    yield* all();
-    return;
-  }
-  // The inflater and its reader hold compressed bytes past the next read: copies, not the source's buffers.
-  async function* copies(): AsyncGenerator<Buffer> {
-    for await (const chunk of all()) yield Buffer.from(chunk);
-  }
+  // However this ends (refused at its head, failed, or stopped by its consumer), the source's file is closed
+  // here, not at a garbage collection: Node warns of those, and a long-lived caller runs out of descriptors.
   try {
-    yield* gunzipMembers(copies(), CHUNK, onTrailing);
-  } catch (err) {
-    if (err instanceof GzipError) throw new InputError(`corrupt gzip data (${err.message})`, path);
-    throw err;
+    const head: Buffer[] = [];
+    let headLength = 0;
+    // The longest magic decides; a pipe may deliver it a byte at a time.
+    let done = false;
+    while (headLength < MAGIC_BYTES) {
+      if (head.length > 0) head[head.length - 1] = Buffer.from(head[head.length - 1]); // kept past the next read
+      const next = await source.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      head.push(next.value);
+      headLength += next.value.length;
+    }
+    if (headLength === 0) return;
+    const start = head.length === 1 ? head[0] : Buffer.concat(head);
+    const magic = MAGICS.find((m) => start.subarray(0, m.bytes.length).equals(m.bytes));
+    if (magic) throw new InputError(magic.refuse(shellWord(path)), path);
+    async function* all(): AsyncGenerator<Buffer> {
+      yield start;
+      if (!done) yield* source;
+    }
+    if (start[0] !== 0x1f || start[1] !== 0x8b) {
+      yield* all();
+      return;
+    }
+    // The inflater and its reader hold compressed bytes past the next read: copies, not the source's buffers.
+    async function* copies(): AsyncGenerator<Buffer> {
+      for await (const chunk of all()) yield Buffer.from(chunk);
+    }
+    try {
+      yield* gunzipMembers(copies(), CHUNK, onTrailing);
+    } catch (err) {
+      if (err instanceof GzipError) throw new InputError(`corrupt gzip data (${err.message})`, path);
+      throw err;
+    }
+  } finally {
+    await source.return(undefined);
   }
 }
 

@@ -2,10 +2,11 @@
 // other compressed files, archives and RDB files are refused with the command that makes them readable,
 // and data that is no format with confidence is refused rather than read as keys.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../../src/api/analyze.js';
 import { slotscope } from '../helpers/cli.js';
 import { captureTraffic, type RedisServer, startRedis } from '../helpers/redis.js';
 
@@ -124,6 +125,17 @@ describe('compressed and binary inputs', () => {
     // From stdin, and inside gzip, the same.
     const r = slotscope(['check', '-'], execFileSync('zstd', ['-q', '-c'], { input: monitor }));
     expect([r.status, r.stderr]).toEqual([2, 'slotscope: -: zstd-compressed; decompress it first: ... | zstd -dc | slotscope analyze -\n']);
+  });
+
+  it('closes each refused file at once in a long-lived caller, not at a garbage collection', async () => {
+    const zst = write('leak.zst', execFileSync('zstd', ['-q', '-c'], { input: monitor }));
+    const bad = write('leak.gz', gzip(monitor).subarray(0, 40));
+    const open = (): number => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 20; i++) {
+      for (const path of [zst, bad]) await expect(analyze([{ path }])).rejects.toThrow(path);
+    }
+    expect(open()).toBeLessThanOrEqual(before);
   });
 
   it('refuses a real RDB file with what to do instead', () => {
