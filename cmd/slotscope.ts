@@ -44,7 +44,7 @@ program
   .option('--duration <time>', 'with --live: how long to capture (30s, 2m, 1h30m; 0: until a signal stops it)', '30s')
   .addOption(targetOption())
   .addOption(jobsOption())
-  .option('--summary-out <file>', 'also write the run\'s aggregate state (slotscope.summary/1) for `slotscope merge` or as an input')
+  .option('--summary-out <file>', 'also write the run\'s aggregate state (slotscope.summary/2) for `slotscope merge` or as an input')
   .addHelpText('after', `
 Examples:
   slotscope analyze samples/app.monitor

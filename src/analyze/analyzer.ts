@@ -112,7 +112,7 @@ export interface NodeSummary {
 }
 
 /**
- * An Analyzer's aggregate state (the `analysis` of a slotscope.summary/1 file), made of each aggregate's
+ * An Analyzer's aggregate state (the `analysis` of a slotscope.summary/2 file), made of each aggregate's
  * own summary; counts per command go by name, so a summary does not depend on the command table's order.
  */
 export interface AnalyzerSummary {
@@ -133,7 +133,7 @@ export interface AnalyzerSummary {
   scriptOps: SparseSlots;
   bytes: SparseSlots;
   nodes: NodeSummary[];
-  dbs: { db: number; commands: number; keys: number; patterns: [string, number][]; log?: SampleLogJSON }[];
+  dbs: { db: number; commands: number; keys: number; patterns: [string, number][]; log: SampleLogJSON }[];
   findings: FindingSummary[];
   transactions: TransactionsSummary;
   scripts: ScriptsSummary;
@@ -545,8 +545,7 @@ export class Analyzer implements RecordSink {
       bytes: sparseSlots(this.bytes),
       nodes: [...this.nodes].map(([name, n]) => n.toSummary(name, this.nodes.size > 1)),
       dbs: [...this.dbs].map(([db, d]) => {
-        const log = d.log.toJSON();
-        return { db, commands: d.commands, keys: d.keys, patterns: [...d.patterns], ...(log ? { log } : {}) };
+        return { db, commands: d.commands, keys: d.keys, patterns: [...d.patterns], log: d.log.toJSON() };
       }),
       findings: this.findings.toSummary().flatMap((f) => {
         if (f.id !== 'partial-transaction' || this.openAtFinish === 0) return [f];
@@ -606,7 +605,7 @@ export class Analyzer implements RecordSink {
     addSparseSlots(this.scriptOps, s.scriptOps, 'script ops');
     for (const d of list<AnalyzerSummary['dbs'][number]>(s.dbs, 'dbs')) {
       const db = this.db(num(d?.db, 'db'));
-      mergeSampledPatterns(db.patterns, db.log, d, [db.commands, db.keys], PATTERN_SAMPLE, 'db patterns');
+      mergeSampledPatterns(db.patterns, db.log, d, [db.commands, db.keys], PATTERN_SAMPLE);
       db.commands += num(d.commands, 'db commands');
       db.keys += num(d.keys, 'db keys');
     }

@@ -14,7 +14,7 @@
 // once instead of one after another; the second loop then probes lines already in cache.
 import { SLOT_COUNT } from '../slot/key-slot.js';
 import { HllBank, type HllSummary } from './hyperloglog.js';
-import { StateError, typedFromBase64, typedToBase64 } from './state-codec.js';
+import { StateError, typedFrom, typedBytes } from './state-codec.js';
 
 export interface DistinctKeysOptions {
   /** Keys held exactly before switching to sketches. */
@@ -30,9 +30,9 @@ export const MASK_NODES = 32;
 
 /** A set's state: its exact entries, or once past the bound its sketches (overall, then per node number). */
 export interface DistinctKeysSummary {
-  entries?: string;
+  entries?: Uint8Array;
   /** A set with values: each entry's value (Float64), in the entries' order. */
-  values?: string;
+  values?: Uint8Array;
   sketch?: HllSummary;
   nodeSketches?: (HllSummary | null)[];
 }
@@ -297,7 +297,7 @@ export class DistinctKeys {
 
   /** How many keys a summary's exact set holds (0 for sketches). */
   static keysIn(s: DistinctKeysSummary): number {
-    return s.entries === undefined ? 0 : Buffer.byteLength(s.entries, 'base64') / (SUMMARY_STRIDE * 4);
+    return s.entries === undefined ? 0 : s.entries.length / (SUMMARY_STRIDE * 4);
   }
 
   toSummary(): DistinctKeysSummary {
@@ -318,7 +318,7 @@ export class DistinctKeys {
       entries[to + 3] = this.maskAt(at >> 1);
     }
     const order = canonicalOrder(entries, this.table.length / STRIDE - 1);
-    return { entries: typedToBase64(permute(entries, order)), ...(values ? { values: typedToBase64(permute(values, order)) } : {}) };
+    return { entries: typedBytes(permute(entries, order)), ...(values ? { values: typedBytes(permute(values, order)) } : {}) };
   }
 
   /**
@@ -330,9 +330,9 @@ export class DistinctKeys {
   merge(s: DistinctKeysSummary, route: NodeRoute = NO_ROUTE, counted?: (slot: number, value: number) => void): void {
     this.flush();
     if (s?.entries !== undefined) {
-      const e = typedFromBase64(s.entries, Int32Array, 'distinct keys');
+      const e = typedFrom(s.entries, Int32Array, 'distinct keys');
       if (e.length % SUMMARY_STRIDE !== 0) throw new StateError('distinct keys cut short');
-      const values = s.values === undefined ? null : typedFromBase64(s.values, Float64Array, 'distinct keys');
+      const values = s.values === undefined ? null : typedFrom(s.values, Float64Array, 'distinct keys');
       if (values && values.length * SUMMARY_STRIDE !== e.length) throw new StateError('distinct keys malformed');
       if (!this.sketch) this.reserve(Math.min(this.count + e.length / SUMMARY_STRIDE, this.options.maxExactKeys));
       for (let at = 0; at < e.length; at += SUMMARY_STRIDE) {

@@ -61,28 +61,14 @@ export function countPattern(counts: Map<string, number>, pattern: string, n = 1
 }
 
 /**
- * Adds counts with no bound, keeping the order first seen: a merge keeps every part's patterns, so merging
- * is associative and the first MAX_PATTERNS (shownPatterns) are those one run over the same inputs keeps.
- */
-export function mergePatterns(into: Map<string, number>, from: [string, number][]): void {
-  for (const [p, n] of from) into.set(p, (into.get(p) ?? 0) + n);
-}
-
-/**
  * A part's sampled patterns into `counts`: from its log, those of its occurrences one run would have taken
- * after `before` occurrences (per stream), logged again in order; a part without one (an older summary)
- * adds all its patterns unless the sample was full before it, and from then on the order is unknown.
+ * after `before` occurrences (per stream), logged again in order.
  */
-export function mergeSampledPatterns(counts: Map<string, number>, log: SampleLog, part: { patterns: [string, number][]; log?: SampleLogJSON }, before: readonly number[], cap: number, what: string): void {
-  if (part.log) {
-    for (const e of SampleLog.taken(part.log, before, cap)) {
-      countPattern(counts, e.item, e.times);
-      log.record(e.stream, e.occurrence, e.item, e.times);
-    }
-    return;
+export function mergeSampledPatterns(counts: Map<string, number>, log: SampleLog, part: { log: SampleLogJSON }, before: readonly number[], cap: number): void {
+  for (const e of SampleLog.taken(part.log, before, cap)) {
+    countPattern(counts, e.item, e.times);
+    log.record(e.stream, e.occurrence, e.item, e.times);
   }
-  log.complete = false;
-  if (before.every((n) => n < cap)) mergePatterns(counts, list<[string, number]>(part.patterns, what));
 }
 
 /** The patterns a report shows: the first MAX_PATTERNS seen (a merged map holds each part's). */
@@ -127,22 +113,20 @@ export class Findings {
   /** Tallies in the order they were first counted (ties in the report keep it). */
   toSummary(): FindingSummary[] {
     return [...this.tallies].map(([id, t]) => {
-      const log = t.log.toJSON();
-      return { id, count: t.count, ...(t.example ? { example: t.example } : {}), patterns: [...t.patterns], ...(log ? { log } : {}) };
+      return { id, count: t.count, ...(t.example ? { example: t.example } : {}), patterns: [...t.patterns], log: t.log.toJSON() };
     });
   }
 
   /**
    * Counts add up; the first example stays. Patterns come from a finding's first `sample` occurrences: a
    * part's log gives those of its occurrences one run would have taken after the tally's, counted again
-   * in order. A part without one (an older summary) adds all its patterns unless the tally already had
-   * its sample.
+   * in order.
    */
   merge(s: FindingSummary[], sample: number): void {
     for (const f of list<FindingSummary>(s, 'findings')) {
       if (!Object.hasOwn(FINDING_DEFS, f?.id)) throw new StateError(`unknown finding ${JSON.stringify(f?.id)}`);
       const t = this.tally(f.id);
-      mergeSampledPatterns(t.patterns, t.log, f, [t.count], sample, 'finding patterns');
+      mergeSampledPatterns(t.patterns, t.log, f, [t.count], sample);
       t.count += num(f.count, 'finding count');
       if (f.example) t.example ??= f.example;
     }
@@ -154,5 +138,5 @@ export interface FindingSummary {
   count: number;
   example?: CommandExample;
   patterns: [string, number][];
-  log?: SampleLogJSON;
+  log: SampleLogJSON;
 }

@@ -1,11 +1,11 @@
 // A bank of HyperLogLog sketches (Flajolet et al., with linear counting for small cardinalities),
 // one per slot, in one Uint8Array so 16384 of them cost 16384 * 2^precision bytes and no objects.
-import { StateError, typedFromBase64, typedToBase64 } from './state-codec.js';
+import { StateError, typedFrom, typedBytes } from './state-codec.js';
 
 /** A bank's registers that are not 0: their indexes and values. */
 export interface HllSummary {
-  at: string;
-  ranks: string;
+  at: Uint8Array;
+  ranks: Uint8Array;
 }
 
 export class HllBank {
@@ -59,13 +59,13 @@ export class HllBank {
     const at = new Uint32Array(n);
     const ranks = new Uint8Array(n);
     for (let i = 0, j = 0; i < r.length; i++) if (r[i] !== 0) (at[j] = i), (ranks[j++] = r[i]);
-    return { at: typedToBase64(at), ranks: typedToBase64(ranks) };
+    return { at: typedBytes(at), ranks: typedBytes(ranks) };
   }
 
   /** PFMERGE: each register the larger of the two, so the union's sketch is the same whatever the order. */
   merge(s: HllSummary): void {
-    const at = typedFromBase64(s?.at, Uint32Array, 'sketch');
-    const ranks = typedFromBase64(s?.ranks, Uint8Array, 'sketch');
+    const at = typedFrom(s?.at, Uint32Array, 'sketch');
+    const ranks = typedFrom(s?.ranks, Uint8Array, 'sketch');
     if (at.length !== ranks.length) throw new StateError('sketch malformed');
     const r = this.registers;
     for (let i = 0; i < at.length; i++) {

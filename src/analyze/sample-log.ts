@@ -6,14 +6,14 @@
 // occurrences before the part stays within the cap, in order, through the code that counted them.
 // Occurrences that brought no item have no entry; their numbers still count. Up to four streams of
 // occurrences, numbered apart, can share one log (a db's commands and its dumped keys feed one map).
-import { StateError, typedFromBase64, typedToBase64 } from './state-codec.js';
+import { StateError, typedFrom, typedBytes } from './state-codec.js';
 
 export interface SampleLogJSON {
   items: string[];
   /** occurrence << 2 | stream, per entry. */
-  at: string;
-  item: string;
-  times: string;
+  at: Uint8Array;
+  item: Uint8Array;
+  times: Uint8Array;
 }
 
 export interface SampleEntry {
@@ -33,8 +33,6 @@ export class SampleLog {
   private item: Uint32Array = new Uint32Array(0);
   private times: Uint32Array = new Uint32Array(0);
   private n = 0;
-  /** False once a part without a log was merged in: past that, the order is not known. */
-  complete = true;
 
   /** Occurrence `occurrence` (from 1) of `stream` brought `item`, `times` times. */
   record(stream: number, occurrence: number, item: string, times = 1): void {
@@ -71,10 +69,8 @@ export class SampleLog {
     this.times = bigger(this.times);
   }
 
-  /** The log for a summary; none once incomplete, so a later merge keeps to the rule without one. */
-  toJSON(): SampleLogJSON | undefined {
-    if (!this.complete) return undefined;
-    return { items: [...this.items], at: typedToBase64(this.at.subarray(0, this.n)), item: typedToBase64(this.item.subarray(0, this.n)), times: typedToBase64(this.times.subarray(0, this.n)) };
+  toJSON(): SampleLogJSON {
+    return { items: [...this.items], at: typedBytes(this.at.subarray(0, this.n)), item: typedBytes(this.item.subarray(0, this.n)), times: typedBytes(this.times.subarray(0, this.n)) };
   }
 
   /**
@@ -84,9 +80,9 @@ export class SampleLog {
   static *taken(json: SampleLogJSON, before: readonly number[], cap: number): Generator<SampleEntry> {
     const items = json?.items;
     if (!Array.isArray(items)) throw new StateError('sample log malformed');
-    const at = typedFromBase64(json.at, Uint32Array, 'sample log');
-    const item = typedFromBase64(json.item, Uint32Array, 'sample log');
-    const times = typedFromBase64(json.times, Uint32Array, 'sample log');
+    const at = typedFrom(json.at, Uint32Array, 'sample log');
+    const item = typedFrom(json.item, Uint32Array, 'sample log');
+    const times = typedFrom(json.times, Uint32Array, 'sample log');
     if (item.length !== at.length || times.length !== at.length) throw new StateError('sample log malformed');
     for (let i = 0; i < at.length; i++) {
       const stream = at[i] & 3;

@@ -4,7 +4,7 @@
 // its name from its second hit on. A slot's four entries are one 64-byte run of a single array: slots are
 // hit at random, and one cache miss a key instead of four kept the cost at a few percent of the pipeline.
 import { SLOT_COUNT } from '../slot/key-slot.js';
-import { list, StateError, typedFromBase64, typedToBase64 } from './state-codec.js';
+import { list, StateError, typedFrom, typedBytes } from './state-codec.js';
 
 const PER_SLOT = 4;
 /** Words per entry: fingerprint high, low, count, hits since the key took the entry. */
@@ -98,7 +98,7 @@ export class SlotKeys {
         names.push(this.names[at >> 2]);
       }
     }
-    return { slots, entries: typedToBase64(entries), names };
+    return { slots, entries: typedBytes(entries), names };
   }
 
   /**
@@ -108,7 +108,7 @@ export class SlotKeys {
    */
   merge(s: SlotKeysSummary): void {
     const slots = list<number>(s?.slots, 'slot keys');
-    const entries = typedFromBase64(s?.entries, Uint32Array, 'slot keys');
+    const entries = typedFrom(s?.entries, Uint32Array, 'slot keys');
     const names = list<string | null>(s?.names, 'slot keys');
     if (entries.length !== slots.length * SLOT_WORDS || names.length !== slots.length * PER_SLOT) throw new StateError('slot keys malformed');
     if (slots.length > 0 && this.entries.length === 0) this.allocate();
@@ -140,6 +140,6 @@ export class SlotKeys {
 
 export interface SlotKeysSummary {
   slots: number[];
-  entries: string;
+  entries: Uint8Array;
   names: (string | null)[];
 }

@@ -1,5 +1,5 @@
 // Reads an earlier run's report JSON for `check --baseline` and `diff`: the one place a stored run comes
-// back in, so a summary (`slotscope.summary/1`) is accepted here too, as the report a merge of it makes.
+// back in, so a summary (`slotscope.summary/2`) is accepted here too, as the report a merge of it makes.
 import { readFileSync } from 'node:fs';
 import { InputError } from '../ingest/input-error.js';
 import { buildReport, REPORT_SCHEMA, type Report } from '../report/report.js';

@@ -201,11 +201,10 @@ export class Candidates {
   }
 
   /** Counts of one shape add up; the first occurrence's example and prefix stay, as when counted. */
-  merge(c: CandidatesSummary, takes: (kind: GroupKind) => boolean): void {
+  merge(c: CandidatesSummary): void {
     this.overflow += num(c.overflow, 'plan candidates');
     for (const { sig, shape } of list<CandidatesSummary['shapes'][number]>(c.shapes, 'plan candidates')) {
       if (typeof sig !== 'string' || !Array.isArray(shape?.patterns) || !Array.isArray(shape.tokens)) throw new StateError('plan candidates malformed');
-      if (!takes(shape.kind)) continue;
       const s = this.shapes.get(sig);
       if (s) {
         s.count += num(shape.count, 'plan candidates');

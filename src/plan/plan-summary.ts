@@ -71,26 +71,18 @@ export class PlanSummary {
 
   /** The sample taken so far, for a summary: the plan a merge proposes is made from the merged sample. */
   toSummary(): PlanSummaryState {
-    const log = this.log.toJSON();
-    return { seen: { ...this.seen }, candidates: this.candidates.toSummary(), ...(log ? { log } : {}) };
+    return { seen: { ...this.seen }, candidates: this.candidates.toSummary(), log: this.log.toJSON() };
   }
 
   /**
    * A part's occurrences that one run would have sampled after this one's, replayed in order from its log:
-   * the same shapes, counts, order and overflow. A part without a log (an older summary) adds its whole
-   * sample unless the kind's was full before it.
+   * the same shapes, counts, order and overflow.
    */
   merge(s: PlanSummaryState): void {
-    if (s.log) {
-      const shapes = new Map(list<CandidatesSummary['shapes'][number]>(s.candidates?.shapes, 'plan candidates').map((x) => [x?.sig, x?.shape]));
-      for (const e of SampleLog.taken(s.log, KINDS.map((k) => this.seen[k]), SUMMARY_SAMPLE)) {
-        this.candidates.countShape(e.item, shapes.get(e.item));
-        this.log.record(e.stream, e.occurrence, e.item);
-      }
-    } else {
-      this.log.complete = false;
-      const full = { ...this.seen };
-      this.candidates.merge(s.candidates, (kind) => full[kind] < SUMMARY_SAMPLE);
+    const shapes = new Map(list<CandidatesSummary['shapes'][number]>(s.candidates?.shapes, 'plan candidates').map((x) => [x?.sig, x?.shape]));
+    for (const e of SampleLog.taken(s.log, KINDS.map((k) => this.seen[k]), SUMMARY_SAMPLE)) {
+      this.candidates.countShape(e.item, shapes.get(e.item));
+      this.log.record(e.stream, e.occurrence, e.item);
     }
     // As one run counts them: up to the sample.
     for (const k of KINDS) this.seen[k] = Math.min(SUMMARY_SAMPLE, this.seen[k] + num(s?.seen?.[k], 'plan summary'));
@@ -120,6 +112,6 @@ export class PlanSummary {
 export interface PlanSummaryState {
   seen: { command: number; transaction: number; script: number };
   candidates: CandidatesSummary;
-  /** Streams: command, transaction, script; items: shape signatures (absent from summaries made before it). */
-  log?: SampleLogJSON;
+  /** Streams: command, transaction, script; items: shape signatures. */
+  log: SampleLogJSON;
 }

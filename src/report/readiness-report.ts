@@ -1,6 +1,6 @@
 // The readiness report over inputs as analyze, check and the library all make it: with the plan summary
 // attached (so the verdict each shows is the same) and the capture's topology and replication guesses.
-// Inputs may be summaries (slotscope.summary/1) mixed with raw files, read on one thread or several.
+// Inputs may be summaries (slotscope.summary/2) mixed with raw files, read on one thread or several.
 import type { AnalysisResult } from '../analyze/analyze-inputs.js';
 import type { CaptureContext } from '../ingest/capture-manifest.js';
 import type { InputSpec } from '../ingest/read-input.js';

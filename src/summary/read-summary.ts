@@ -1,4 +1,4 @@
-// Reads a summary back, refusing anything that is not a whole slotscope.summary/1 with one line: another
+// Reads a summary back, refusing anything that is not a whole slotscope.summary/2 with one line: another
 // version, a file cut short, damaged gzip, JSON without the parts a merge needs.
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -77,23 +77,40 @@ function checkHeader(data: Buffer, path: string): number {
 
 export function decodeSummary(data: Buffer, path: string): RunSummary {
   const nl = checkHeader(data, path);
-  let text: string;
+  let body: Buffer;
   try {
-    text = gunzipSync(data.subarray(nl + 1)).toString('utf8');
+    body = gunzipSync(data.subarray(nl + 1));
   } catch {
     throw new InputError('corrupt summary: its gzip data is cut short or damaged', path);
   }
+  // The JSON, then after its newline (JSON.stringify writes none) the bytes its arrays point into.
+  const end = body.indexOf(10);
+  const base = end + 1;
   let json: RunSummary;
   try {
-    json = JSON.parse(text) as RunSummary;
-  } catch {
+    if (end < 0) throw new SyntaxError('no end');
+    json = JSON.parse(body.toString('utf8', 0, end), (_key, value: unknown) => {
+      const at = bytesAt(value);
+      if (at === null) return value;
+      if (base + at[0] + at[1] > body.length) throw new InputError('corrupt summary: its arrays are cut short', path);
+      return new Uint8Array(body.buffer, body.byteOffset + base + at[0], at[1]);
+    }) as RunSummary;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError('corrupt summary: not JSON inside', path);
   }
   if (json?.schema !== SUMMARY_SCHEMA) throw new InputError(`corrupt summary: schema ${JSON.stringify(json?.schema)} inside a ${SUMMARY_SCHEMA} file`, path);
   const missing = (['analysis', 'plan', 'inputs', 'warnings', 'guessed'] as const).filter((k) => typeof json[k] !== 'object' || json[k] === null);
   if (missing.length > 0) throw new InputError(`not a complete summary: no ${missing.join(', ')}`, path);
-  // Before summaries were redacted, one made with --redact-keys held the keys themselves.
-  if (json.analysis.redactKeys === true && typeof json.redaction?.check !== 'string') throw new InputError('made with --redact-keys by an earlier slotscope, so it holds key text: analyze its inputs again with this version', path);
+  // Redacted aggregates without the secret's check could not be told apart from another secret's.
+  if (json.analysis.redactKeys === true && typeof json.redaction?.check !== 'string') throw new InputError('corrupt summary: made with --redact-keys, and no redaction', path);
   if (json.keySpecsFrom !== KEY_SPECS_FROM) throw new InputError(`made with the key specs of ${String(json.keySpecsFrom)}, this slotscope has ${KEY_SPECS_FROM}: analyze it again with this version`, path);
   return json;
+}
+
+/** The [offset, length] of {"$bytes": [offset, length]}, what write-summary.ts puts for a typed array. */
+function bytesAt(value: unknown): [number, number] | null {
+  if (typeof value !== 'object' || value === null || !('$bytes' in value)) return null;
+  const at = (value as { $bytes: unknown }).$bytes;
+  return Array.isArray(at) && at.length === 2 && at.every((n) => Number.isSafeInteger(n) && n >= 0) ? (at as [number, number]) : null;
 }

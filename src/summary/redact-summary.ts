@@ -16,6 +16,7 @@ import type { KeyRedactor } from '../analyze/redact-keys.js';
 import { Candidates, type CandidatesSummary, queueKeysOf, type Shape, shapeSig } from '../plan/candidates.js';
 import type { PlanSummary, PlanSummaryState } from '../plan/plan-summary.js';
 import type { SampleLogJSON } from '../analyze/sample-log.js';
+import { list, StateError } from '../analyze/state-codec.js';
 import { InputError } from '../ingest/input-error.js';
 import { type MergedRun, mergeSummaries, type NamedSummary } from './merge-summaries.js';
 import { runSummary } from './run-summary.js';
@@ -73,7 +74,7 @@ export function redactedPart(part: NamedSummary, k: KeyRedactor): NamedSummary {
   try {
     return { ...part, summary: redactSummary(part.summary, k) };
   } catch (err) {
-    if (err instanceof TypeError) throw new InputError(`corrupt summary: ${err.message}`, part.name);
+    if (err instanceof TypeError || err instanceof StateError) throw new InputError(`corrupt summary: ${err.message}`, part.name);
     throw err;
   }
 }
@@ -99,8 +100,8 @@ function redactAnalysis(a: AnalyzerSummary, k: KeyRedactor): AnalyzerSummary {
     ...a,
     redactKeys: true,
     perCommand: a.perCommand.map((c) => (c.example ? { ...c, example: example(c.example) } : c)),
-    dbs: a.dbs.map((d) => ({ ...d, patterns: redactedCounts(d.patterns, pattern), ...redactedLog(d.log, pattern) })),
-    findings: a.findings.map((f) => ({ ...f, ...(f.example ? { example: example(f.example) } : {}), patterns: redactedCounts(f.patterns, pattern), ...redactedLog(f.log, pattern) })),
+    dbs: a.dbs.map((d) => ({ ...d, patterns: redactedCounts(d.patterns, pattern), log: redactedLog(d.log, pattern) })),
+    findings: a.findings.map((f) => ({ ...f, ...(f.example ? { example: example(f.example) } : {}), patterns: redactedCounts(f.patterns, pattern), log: redactedLog(f.log, pattern) })),
     scripts: {
       ...a.scripts,
       scripts: a.scripts.scripts.map((s) => ({
@@ -117,8 +118,8 @@ function redactAnalysis(a: AnalyzerSummary, k: KeyRedactor): AnalyzerSummary {
 }
 
 /** A sample log with its items (patterns, shape signatures) redacted: items that redact alike count as one. */
-function redactedLog(log: SampleLogJSON | undefined, redact: (item: string) => string): { log?: SampleLogJSON } {
-  return log ? { log: { ...log, items: log.items.map(redact) } } : {};
+function redactedLog(log: SampleLogJSON, redact: (item: string) => string): SampleLogJSON {
+  return { ...log, items: list<string>(log?.items, 'sample log').map(redact) };
 }
 
 /** The plan sample redacted, and its log naming each shape by its redacted signature. */
@@ -126,7 +127,7 @@ function redactPlan(p: PlanSummaryState, k: KeyRedactor): PlanSummaryState {
   const sigs = new Map<string, string>();
   const candidates = redactCandidates(p.candidates, k, sigs);
   // A shape the part could not keep (past MAX_SHAPES) has no redacted form; it stays overflow either way.
-  return { ...p, candidates, ...redactedLog(p.log, (sig) => sigs.get(sig) ?? sig) };
+  return { ...p, candidates, log: redactedLog(p.log, (sig) => sigs.get(sig) ?? sig) };
 }
 
 /**
@@ -151,6 +152,6 @@ function redactCandidates(c: CandidatesSummary, k: KeyRedactor, sigs: Map<string
     return { sig: sigs.get(sig)!, shape };
   });
   const into = new Candidates(false);
-  into.merge({ overflow: c.overflow, shapes }, () => true);
+  into.merge({ overflow: c.overflow, shapes });
   return into.toSummary();
 }

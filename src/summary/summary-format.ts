@@ -1,13 +1,14 @@
-// slotscope.summary/1: the aggregate state of a run, to be merged with other runs' (one job per node,
-// one merge job). On disk: one header line naming the format and version, then the state as gzip'd JSON.
-// The header tells a summary from a capture by content (a capture may be gzip'd too) and its version
-// before a byte is decompressed. Additive changes only within /1, as for reports.
+// slotscope.summary/2: the aggregate state of a run, to be merged with other runs' (one job per node,
+// one merge job). On disk: one header line naming the format and version, then the state gzip'd: its JSON,
+// and its typed arrays' bytes after it (write-summary.ts; /1 held them as base64 inside the JSON). The
+// header tells a summary from a capture by content (a capture may be gzip'd too) and its version before a
+// byte is decompressed. Additive changes only within /2, as for reports.
 import type { AnalyzerSummary } from '../analyze/analyzer.js';
 import type { Redaction } from '../analyze/redact-keys.js';
 import type { PlanSummaryState } from '../plan/plan-summary.js';
 import type { InputCounts, KnownTopology } from '../report/report.js';
 
-export const SUMMARY_SCHEMA = 'slotscope.summary/1';
+export const SUMMARY_SCHEMA = 'slotscope.summary/2';
 /** What every summary file starts with, whatever its version. */
 export const SUMMARY_MAGIC = 'slotscope.summary/';
 export const SUMMARY_HEADER = `${SUMMARY_SCHEMA}\n`;

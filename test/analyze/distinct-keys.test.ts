@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DistinctKeys } from '../../src/analyze/distinct-keys.js';
 import { Fingerprint, hashBytes64 } from '../../src/analyze/key-hash.js';
-import { typedFromBase64 } from '../../src/analyze/state-codec.js';
+import { typedFrom } from '../../src/analyze/state-codec.js';
 import { slotOfRange } from '../../src/slot/key-slot.js';
 
 /** Counts keys through the batch queue, or at once where `now[i]` says so (add() counts the queue first). */
@@ -22,8 +22,8 @@ function feed(d: DistinctKeys, keys: Buffer[], nodes: number[], now: boolean[] =
 /** A set's keys (fingerprint) and values, from its summary: the table's order depends on insertion order. */
 function valueByKey(d: DistinctKeys): Map<string, number> {
   const s = d.toSummary();
-  const e = typedFromBase64(s.entries, Int32Array, 'entries');
-  const v = typedFromBase64(s.values, Float64Array, 'values');
+  const e = typedFrom(s.entries, Int32Array, 'entries');
+  const v = typedFrom(s.values, Float64Array, 'values');
   return new Map(Array.from(v, (n, i) => [`${e[4 * i]}:${e[4 * i + 1]}`, n]));
 }
 

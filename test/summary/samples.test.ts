@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { decodeSummary } from '../../src/summary/read-summary.js';
+import type { RunSummary } from '../../src/summary/summary-format.js';
+import { encodeSummary } from '../../src/summary/write-summary.js';
 import { slotscope } from '../helpers/cli.js';
 import { comparable, ok } from './helpers.js';
 
@@ -77,14 +80,16 @@ describe('summaries of the samples', () => {
     const nl = good.indexOf(10);
     const cases: [string, RegExp][] = [
       [bad('cut.summary', good.subarray(0, good.length >> 1)), /corrupt summary: its gzip data is cut short or damaged$/],
-      [bad('v2.summary', Buffer.concat([Buffer.from('slotscope.summary/2\n'), good.subarray(nl + 1)])), /summary version "slotscope.summary\/2": this slotscope reads slotscope.summary\/1/],
+      [bad('v1.summary', Buffer.concat([Buffer.from('slotscope.summary/1\n'), good.subarray(nl + 1)])), /summary version "slotscope.summary\/1": this slotscope reads slotscope.summary\/2/],
       [bad('flip.summary', Buffer.concat([good.subarray(0, nl + 30), Buffer.from('garbage'), good.subarray(nl + 37)])), /corrupt summary: /],
-      [bad('empty.summary', Buffer.from('slotscope.summary/1\n')), /corrupt summary: /],
-      [bad('part.summary', Buffer.concat([Buffer.from('slotscope.summary/1\n'), gzipSync('{"schema":"slotscope.summary/1"}')])), /not a complete summary: no analysis, plan, inputs/],
-      [bad('state.summary', reencoded(good, (s) => ({ ...s, analysis: { ...s.analysis, ops: { at: 'AAA', values: '' } } }))), /corrupt summary: ops (cut short|malformed)$/],
-      [bad('keys.summary', reencoded(good, (s) => ({ ...s, analysis: { ...s.analysis, keys: { entries: 'AAAAAAAAAAAAAAAA' } } }))), /corrupt summary: distinct keys (cut short|malformed)$/],
-      // Before summaries were redacted, one made with --redact-keys held its keys: never merged as if redacted.
-      [bad('old-redacted.summary', reencoded(good, (s) => ({ ...s, analysis: { ...s.analysis, redactKeys: true } }))), /made with --redact-keys by an earlier slotscope, so it holds key text/],
+      [bad('empty.summary', Buffer.from('slotscope.summary/2\n')), /corrupt summary: /],
+      [bad('part.summary', Buffer.concat([Buffer.from('slotscope.summary/2\n'), gzipSync('{"schema":"slotscope.summary/2"}\n')])), /not a complete summary: no analysis, plan, inputs/],
+      // An array pointing past the bytes after the JSON, as a file cut inside them and gzip'd whole again.
+      [bad('short.summary', Buffer.concat([Buffer.from('slotscope.summary/2\n'), gzipSync(gunzipped(good).subarray(0, -1))])), /corrupt summary: its arrays are cut short$/],
+      [bad('state.summary', reencoded(good, (s) => ({ ...s, analysis: { ...s.analysis, ops: { at: new Uint8Array(3), values: new Uint8Array(0) } } }))), /corrupt summary: ops cut short$/],
+      [bad('keys.summary', reencoded(good, (s) => ({ ...s, analysis: { ...s.analysis, keys: { entries: 'AAAAAAAAAAAAAAAA' } } }))), /corrupt summary: distinct keys malformed$/],
+      // Redacted aggregates with no secret's check could not be told from another secret's: never merged.
+      [bad('no-redaction.summary', reencoded(good, (s) => ({ ...s, analysis: { ...s.analysis, redactKeys: true } }))), /corrupt summary: made with --redact-keys, and no redaction$/],
     ];
     for (const [file, reason] of cases) {
       for (const args of [['merge', file], ['analyze', file], ['diff', file, file]]) {
@@ -98,9 +103,9 @@ describe('summaries of the samples', () => {
     // Summaries are decoded as the merge takes them, after the raw inputs before them: another version is
     // refused before those are read (this raw input fails at its first line when read).
     const raw = bad('broken.monitor', Buffer.from('not a monitor line\n'));
-    const r = slotscope(['analyze', raw, join(dir, 'v2.summary')]);
+    const r = slotscope(['analyze', raw, join(dir, 'v1.summary')]);
     expect(r.status).toBe(2);
-    expect(r.stderr.trimEnd()).toBe(`slotscope: ${join(dir, 'v2.summary')}: summary version "slotscope.summary/2": this slotscope reads slotscope.summary/1; make it again with this version`);
+    expect(r.stderr.trimEnd()).toBe(`slotscope: ${join(dir, 'v1.summary')}: summary version "slotscope.summary/1": this slotscope reads slotscope.summary/2; make it again with this version`);
   });
 });
 
@@ -178,9 +183,13 @@ describe('summaries of the samples made with --redact-keys', () => {
   });
 });
 
-/** The summary with its JSON changed by `edit`, gzip'd again under the same header. */
+/** The summary with its state changed by `edit`, written again as slotscope writes it. */
 function reencoded(file: Buffer, edit: (s: { analysis: Record<string, unknown> }) => unknown): Buffer {
-  const nl = file.indexOf(10);
-  const json = JSON.parse(gunzipSync(file.subarray(nl + 1)).toString()) as { analysis: Record<string, unknown> };
-  return Buffer.concat([file.subarray(0, nl + 1), gzipSync(JSON.stringify(edit(json)))]);
+  const summary = decodeSummary(file, 'good.summary') as unknown as { analysis: Record<string, unknown> };
+  return encodeSummary(edit(summary) as RunSummary);
+}
+
+/** What the summary's gzip holds: its JSON, a newline, its arrays' bytes. */
+function gunzipped(file: Buffer): Buffer {
+  return gunzipSync(file.subarray(file.indexOf(10) + 1));
 }
