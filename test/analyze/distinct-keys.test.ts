@@ -99,7 +99,7 @@ describe('DistinctKeys', () => {
         const [a, b] = [part(listings.slice(0, cut)), part(listings.slice(cut))];
         const merged = new DistinctKeys({ maxExactKeys: 10_000, precision: 9 }, true);
         let bytes = 0;
-        for (const p of [a, b]) merged.merge(JSON.parse(JSON.stringify(p.set.toSummary())), undefined, (_slot, n) => (bytes += n));
+        for (const p of [a, b]) merged.merge(structuredClone(p.set.toSummary()), undefined, (_slot, n) => (bytes += n));
         expect(bytes).toBe(whole.bytes);
         expect(valueByKey(merged)).toEqual(valueByKey(whole.set));
         const first = new Map<number, number>();
