@@ -133,7 +133,7 @@ export interface AnalyzerSummary {
   scriptOps: SparseSlots;
   bytes: SparseSlots;
   nodes: NodeSummary[];
-  dbs: { db: number; commands: number; keys: number; patterns: [string, number][]; log: SampleLogJSON }[];
+  dbs: { db: number; commands: number; keys: number; log: SampleLogJSON }[];
   findings: FindingSummary[];
   transactions: TransactionsSummary;
   scripts: ScriptsSummary;
@@ -545,7 +545,7 @@ export class Analyzer implements RecordSink {
       bytes: sparseSlots(this.bytes),
       nodes: [...this.nodes].map(([name, n]) => n.toSummary(name, this.nodes.size > 1)),
       dbs: [...this.dbs].map(([db, d]) => {
-        return { db, commands: d.commands, keys: d.keys, patterns: [...d.patterns], log: d.log.toJSON() };
+        return { db, commands: d.commands, keys: d.keys, log: d.log.toJSON() };
       }),
       findings: this.findings.toSummary().flatMap((f) => {
         if (f.id !== 'partial-transaction' || this.openAtFinish === 0) return [f];

@@ -71,11 +71,6 @@ export function mergeSampledPatterns(counts: Map<string, number>, log: SampleLog
   }
 }
 
-/** The patterns a report shows: the first MAX_PATTERNS seen (a merged map holds each part's). */
-export function shownPatterns(counts: Map<string, number>): Map<string, number> {
-  return counts.size <= MAX_PATTERNS ? counts : new Map([...counts].slice(0, MAX_PATTERNS));
-}
-
 export class Findings {
   readonly tallies = new Map<FindingId, FindingTally>();
 
@@ -113,7 +108,7 @@ export class Findings {
   /** Tallies in the order they were first counted (ties in the report keep it). */
   toSummary(): FindingSummary[] {
     return [...this.tallies].map(([id, t]) => {
-      return { id, count: t.count, ...(t.example ? { example: t.example } : {}), patterns: [...t.patterns], log: t.log.toJSON() };
+      return { id, count: t.count, ...(t.example ? { example: t.example } : {}), log: t.log.toJSON() };
     });
   }
 
@@ -137,6 +132,6 @@ export interface FindingSummary {
   id: FindingId;
   count: number;
   example?: CommandExample;
-  patterns: [string, number][];
+  /** The patterns the first occurrences brought, in order: a merge counts them again from it. */
   log: SampleLogJSON;
 }

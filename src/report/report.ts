@@ -2,7 +2,7 @@
 // Every other format renders from this object, so they cannot disagree.
 import type { AnalysisResult } from '../analyze/analyze-inputs.js';
 import type { CommandExample } from '../analyze/command-example.js';
-import { FINDING_DEFS, type FindingDef, type FindingId, type FixKind, type Severity, shownPatterns } from '../analyze/findings.js';
+import { FINDING_DEFS, type FindingDef, type FindingId, type FixKind, type Severity } from '../analyze/findings.js';
 import type { Redaction } from '../analyze/redact-keys.js';
 import type { ScriptStats } from '../analyze/scripts.js';
 import type { SlotKeyCount, SlotKeys } from '../analyze/slot-keys.js';
@@ -239,7 +239,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     .map(([id, t]) => {
       const def = FINDING_DEFS[id];
       const of: FindingReport['of'] = (def as FindingDef).of ?? 'commands';
-      const f: FindingReport = { id, severity: def.severity, fix: plan?.fixKinds[id] ?? def.fix, count: t.count, share: population[of] ? t.count / population[of] : 0, of, message: def.message, patterns: byCount(shownPatterns(t.patterns)) };
+      const f: FindingReport = { id, severity: def.severity, fix: plan?.fixKinds[id] ?? def.fix, count: t.count, share: population[of] ? t.count / population[of] : 0, of, message: def.message, patterns: byCount(t.patterns) };
       if (t.example) f.example = t.example;
       return f;
     })
@@ -283,7 +283,7 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     nodes,
     transactions: { total: a.transactions.total, crossSlot: a.transactions.crossSlot, commandsInCrossSlot: byCount(new Map(Object.entries(inCrossSlotTx))) },
     scripts: [...a.scripts.scripts.values()].sort((x, y) => y.crossSlot + y.undeclared - (x.crossSlot + x.undeclared) || y.calls - x.calls),
-    dbs: Object.fromEntries([...a.dbs].sort((x, y) => x[0] - y[0]).map(([db, d]) => [String(db), { commands: d.commands, ...(d.keys > 0 ? { keys: d.keys } : {}), patterns: byCount(shownPatterns(d.patterns)) }])),
+    dbs: Object.fromEntries([...a.dbs].sort((x, y) => x[0] - y[0]).map(([db, d]) => [String(db), { commands: d.commands, ...(d.keys > 0 ? { keys: d.keys } : {}), patterns: byCount(d.patterns) }])),
     ...(plan ? { planSummary: { ...summary(plan), ...(topology?.primaries.length ? {} : { layout: plannedLayout(a) }) } } : {}),
     ...(topology && topology.mode === 'cluster' && topology.primaries.length > 0 ? { topology: topologyReport(topology, a.ops, keysPerSlot, a.hasBytes ? a.bytes : undefined) } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),

@@ -85,10 +85,10 @@ export function decodeSummary(data: Buffer, path: string): RunSummary {
   }
   // The JSON, then after its newline (JSON.stringify writes none) the bytes its arrays point into.
   const end = body.indexOf(10);
+  if (end < 0) throw new InputError('corrupt summary: not JSON inside', path);
   const base = end + 1;
   let json: RunSummary;
   try {
-    if (end < 0) throw new SyntaxError('no end');
     json = JSON.parse(body.toString('utf8', 0, end), (_key, value: unknown) => {
       const at = bytesAt(value);
       if (at === null) return value;

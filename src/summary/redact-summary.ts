@@ -100,8 +100,8 @@ function redactAnalysis(a: AnalyzerSummary, k: KeyRedactor): AnalyzerSummary {
     ...a,
     redactKeys: true,
     perCommand: a.perCommand.map((c) => (c.example ? { ...c, example: example(c.example) } : c)),
-    dbs: a.dbs.map((d) => ({ ...d, patterns: redactedCounts(d.patterns, pattern), log: redactedLog(d.log, pattern) })),
-    findings: a.findings.map((f) => ({ ...f, ...(f.example ? { example: example(f.example) } : {}), patterns: redactedCounts(f.patterns, pattern), log: redactedLog(f.log, pattern) })),
+    dbs: a.dbs.map((d) => ({ ...d, log: redactedLog(d.log, pattern) })),
+    findings: a.findings.map((f) => ({ ...f, ...(f.example ? { example: example(f.example) } : {}), log: redactedLog(f.log, pattern) })),
     scripts: {
       ...a.scripts,
       scripts: a.scripts.scripts.map((s) => ({

@@ -139,7 +139,7 @@ describe('a summary made with --redact-keys', () => {
     // The search finds what it looks for: the same summary unredacted names the keys and their words.
     expect(leaks(plain)).toEqual(expect.arrayContaining(['key "flamingo:counter"', 'word "walrus"', 'word "tortoise"', 'word "iguana"', 'word "glowworm"', 'word "pangolin"', 'word "quokka"']));
     // ... in every aggregate that holds key text, so each one was redacted, not left out.
-    const s = decompressed(redacted) as { redaction: unknown; analysis: { topKeys: { counters: { key: string | null }[] }; biggestKeys: { keys: unknown[] }; slotKeys: { names: (string | null)[] }; findings: { patterns: unknown[] }[] }; plan: { candidates: { shapes: unknown[] } }; inputs: { firstSkipped: unknown[] }[] };
+    const s = decompressed(redacted) as { redaction: unknown; analysis: { topKeys: { counters: { key: string | null }[] }; biggestKeys: { keys: unknown[] }; slotKeys: { names: (string | null)[] } }; plan: { candidates: { shapes: unknown[] } }; inputs: { firstSkipped: unknown[] }[] };
     expect(s.redaction).toEqual({ secret: 'default', check: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(s.analysis.topKeys.counters.filter((c) => c.key !== null).length).toBeGreaterThan(0);
     expect(s.analysis.slotKeys.names.filter((n) => n !== null).length).toBeGreaterThan(0);
