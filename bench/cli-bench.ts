@@ -180,11 +180,12 @@ export async function cliVersusBareRead(path: string, label: string, { floors = 
   await runOnce([process.execPath, FLOOR, 'read', path], size);
   const start = await time([process.execPath, '-e', '0'], runs);
   const levels = floors ? FLOORS : FLOORS.slice(0, 1);
-  const timed = await timeAll([...levels.map(([level]) => [process.execPath, FLOOR, level, path]), [process.execPath, CLI, 'analyze', '-f', 'json', '-o', '/dev/null', path]], runs, size);
+  const analyze = (jobs: number): string[] => [process.execPath, CLI, 'analyze', '--jobs', String(jobs), '-f', 'json', '-o', '/dev/null', path];
+  const timed = await timeAll([...levels.map(([level]) => [process.execPath, FLOOR, level, path]), analyze(1), analyze(2)], runs, size);
   const bare = timed[0];
-  const cli = timed[timed.length - 1];
+  const [cli, twoCores] = timed.slice(-2);
   const rows: [string, Timing][] = levels.map(([, name], i) => [name, timed[i]]);
-  rows.push(['slotscope analyze -f json (whole CLI)', cli]);
+  rows.push(['slotscope analyze --jobs 1 (whole CLI)', cli], ['slotscope analyze --jobs 2 (+ read worker)', twoCores]);
   console.log(`\n${label}, ${mb.toFixed(0)} MB, ${runs} runs each (median, min-max):`);
   console.table(Object.fromEntries(rows.map(([name, t]) => [name, {
     'CPU s': range(t.cpu),
@@ -194,13 +195,14 @@ export async function cliVersusBareRead(path: string, label: string, { floors = 
     'x bare read (wall)': (t.wall.median / bare.wall.median).toFixed(2),
     'peak RSS MiB': Math.round(t.peakMiB),
   }])));
-  // A reader/parser worker (--jobs 2 on one input) could at best leave the main thread the whole minus the
-  // parse floor above the start-up of a bare process; records crossing threads cost on top of that.
+  // The read worker (--jobs 2 on one input) could at best leave the main thread the whole minus the parse
+  // floor above the start-up of a bare process; records crossing threads cost on top of that.
   const parse = rows.find(([name]) => name === FLOORS[2][1])?.[1];
   if (parse) {
     const mainThread = cli.cpu.median - (parse.cpu.median - bare.cpu.median) - (bare.cpu.median - start.cpu.median);
     console.log(`a parse worker could at best make it ${(cli.cpu.median / mainThread).toFixed(2)}x faster on two cores (the aggregator alone: ~${mainThread.toFixed(2)} s of ${cli.cpu.median.toFixed(2)} s CPU)`);
   }
+  console.log(`--jobs 2 (read worker): ${(cli.wall.median / twoCores.wall.median).toFixed(2)}x faster than --jobs 1 in wall time, ${(twoCores.wall.median / bare.wall.median).toFixed(2)}x the bare read; ${(twoCores.cpu.median / cli.cpu.median).toFixed(2)}x the CPU time`);
   console.log(`whole CLI: ${(cli.cpu.median / bare.cpu.median).toFixed(2)}x the bare read in CPU time, ${(cli.wall.median / bare.wall.median).toFixed(2)}x in wall time; RSS at 1/4 of the file ${cli.quarterMiB.toFixed(0)} MiB, at the end ${cli.endMiB.toFixed(0)} MiB, peak ${cli.peakMiB.toFixed(0)} MiB`);
 }
 

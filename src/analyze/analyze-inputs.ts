@@ -2,11 +2,14 @@
 import type { InputStats } from '../ingest/input-stats.js';
 import { type InputSpec, type ReadOptions, readInput } from '../ingest/read-input.js';
 import { ReplicationStreamFilter } from '../ingest/replication-stream.js';
+import { readInWorker, worthAWorker } from './parallel/read-in-worker.js';
 import { Analyzer, type AnalyzerOptions } from './analyzer.js';
 
 export interface AnalyzeOptions extends AnalyzerOptions, ReadOptions {
   /** Called when an input starts, with its index. */
   onInput?: (spec: InputSpec, index: number) => void;
+  /** Read and parse each large file in a worker thread, a core beside the analysis (worthAWorker). */
+  readWorker?: boolean;
 }
 
 export interface AnalysisResult {
@@ -20,7 +23,8 @@ export async function analyzeInputs(specs: InputSpec[], options: AnalyzeOptions 
   for (const [i, spec] of specs.entries()) {
     options.onInput?.(spec, i);
     const replication = spec.peers?.length ? new ReplicationStreamFilter(analyzer, spec.peers) : null;
-    const stats = await readInput(spec, replication ?? analyzer, options);
+    const sink = replication ?? analyzer;
+    const stats = options.readWorker && worthAWorker(spec) ? await readInWorker(spec, sink, options) : await readInput(spec, sink, options);
     if (replication) ({ lines: stats.replicationLines, from: stats.replicationFrom } = replication.total());
     inputs.push(stats);
     analyzer.endInput(spec.node);

@@ -295,9 +295,12 @@ export class Analyzer implements RecordSink {
   private readonly line = new CurrentLine(this);
   private lastNodeName: string | null = null;
   private lastNode: NodeAggregate | null = null;
+  /** Whether the table is the default one, whose ids a read worker's lookups give. */
+  private readonly ownTable: boolean;
 
   constructor(options: AnalyzerOptions = {}) {
     this.table = options.table ?? new CommandTable();
+    this.ownTable = options.table === undefined;
     const all = this.table.all;
     this.calls = new Float64Array(all.length);
     this.keyed = new Float64Array(all.length);
@@ -330,7 +333,9 @@ export class Analyzer implements RecordSink {
   }
 
   command(rec: MonitorRecord, nodeName: string): string | undefined {
-    const cmd = this.table.lookup(rec);
+    // A read worker may have looked the command up and hashed its keys already (analyze/parallel).
+    const pre = this.ownTable ? rec.preAt : -1;
+    const cmd = pre < 0 ? this.table.lookup(rec) : rec.pre[pre] >= 0 ? this.table.all[rec.pre[pre]] : undefined;
     if (cmd !== undefined) {
       const refused = wrongArity(cmd.def, rec.argc);
       if (refused !== null) return refused;
@@ -360,8 +365,8 @@ export class Analyzer implements RecordSink {
       this.lineKeys.prints = new Int32Array(rec.argc * 4);
       this.lineKeys.slots = new Int32Array(rec.argc * 2);
     }
-    const n = cmd.getKeys(rec, this.keyIdx);
-    let distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : nodeName) : 0;
+    const n = pre < 0 ? cmd.getKeys(rec, this.keyIdx) : this.workerKeys(rec.pre, pre);
+    let distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : nodeName, pre) : 0;
     // Sharded pub/sub has no keys but is routed by its channels: `routed` arguments are in keyIdx.
     let routed = n;
     if (cmd.getChannels !== null) {
@@ -661,7 +666,7 @@ export class Analyzer implements RecordSink {
    * Slots of the n keys whose indexes are in keyIdx, counted as keys; distinct slots go to this.slots.
    * For a script's command, `scriptNode` names the node whose open call was given the keys it declared.
    */
-  private keySlots(rec: MonitorRecord, n: number, node: NodeAggregate, scriptNode: string | null): number {
+  private keySlots(rec: MonitorRecord, n: number, node: NodeAggregate, scriptNode: string | null, pre: number): number {
     const buf = rec.buf;
     const keyIdx = this.keyIdx;
     const slots = this.slots;
@@ -674,12 +679,12 @@ export class Analyzer implements RecordSink {
       const a = keyIdx[k];
       const s = rec.start[a];
       const e = rec.end[a];
-      const high = hashBytes64(buf, s, e);
-      const low = Fingerprint.low;
+      const high = pre < 0 ? hashBytes64(buf, s, e) : rec.pre[pre + 3 + 4 * k];
+      const low = pre < 0 ? Fingerprint.low : rec.pre[pre + 4 + 4 * k];
       prints[2 * k] = high;
       prints[2 * k + 1] = low;
       const renamed = renames && (scriptKeys === null || this.scripts.declares(scriptNode!, scriptKeys, k) !== false);
-      const slot = this.hashedKeySlot(buf, s, e, renamed);
+      const slot = pre < 0 || renamed ? this.hashedKeySlot(buf, s, e, renamed) : rec.pre[pre + 5 + 4 * k];
       keySlot[k] = slot;
       this.countKey(node, high, low, slot);
       // Only slots that stand out so far in the node's traffic: the sketch on every key would cost a third of the pipeline.
@@ -688,6 +693,13 @@ export class Analyzer implements RecordSink {
       distinct = addDistinct(slots, distinct, slot);
     }
     return distinct;
+  }
+
+  /** The key arguments a read worker found (LineKeys), into keyIdx; answers how many. */
+  private workerKeys(pre: Int32Array, at: number): number {
+    const n = pre[at + 1];
+    for (let k = 0; k < n; k++) this.keyIdx[k] = pre[at + 2 + 4 * k];
+    return n;
   }
 
   /**

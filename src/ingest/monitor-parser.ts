@@ -13,6 +13,8 @@ export const enum ClientKind {
   Lua = 2,
 }
 
+const NO_INTS = new Int32Array(0);
+
 export class MonitorRecord extends ArgList {
   lineNo = 0;
   /** Unix time in microseconds. */
@@ -21,6 +23,13 @@ export class MonitorRecord extends ArgList {
   clientStart = 0;
   clientEnd = 0;
   clientKind: ClientKind = ClientKind.Tcp;
+  /**
+   * Where a read worker (analyze/parallel) left what it found of this line in `pre`: the command's id (-1:
+   * none), its number of keys, and four ints a key (argument, fingerprint high and low, slot). -1 when the
+   * line came straight from the parser.
+   */
+  preAt = -1;
+  pre: Int32Array = NO_INTS;
 
   clientAddress(): string {
     return this.buf.toString('latin1', this.clientStart, this.clientEnd);

@@ -29,6 +29,13 @@ export interface ReadOptions {
   onProgress?: (rawBytes: number) => void;
 }
 
+/** How a read worker takes part in readInput(): its own stats, and its shared slabs to split lines in. */
+export interface ReadStage {
+  stats: InputStats;
+  /** Copies a chunk of lines into shared memory, handing each piece there to `split` (not used for CSV). */
+  place(chunk: Buffer, split: (piece: Buffer) => void): void;
+}
+
 /** `--node NAME=PATH`, or a bare PATH whose node is its file name without extensions. */
 export function parseInputArg(arg: string, format?: InputFormat): InputSpec {
   const eq = arg.indexOf('=');
@@ -47,8 +54,8 @@ export function nodeName(path: string): string {
 /** Extensions dropped from a file name to make its node name (`10.0.0.5-6379.monitor.gz` -> `10.0.0.5-6379`). */
 const KNOWN_EXTENSION = /\.(gz|monitor|mon|txt|log|csv|scan|keys)$/i;
 
-export async function readInput(spec: InputSpec, sink: RecordSink, options: ReadOptions = {}): Promise<InputStats> {
-  const stats = new InputStats(spec.path, spec.node);
+export async function readInput(spec: InputSpec, sink: RecordSink, options: ReadOptions = {}, stage?: ReadStage): Promise<InputStats> {
+  const stats = stage?.stats ?? new InputStats(spec.path, spec.node);
   const source = spec.data === undefined ? openInput(spec.path) : openData(spec.data, spec.path);
   const it = source.chunks[Symbol.asyncIterator]();
 
@@ -107,8 +114,10 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
   // A CR before a newline is never data in MONITOR lines or quoted keys (sdscatrepr escapes it).
   const rawKeys = stats.format === 'scan';
   const splitter = new LineSplitter(onLine, (line, length) => stats.skip(line, `line of ${length} bytes is longer than the ${options.maxLineBytes ?? DEFAULT_MAX_LINE}-byte limit`), options.maxLineBytes, !rawKeys || stats.lineEndings === 'crlf');
+  const split = (piece: Buffer): void => splitter.push(piece);
   for await (const chunk of chunks()) {
-    splitter.push(chunk);
+    if (stage) stage.place(chunk, split);
+    else splitter.push(chunk);
     progress(chunk.length);
   }
   splitter.end();
@@ -121,11 +130,16 @@ export async function readInput(spec: InputSpec, sink: RecordSink, options: Read
   return finish(stats, source.notes);
 }
 
-/** Adds the notes of the source, and one when not a line was read: a wrong --input-format, say. */
+/** Adds the notes of the source, and one when not a line was read. */
 function finish(stats: InputStats, sourceNotes: string[]): InputStats {
   stats.notes.push(...sourceNotes);
-  if (stats.records === 0 && stats.skippedCount > 0) stats.notes.push(`no line could be read as ${stats.format}: all ${stats.skippedCount} skipped`);
+  noteNothingRead(stats);
   return stats;
+}
+
+/** A note when every line was skipped: a wrong --input-format, say. */
+export function noteNothingRead(stats: InputStats): void {
+  if (stats.records === 0 && stats.skippedCount > 0) stats.notes.push(`no line could be read as ${stats.format}: all ${stats.skippedCount} skipped`);
 }
 
 /** Turns lines of one input into records for the sink, counting what it skips. */

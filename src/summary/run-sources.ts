@@ -85,7 +85,7 @@ export async function runSources(specs: InputSpec[], capture: CaptureContext, wa
 /** Raw files alone on one thread: the analysis as it always ran. */
 async function plainRun(specs: InputSpec[], capture: CaptureContext, warnings: readonly string[], options: SourcesOptions): Promise<SourcesRun> {
   const plan = new PlanSummary();
-  const analysis = await analyzeInputs(specs, { ...options, redactKeys: false, observer: plan.observer() });
+  const analysis = await analyzeInputs(specs, { ...options, redactKeys: false, observer: plan.observer(), readWorker: (options.jobs ?? availableParallelism()) > 1 });
   const guessed = guessedReplication(capture, analysis.inputs);
   const topology = capture.topology;
   return { analysis, plan, topology, warnings: [...warnings], guessed, redaction: null, summary: () => runSummary(analysis, plan, { topology, warnings, guessed }) };
