@@ -18,7 +18,7 @@ export class ReplicationStreamFilter implements RecordSink {
     this.lines = new Uint32Array(peerAddresses.length);
   }
 
-  command(rec: MonitorRecord, node: string): void {
+  command(rec: MonitorRecord, node: string): string | void {
     const length = rec.clientEnd - rec.clientStart;
     for (let i = 0; i < this.peers.length; i++) {
       const peer = this.peers[i];
@@ -27,7 +27,7 @@ export class ReplicationStreamFilter implements RecordSink {
         return;
       }
     }
-    this.inner.command(rec, node);
+    return this.inner.command(rec, node);
   }
 
   key(buf: Buffer, start: number, end: number, node: string, meta: KeyMeta | null): void {

@@ -109,6 +109,29 @@ describe('a read worker against readInput on one thread', () => {
     await both({ path: capture, node: 'app' }, 4096, { maxLineBytes: 2000 });
   });
 
+  it('a memory report whose slab fills with skipped lines right before keys too long for a slab, and dbs past 2^31', async () => {
+    const [header, ...rows] = readFileSync(join(SAMPLES, 'app-memory.csv'), 'latin1').trim().split('\n');
+    const big = (name: string): string => `0,string,${name}:${'k'.repeat(5000)},120,raw,,,`;
+    // 4 KiB slabs hold 8,256 entry ints: 4,128 skipped lines fill one exactly.
+    const csv = [header, ...Array<string>(4128).fill(''), big('a'), big('b'), ...rows.slice(0, 50), `4294967296,${rows[0].split(',').slice(1).join(',')}`, `2147483648,${rows[1].split(',').slice(1).join(',')}`];
+    const file = join(dir, 'full-slab.csv');
+    writeFileSync(file, `${csv.join('\n')}\n`, 'latin1');
+    await both({ path: file, node: 'mem' }, 4096);
+    for (let pad = 4120; pad < 4136; pad++) {
+      writeFileSync(file, `${[header, ...Array<string>(pad).fill(''), big('a'), big('b')].join('\n')}\n`, 'latin1');
+      await both({ path: file, node: 'mem' }, 4096);
+    }
+  });
+
+  it('a capture whose skip reasons differ line by line, over many slabs', async () => {
+    // `bad escape at byte N of argument M`: a reason a line, each slab with a table of its own.
+    const lines = readFileSync(capture, 'latin1').split('\n');
+    const bad = lines.map((l, i) => (i % 3 === 1 && l.length > 40 ? `${l.slice(0, 40 + (i % 50))}\\q${l.slice(40 + (i % 50))}` : l)).join('\n');
+    const file = join(dir, 'escapes.monitor');
+    writeFileSync(file, bad, 'latin1');
+    await both({ path: file, node: 'app' }, 4096);
+  });
+
   it('every line refused: the note that nothing could be read comes from the counts of both threads', async () => {
     const cut = readFileSync(capture, 'latin1').split('\n').filter((l) => l.includes('"set"')).map((l) => l.slice(0, l.indexOf('"set"') + 5)).join('\n');
     const file = join(dir, 'all-cut.monitor');

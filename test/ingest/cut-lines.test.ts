@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeInputs } from '../../src/analyze/analyze-inputs.js';
 import { slotscope } from '../helpers/cli.js';
 import { captureTraffic, type RedisServer, startRedis } from '../helpers/redis.js';
 
@@ -63,6 +64,14 @@ describe('a MONITOR capture cut after a command name', () => {
         expect(input.skipped.first.map((s) => s.reason)).toEqual(names.map((n) => expect.stringMatching(new RegExp(`^wrong number of arguments for ${n.toUpperCase()}: 1 with its name`))));
       }
     }
+  });
+
+  it('read as a replica\'s capture beside its peers, a cut line is still skipped, not a record', async () => {
+    const file = withCutLines(['SET', 'SORT'], true);
+    const { inputs } = await analyzeInputs([{ path: file, node: 'replica', peers: ['10.0.0.9:6379'] }]);
+    expect(inputs[0].skippedCount).toBe(2);
+    expect(inputs[0].records + inputs[0].skippedCount + inputs[0].preamble).toBe(inputs[0].lines);
+    expect(inputs[0].firstSkipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^wrong number of arguments for SET/), expect.stringMatching(/^wrong number of arguments for SORT/)]);
   });
 
   it('check and plan read it too (no internal error), and the reason never quotes the line', () => {

@@ -57,6 +57,7 @@ export async function readInWorker(spec: InputSpec, sink: RecordSink, options: R
           options.onProgress?.(m.rawBytes);
         } else if ('result' in m) {
           port1.close();
+          options.onProgress?.(m.result.rawBytes);
           settle(null, m.result);
         } else if ('error' in m) {
           const e = m.error;
@@ -83,7 +84,6 @@ export async function readInWorker(spec: InputSpec, sink: RecordSink, options: R
 /** Turns a slab's entries back into the sink's calls: the same records, keys and skips, in order. */
 class SlabDrain {
   private readonly rec = new MonitorRecord();
-  private readonly strings: string[] = [];
   /** Records the sink refused (a cut line): counted by the worker as records, here as skipped. */
   refused = 0;
 
@@ -97,7 +97,6 @@ class SlabDrain {
   ) {}
 
   slab(m: SlabMessage): void {
-    for (const s of m.strings) this.strings.push(s);
     const slab = new Slab(m.slab, this.capacity);
     this.entries(slab.bytes, slab.ints, m.ints, slab.times, m);
     this.port.postMessage(m.slab, [m.slab]);
@@ -107,6 +106,7 @@ class SlabDrain {
 
   private entries(bytes: Buffer, ints: Int32Array, length: number, times: Float64Array, m: SlabMessage): void {
     const rec = this.rec;
+    const { lineBase, strings } = m;
     let t = 0;
     for (let p = 0; p < length; ) {
       const head = ints[p];
@@ -115,7 +115,7 @@ class SlabDrain {
           const argc = ints[p + 5];
           rec.buf = bytes;
           rec.clientKind = head >> 4;
-          rec.lineNo = ints[p + 1];
+          rec.lineNo = lineBase + ints[p + 1];
           rec.db = ints[p + 2];
           rec.clientStart = ints[p + 3];
           rec.clientEnd = ints[p + 4];
@@ -134,7 +134,7 @@ class SlabDrain {
           break;
         }
         case Entry.Skip:
-          this.stats.skip(ints[p + 1], this.strings[head >> 4]);
+          this.stats.skip(lineBase + ints[p + 1], strings[head >> 4]);
           p += 2;
           break;
         case Entry.Key:
@@ -143,9 +143,9 @@ class SlabDrain {
             p += 3;
           } else {
             const measured = times[t];
-            this.sink.key(bytes, ints[p + 1], ints[p + 2], this.node, { db: ints[p + 3], type: this.strings[ints[p + 4]], bytes: Number.isNaN(measured) ? null : measured, expiresAt: times[t + 1] });
-            t += 2;
-            p += 5;
+            this.sink.key(bytes, ints[p + 1], ints[p + 2], this.node, { db: times[t + 2], type: strings[ints[p + 3]], bytes: Number.isNaN(measured) ? null : measured, expiresAt: times[t + 1] });
+            t += 3;
+            p += 4;
           }
           break;
         case Entry.Outside: {

@@ -16,8 +16,8 @@ export interface ReadTask {
   maxLineBytes?: number;
 }
 
-/** What the worker knows of its input at the end; records and skips are the main thread's count. */
-export type ReadEnd = Pick<InputStats, 'format' | 'lines' | 'records' | 'preamble' | 'bytes' | 'lineEndings' | 'notes'>;
+/** What the worker knows of its input at the end (records and skips are the main thread's count), and the bytes it read. */
+export type ReadEnd = Pick<InputStats, 'format' | 'lines' | 'records' | 'preamble' | 'bytes' | 'lineEndings' | 'notes'> & { rawBytes: number };
 
 export type ReadMessage = SlabMessage | WorkerMessage<ReadEnd>;
 
@@ -30,7 +30,7 @@ async function run(task: ReadTask): Promise<ReadEnd> {
   await readInput(task.spec, writer, { maxLineBytes: task.maxLineBytes, onProgress: (n) => (raw = n) }, { stats, place: (chunk, split) => writer.place(chunk, split) });
   writer.end();
   const { format, lines, records, preamble, bytes, lineEndings, notes } = stats;
-  return { format, lines, records, preamble, bytes, lineEndings, notes };
+  return { format, lines, records, preamble, bytes, lineEndings, notes, rawBytes: raw };
 }
 
 run(workerData as ReadTask).then(

@@ -27,8 +27,12 @@ export class RingWriter implements RecordSink {
   /** The piece of a chunk being split, and where it sits in the slab. */
   private piece: Buffer | null = null;
   private pieceAt = 0;
-  private readonly ids = new Map<string, number>();
+  private ids = new Map<string, number>();
   private strings: string[] = [];
+  /** The line number the slab's entries count from; -1 until its first. */
+  private lineBase = -1;
+  /** Set while a piece's lines are being split: a seal then would cut the piece from its lines. */
+  private splitting = false;
   private outside: OutsideLine[] = [];
   private readonly keys = new LineKeys();
 
@@ -54,7 +58,9 @@ export class RingWriter implements RecordSink {
       this.pieceAt = this.used;
       this.used += n;
       this.placed = true;
+      this.splitting = true;
       split(this.piece);
+      this.splitting = false;
     }
   }
 
@@ -69,42 +75,49 @@ export class RingWriter implements RecordSink {
       const to = argc > 0 ? rec.end[argc - 1] : rec.clientEnd;
       base = this.copied(rec.buf, from, to, size, 1);
       if (base < 0) {
-        this.outside.push(outsideRecord(rec, from, to, this.keys));
-        this.entry(Entry.Outside | ((this.outside.length - 1) << 4));
+        this.room(1, 0);
+        const ints = new Int32Array(size);
+        const times = new Float64Array(1);
+        const n = writeRecord(ints, 0, times, 0, rec, -from, this.line(rec.lineNo));
+        this.outsideLine({ bytes: Uint8Array.prototype.slice.call(rec.buf, from, to), ints: ints.subarray(0, n + this.keys.write(rec, ints, n)), times });
         return;
       }
       base -= from;
     }
     if (this.ints + size > this.slab.ints.length || this.times === this.slab.times.length) overrun();
     const ints = this.slab.ints;
-    this.ints += writeRecord(ints, this.ints, this.slab.times, this.times, rec, base);
+    this.ints += writeRecord(ints, this.ints, this.slab.times, this.times, rec, base, this.line(rec.lineNo));
     this.ints += this.keys.write(rec, ints, this.ints);
     this.times++;
   }
 
   key(buf: Buffer, start: number, end: number, _node: string, meta: KeyMeta | null): void {
-    const size = meta ? 5 : 3;
+    const size = meta ? 4 : 3;
+    const times = meta ? 3 : 0;
     let at: number;
     if (buf === this.piece) at = this.pieceAt + start;
     else {
-      at = this.copied(buf, start, end, size, meta ? 2 : 0);
+      at = this.copied(buf, start, end, size, times);
       if (at < 0) {
-        const ints = new Int32Array(size);
-        const times = new Float64Array(2);
-        writeKey(ints, 0, times, 0, 0, end - start, meta, this);
-        this.outside.push({ bytes: Uint8Array.prototype.slice.call(buf, start, end), ints, times });
-        this.entry(Entry.Outside | ((this.outside.length - 1) << 4));
+        this.room(1, 0);
+        const line = { bytes: Uint8Array.prototype.slice.call(buf, start, end), ints: new Int32Array(size), times: new Float64Array(times) };
+        writeKey(line.ints, 0, line.times, 0, 0, end - start, meta, this);
+        this.outsideLine(line);
         return;
       }
     }
-    if (!this.fits(0, size, meta ? 2 : 0)) overrun();
+    if (!this.fits(0, size, times)) overrun();
     writeKey(this.slab.ints, this.ints, this.slab.times, this.times, at, at + end - start, meta, this);
     this.ints += size;
-    if (meta) this.times += 2;
+    this.times += times;
   }
 
   skip(line: number, reason: string): void {
-    this.entry(Entry.Skip | (this.id(reason) << 4), line);
+    this.room(2, 0);
+    const ints = this.slab.ints;
+    ints[this.ints] = Entry.Skip | (this.id(reason) << 4);
+    ints[this.ints + 1] = this.line(line);
+    this.ints += 2;
   }
 
   /** Posts what is left; the worker's last word on the ring. */
@@ -113,7 +126,10 @@ export class RingWriter implements RecordSink {
     if (this.ints > 0) this.seal();
   }
 
-  /** A string's id in the table the main thread keeps, sent along with the slab that first names it. */
+  /**
+   * A string's id in the slab's table, sent with the slab: one table a slab, so that reasons which differ
+   * line by line (`bad escape at byte N`) are not all kept to the end, here and in the main thread.
+   */
   id(s: string): number {
     let id = this.ids.get(s);
     if (id === undefined) {
@@ -124,13 +140,26 @@ export class RingWriter implements RecordSink {
     return id;
   }
 
-  private entry(a: number, b?: number): void {
-    if (!this.fits(0, 2, 0)) {
-      if (this.placed) overrun();
-      this.seal();
-    }
-    this.slab.ints[this.ints++] = a;
-    if (b !== undefined) this.slab.ints[this.ints++] = b;
+  /** A line number as its slab's entries hold it: from the slab's first line (an Int32 would cap it at 2^31). */
+  private line(lineNo: number): number {
+    if (this.lineBase < 0) this.lineBase = lineNo;
+    return lineNo - this.lineBase;
+  }
+
+  /**
+   * Makes room for an entry that names nothing in the slab (a skip, a line outside): posts the slab when it
+   * is full, unless its chunk's lines are still being written, whose room the reserve holds (ring.ts).
+   */
+  private room(ints: number, times: number): void {
+    if (this.fits(0, ints, times)) return;
+    if (this.placed) overrun();
+    this.seal();
+  }
+
+  /** A line too long for the slab's room, posted with the slab; room() has made room for its entry. */
+  private outsideLine(line: OutsideLine): void {
+    this.outside.push(line);
+    this.slab.ints[this.ints++] = Entry.Outside | ((this.outside.length - 1) << 4);
   }
 
   /**
@@ -156,10 +185,13 @@ export class RingWriter implements RecordSink {
 
   /** Hands the slab to the main thread and takes the next: a new one, one returned, or waits for one. */
   private seal(): void {
+    if (this.splitting) overrun();
     const buffer = this.slab.buffer;
-    this.post({ slab: buffer, ints: this.ints, strings: this.strings, outside: this.outside, rawBytes: this.rawBytes() }, [buffer]);
+    this.post({ slab: buffer, ints: this.ints, lineBase: this.lineBase, strings: this.strings, outside: this.outside, rawBytes: this.rawBytes() }, [buffer]);
+    this.ids = new Map();
     this.strings = [];
     this.outside = [];
+    this.lineBase = -1;
     this.slab = this.next();
     this.used = this.ints = this.times = 0;
     this.placed = false;
@@ -197,9 +229,9 @@ function overrun(): never {
 }
 
 /** Writes a record's entry at ints[p] with its offsets moved by `base`; answers the ints written. */
-function writeRecord(ints: Int32Array, p: number, times: Float64Array, t: number, rec: MonitorRecord, base: number): number {
+function writeRecord(ints: Int32Array, p: number, times: Float64Array, t: number, rec: MonitorRecord, base: number, line: number): number {
   ints[p] = Entry.Record | (rec.clientKind << 4);
-  ints[p + 1] = rec.lineNo;
+  ints[p + 1] = line;
   ints[p + 2] = rec.db;
   ints[p + 3] = rec.clientStart + base;
   ints[p + 4] = rec.clientEnd + base;
@@ -215,20 +247,14 @@ function writeRecord(ints: Int32Array, p: number, times: Float64Array, t: number
   return 6 + 2 * argc;
 }
 
+/** A key's entry; a memory report's db goes with its numbers (the report allows 15 digits). */
 function writeKey(ints: Int32Array, p: number, times: Float64Array, t: number, start: number, end: number, meta: KeyMeta | null, writer: RingWriter): void {
   ints[p] = Entry.Key | ((meta ? 1 : 0) << 4);
   ints[p + 1] = start;
   ints[p + 2] = end;
   if (!meta) return;
-  ints[p + 3] = meta.db;
-  ints[p + 4] = writer.id(meta.type);
+  ints[p + 3] = writer.id(meta.type);
   times[t] = meta.bytes ?? Number.NaN;
   times[t + 1] = meta.expiresAt;
-}
-
-function outsideRecord(rec: MonitorRecord, from: number, to: number, keys: LineKeys): OutsideLine {
-  const ints = new Int32Array(6 + 2 * rec.argc + LineKeys.size(rec.argc));
-  const times = new Float64Array(1);
-  const n = writeRecord(ints, 0, times, 0, rec, -from);
-  return { bytes: Uint8Array.prototype.slice.call(rec.buf, from, to), ints: ints.subarray(0, n + keys.write(rec, ints, n)), times };
+  times[t + 2] = meta.db;
 }

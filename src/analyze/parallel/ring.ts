@@ -16,16 +16,16 @@ export function reserveOf(capacity: number): number {
 /** Entry ints a slab keeps past its bytes' worst case, for carried lines that go elsewhere. */
 export const MARGIN = 64;
 
-/** Entry kinds, in the low 4 bits of an entry's first int. */
+/** Entry kinds, in the low 4 bits of an entry's first int. A lineNo counts from the slab's lineBase. */
 export const enum Entry {
   /**
    * [tag | clientKind << 4, lineNo, db, clientStart, clientEnd, argc, start0, end0, ...] then what LineKeys
    * writes (command id, key count, four ints a key); its time in `times`.
    */
   Record = 0,
-  /** [tag | reasonId << 4, lineNo]: the reason is a string of the ring's table. */
+  /** [tag | reasonId << 4, lineNo]: the reason is a string of the slab's table. */
   Skip = 1,
-  /** [tag | hasMeta << 4, start, end] and with meta [db, typeId]; with meta, bytes (NaN: unmeasured) and expiresAt in `times`. */
+  /** [tag | hasMeta << 4, start, end] and with meta [typeId]; with meta, bytes (NaN: unmeasured), expiresAt and db in `times`. */
   Key = 2,
   /** [tag | index << 4]: a line too long for a slab, posted with the slab as bytes of its own. */
   Outside = 3,
@@ -70,7 +70,9 @@ export interface SlabMessage {
   slab: ArrayBuffer;
   /** Entry ints used. */
   ints: number;
-  /** Strings the slab's entries name that the table did not have yet, in id order. */
+  /** The line number entries' line numbers count from. */
+  lineBase: number;
+  /** The strings the slab's entries name, in id order. */
   strings: string[];
   /** Lines too long for a slab, each with its own entry and time. */
   outside: OutsideLine[];
