@@ -32,4 +32,4 @@ export const inputFormatOption = (): Option => new Option('--input-format <forma
 export const REDACT_KEYS_HELP = 'show no key text: examples as <key>, words of key patterns as keyed hashes (customer:<id>:orders -> <h:…>:<id>:<h:…>)';
 export const REDACT_SECRET_HELP = 'with --redact-keys: the hash key (else SLOTSCOPE_REDACT_SECRET, else a public default that only groups: not secret against dictionary attacks)';
 
-export const jobsOption = (): Option => new Option('--jobs <n>', 'worker threads: one per node for several nodes\' inputs, and a reader beside the analysis for a file of 64 MiB or more; the report is the same on any number (default: the cores available)').argParser(positiveInt);
+export const jobsOption = (): Option => new Option('--jobs <n>', 'worker threads: one per node for several nodes\' inputs, and a reader beside the analysis for a file of 64 MiB or more (8 MiB gzipped); the report is the same on any number (default: the cores available)').argParser(positiveInt);

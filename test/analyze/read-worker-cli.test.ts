@@ -2,9 +2,10 @@
 // prints, byte for byte, in every format. The capture is a real one past the worker's size threshold:
 // redis-benchmark (MSET across slots, random keys) and an ioredis client's MULTI blocks and scripts.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { worthAWorker } from '../../dist/src/analyze/parallel/read-in-worker.js';
 import { slotscope } from '../helpers/cli.js';
@@ -49,5 +50,16 @@ describe('--jobs 2 on one capture large enough for a read worker', () => {
     }
     const r = JSON.parse(slotscope(['analyze', '--jobs', '2', '-f', 'json', file]).stdout) as { totals: Record<string, number> };
     expect(r.totals.crossSlotCommands).toBeGreaterThan(1000);
+  }, 300_000);
+
+  it('gzipped, smaller on disk than the threshold, it gets a worker too, and prints the same', () => {
+    const gz = `${file}.gz`;
+    writeFileSync(gz, gzipSync(readFileSync(file), { level: 1 }));
+    expect(statSync(gz).size).toBeLessThan(64 << 20);
+    expect(worthAWorker({ path: gz, node: 'big' })).toBe(true);
+    const one = slotscope(['analyze', '--jobs', '1', '-f', 'json', gz]);
+    const two = slotscope(['analyze', '--jobs', '2', '-f', 'json', gz]);
+    expect(one.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
   }, 300_000);
 });
