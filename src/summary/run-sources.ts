@@ -101,7 +101,7 @@ async function rawRun(specs: InputSpec[], capture: CaptureContext, options: Sour
     options.onOneThread?.(why);
   }
   const plan = new PlanSummary();
-  const analysis = await analyzeInputs(specs, { ...options, redactKeys: Boolean(options.redactor), observer: plan.observer() });
+  const analysis = await analyzeInputs(specs, { ...options, redactKeys: Boolean(options.redactor), observer: plan.observer(), readWorker: jobs > 1 });
   return [{ summary: runSummary(analysis, plan, { topology: capture.topology, warnings: [], guessed: guessedReplication(capture, analysis.inputs) }), name: specs.map((s) => s.path).join(', ') }];
 }
 
