@@ -3,13 +3,13 @@
 // stats are readInput()'s: the worker's count of lines and bytes, this thread's of records and skips.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { InputError } from '../../ingest/input-error.js';
 import { InputStats } from '../../ingest/input-stats.js';
 import { MonitorRecord } from '../../ingest/monitor-parser.js';
 import { noteNothingRead, type InputSpec, type ReadOptions } from '../../ingest/read-input.js';
 import type { RecordSink } from '../../ingest/records.js';
 import { Entry, Slab, type SlabMessage } from './ring.js';
 import type { ReadEnd, ReadMessage, ReadTask } from './read-worker.js';
+import { workerFailure } from './worker-pool.js';
 
 /** A slab's bytes: one file chunk (1 MiB) and the fifth kept for a line carried over (reserveOf). */
 const CAPACITY = (1 << 20) + (256 << 10);
@@ -71,10 +71,7 @@ export async function readInWorker(spec: InputSpec, sink: RecordSink, options: R
           port1.close();
           options.onProgress?.(m.result.rawBytes);
           settle(null, m.result);
-        } else if ('error' in m) {
-          const e = m.error;
-          settle(e.input ? new InputError(e.reason, e.file, e.line) : Object.assign(new Error(e.message), { stack: e.stack }));
-        }
+        } else if ('error' in m) settle(workerFailure(m.error));
       } catch (err) {
         settle(err as Error);
       }

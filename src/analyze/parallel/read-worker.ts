@@ -22,11 +22,10 @@ export type ReadEnd = Pick<InputStats, 'format' | 'lines' | 'records' | 'preambl
 export type ReadMessage = SlabMessage | WorkerMessage<ReadEnd>;
 
 async function run(task: ReadTask): Promise<ReadEnd> {
-  const stats = new RingStats(task.spec.path, task.spec.node);
   let raw = 0;
   const returns = { port: task.returns, count: new Int32Array(task.returned) };
   const writer = new RingWriter(task.capacity, returns, (m, transfer) => parentPort!.postMessage(m, transfer), () => raw);
-  stats.writer = writer;
+  const stats = new RingStats(task.spec.path, task.spec.node, writer);
   await readInput(task.spec, writer, { maxLineBytes: task.maxLineBytes, onProgress: (n) => (raw = n) }, { stats, place: (chunk, split) => writer.place(chunk, split) });
   writer.end();
   const { format, lines, records, preamble, bytes, lineEndings, notes } = stats;

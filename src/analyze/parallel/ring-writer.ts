@@ -22,8 +22,6 @@ export class RingWriter implements RecordSink {
   private used = 0;
   private ints = 0;
   private times = 0;
-  /** Whether the slab holds chunks whose lines are being split: it cannot be posted before they are written. */
-  private placed = false;
   /** The piece of a chunk being split, and where it sits in the slab. */
   private piece: Buffer | null = null;
   private pieceAt = 0;
@@ -31,7 +29,7 @@ export class RingWriter implements RecordSink {
   private strings: string[] = [];
   /** The line number the slab's entries count from; -1 until its first. */
   private lineBase = -1;
-  /** Set while a piece's lines are being split: a seal then would cut the piece from its lines. */
+  /** Set while a piece's lines are being split: the slab cannot be posted before they are written. */
   private splitting = false;
   private outside: OutsideLine[] = [];
   private readonly keys = new LineKeys();
@@ -57,7 +55,6 @@ export class RingWriter implements RecordSink {
       this.piece = this.slab.bytes.subarray(this.used, this.used + n);
       this.pieceAt = this.used;
       this.used += n;
-      this.placed = true;
       this.splitting = true;
       split(this.piece);
       this.splitting = false;
@@ -122,7 +119,6 @@ export class RingWriter implements RecordSink {
 
   /** Posts what is left; the worker's last word on the ring. */
   end(): void {
-    this.placed = false;
     if (this.ints > 0) this.seal();
   }
 
@@ -151,9 +147,7 @@ export class RingWriter implements RecordSink {
    * is full, unless its chunk's lines are still being written, whose room the reserve holds (ring.ts).
    */
   private room(ints: number, times: number): void {
-    if (this.fits(0, ints, times)) return;
-    if (this.placed) overrun();
-    this.seal();
+    if (!this.fits(0, ints, times)) this.seal();
   }
 
   /** A line too long for the slab's room, posted with the slab; room() has made room for its entry. */
@@ -170,7 +164,7 @@ export class RingWriter implements RecordSink {
   private copied(buf: Buffer, from: number, to: number, ints: number, times: number): number {
     const n = to - from;
     if (!this.fits(n, ints, times)) {
-      if (this.placed || n > this.capacity) return -1;
+      if (this.splitting || n > this.capacity) return -1;
       this.seal();
     }
     buf.copy(this.slab.bytes, this.used, from, to);
@@ -183,7 +177,10 @@ export class RingWriter implements RecordSink {
     return this.used + bytes <= s.capacity && this.ints + ints <= s.ints.length && this.times + times <= s.times.length;
   }
 
-  /** Hands the slab to the main thread and takes the next: a new one, one returned, or waits for one. */
+  /**
+   * Hands the slab to the main thread and takes the next: a new one, one returned, or waits for one. Never
+   * while a piece's lines are being split: the reserve and margin hold their room (ring.ts).
+   */
   private seal(): void {
     if (this.splitting) overrun();
     const buffer = this.slab.buffer;
@@ -194,7 +191,6 @@ export class RingWriter implements RecordSink {
     this.lineBase = -1;
     this.slab = this.next();
     this.used = this.ints = this.times = 0;
-    this.placed = false;
     this.piece = null;
   }
 
@@ -216,10 +212,16 @@ export class RingWriter implements RecordSink {
 
 /** The worker's stats: a skipped line becomes an entry, counted where the main thread reads it in order. */
 export class RingStats extends InputStats {
-  writer: RingWriter | null = null;
+  constructor(
+    path: string,
+    node: string,
+    private readonly writer: RingWriter,
+  ) {
+    super(path, node);
+  }
 
   override skip(line: number, reason: string): void {
-    this.writer!.skip(line, reason);
+    this.writer.skip(line, reason);
   }
 }
 

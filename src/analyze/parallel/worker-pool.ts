@@ -4,13 +4,27 @@
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../ingest/input-error.js';
 
-export type WorkerMessage<R> = { progress: number } | { result: R } | { error: { input: boolean; reason: string; file?: string; line?: number; message: string; stack?: string } };
+export interface WorkerFailure {
+  input: boolean;
+  reason: string;
+  file?: string;
+  line?: number;
+  message: string;
+  stack?: string;
+}
+
+export type WorkerMessage<R> = { progress: number } | { result: R } | { error: WorkerFailure };
 
 /** What a worker posts for an error it caught, so the main thread can throw it as it was. */
 export function workerError(err: unknown): WorkerMessage<never> {
   if (err instanceof InputError) return { error: { input: true, reason: err.reason, file: err.file, line: err.line, message: err.message } };
   const e = err instanceof Error ? err : new Error(String(err));
   return { error: { input: false, reason: e.message, message: e.message, stack: e.stack } };
+}
+
+/** The error a worker posted, as it was thrown there: an input error keeps its one line. */
+export function workerFailure(e: WorkerFailure): Error {
+  return e.input ? new InputError(e.reason, e.file, e.line) : Object.assign(new Error(e.message), { stack: e.stack });
 }
 
 export async function runInWorkers<R>(module: URL, tasks: readonly unknown[], workers: number, onProgress: (task: number, progress: number) => void): Promise<R[]> {
@@ -34,11 +48,7 @@ export async function runInWorkers<R>(module: URL, tasks: readonly unknown[], wo
         else if ('result' in m) {
           results[task] = m.result;
           settle(null);
-        } else {
-          const e = m.error;
-          const err = e.input ? new InputError(e.reason, e.file, e.line) : Object.assign(new Error(e.message), { stack: e.stack });
-          settle(err);
-        }
+        } else settle(workerFailure(m.error));
       });
       worker.on('error', (err) => settle(err));
       worker.on('exit', (code) => settle(code === 0 ? null : new Error(`worker for task ${task} exited with code ${code}`)));
