@@ -1,8 +1,10 @@
 // Runs inputs, one after another, through ingest into one Analyzer.
 import type { InputStats } from '../ingest/input-stats.js';
 import { type InputSpec, type ReadOptions, readInput } from '../ingest/read-input.js';
+import type { RecordSink } from '../ingest/records.js';
 import { ReplicationStreamFilter } from '../ingest/replication-stream.js';
 import { readInWorker, worthAWorker } from './parallel/read-in-worker.js';
+import { NoThreadError } from './parallel/worker-pool.js';
 import { Analyzer, type AnalyzerOptions } from './analyzer.js';
 
 export interface AnalyzeOptions extends AnalyzerOptions, ReadOptions {
@@ -10,6 +12,8 @@ export interface AnalyzeOptions extends AnalyzerOptions, ReadOptions {
   onInput?: (spec: InputSpec, index: number) => void;
   /** Read and parse each large file in a worker thread, a core beside the analysis (worthAWorker). */
   readWorker?: boolean;
+  /** No thread could be made (`why`): the inputs are being read on this thread instead. */
+  onNoThread?: (why: string) => void;
 }
 
 export interface AnalysisResult {
@@ -20,11 +24,23 @@ export interface AnalysisResult {
 export async function analyzeInputs(specs: InputSpec[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const analyzer = new Analyzer(options);
   const inputs: InputStats[] = [];
+  let readWorker = options.readWorker ?? false;
+  const read = async (spec: InputSpec, sink: RecordSink): Promise<InputStats> => {
+    if (readWorker && worthAWorker(spec)) {
+      try {
+        return await readInWorker(spec, sink, options);
+      } catch (err) {
+        if (!(err instanceof NoThreadError)) throw err;
+        readWorker = false;
+        options.onNoThread?.(err.message);
+      }
+    }
+    return readInput(spec, sink, options);
+  };
   for (const [i, spec] of specs.entries()) {
     options.onInput?.(spec, i);
     const replication = spec.peers?.length ? new ReplicationStreamFilter(analyzer, spec.peers) : null;
-    const sink = replication ?? analyzer;
-    const stats = options.readWorker && worthAWorker(spec) ? await readInWorker(spec, sink, options) : await readInput(spec, sink, options);
+    const stats = await read(spec, replication ?? analyzer);
     if (replication) ({ lines: stats.replicationLines, from: stats.replicationFrom } = replication.total());
     inputs.push(stats);
     analyzer.endInput(spec.node);

@@ -35,7 +35,7 @@ export function startProgress(): Progress {
 }
 
 /** What analyze and check show while they read: each input, its bytes, the threads, a fallback to one. */
-export function readingCallbacks(progress: Progress, specs: readonly InputSpec[]): Pick<SourcesOptions, 'onInput' | 'onProgress' | 'onParallel' | 'onOneThread'> {
+export function readingCallbacks(progress: Progress, specs: readonly InputSpec[]): Pick<SourcesOptions, 'onInput' | 'onProgress' | 'onParallel' | 'onOneThread' | 'onNoThread'> {
   return {
     onInput: (spec, i) => progress.input(spec.path, i, specs.length),
     onProgress: (n) => progress.bytes(n),
@@ -43,6 +43,10 @@ export function readingCallbacks(progress: Progress, specs: readonly InputSpec[]
     onOneThread: (why) => {
       progress.done();
       warn(`reading the inputs again on one thread, so the report is the one --jobs 1 makes: ${why}`);
+    },
+    onNoThread: (why) => {
+      progress.done();
+      warn(`${why}: reading on this thread, as --jobs 1 does`);
     },
   };
 }

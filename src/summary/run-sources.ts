@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type AnalysisResult, type AnalyzeOptions, analyzeInputs } from '../analyze/analyze-inputs.js';
 import type { KeyRedactor } from '../analyze/redact-keys.js';
-import { runInWorkers } from '../analyze/parallel/worker-pool.js';
+import { NoThreadError, runInWorkers } from '../analyze/parallel/worker-pool.js';
 import { type CaptureContext, guessedReplication } from '../ingest/capture-manifest.js';
 import type { InputSpec } from '../ingest/read-input.js';
 import { PlanSummary } from '../plan/plan-summary.js';
@@ -94,14 +94,21 @@ async function plainRun(specs: InputSpec[], capture: CaptureContext, warnings: r
 /** Raw inputs in a row: as summaries, from workers (one per node) when that is exact, else from this thread. */
 async function rawRun(specs: InputSpec[], capture: CaptureContext, options: SourcesOptions, jobs: number): Promise<NamedSummary[]> {
   const groups = jobs > 1 ? nodeRuns(specs) : null;
+  let threads = jobs > 1;
   if (groups && groups.length > 1 && !specs.some((s) => s.data !== undefined)) {
-    const parts = await workerRuns(groups, capture, options, jobs);
-    const why = inexactMerge(parts);
-    if (why === null) return parts;
-    options.onOneThread?.(why);
+    try {
+      const parts = await workerRuns(groups, capture, options, jobs);
+      const why = inexactMerge(parts);
+      if (why === null) return parts;
+      options.onOneThread?.(why);
+    } catch (err) {
+      if (!(err instanceof NoThreadError)) throw err;
+      threads = false;
+      options.onNoThread?.(err.message);
+    }
   }
   const plan = new PlanSummary();
-  const analysis = await analyzeInputs(specs, { ...options, redactKeys: Boolean(options.redactor), observer: plan.observer(), readWorker: jobs > 1 });
+  const analysis = await analyzeInputs(specs, { ...options, redactKeys: Boolean(options.redactor), observer: plan.observer(), readWorker: threads });
   return [{ summary: runSummary(analysis, plan, { topology: capture.topology, warnings: [], guessed: guessedReplication(capture, analysis.inputs) }), name: specs.map((s) => s.path).join(', ') }];
 }
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { worthAWorker } from '../../dist/src/analyze/parallel/read-in-worker.js';
 import { slotscope } from '../helpers/cli.js';
 import { monitorToFile, type RedisServer, startRedis } from '../helpers/redis.js';
+import { slotscopeWithoutThreads, threadLimitAvailable } from '../helpers/thread-limit.js';
 
 describe('--jobs 2 on one capture large enough for a read worker', () => {
   let server: RedisServer;
@@ -53,6 +54,14 @@ describe('--jobs 2 on one capture large enough for a read worker', () => {
     expect(slotscope([...redacted, '--jobs', '2']).stdout).toBe(slotscope([...redacted, '--jobs', '1']).stdout);
     const r = JSON.parse(slotscope(['analyze', '--jobs', '2', '-f', 'json', file]).stdout) as { totals: Record<string, number> };
     expect(r.totals.crossSlotCommands).toBeGreaterThan(1000);
+  }, 300_000);
+
+  it.skipIf(!threadLimitAvailable)('where no thread can be made (a pids cgroup), it is read on this thread: the same report, and a line on stderr', () => {
+    const one = slotscope(['analyze', '--jobs', '1', '-f', 'json', file]);
+    const two = slotscopeWithoutThreads(['analyze', '--jobs', '2', '-f', 'json', file]);
+    expect(two.stderr).toBe('slotscope: no worker thread could start (EAGAIN): reading on this thread, as --jobs 1 does\n');
+    expect(two.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
   }, 300_000);
 
   it('gzipped, smaller on disk than the threshold, it gets a worker too, and prints the same', () => {

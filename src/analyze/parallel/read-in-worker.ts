@@ -2,14 +2,14 @@
 // hands each slab's records to the sink in line order, as readInput() would, then hands the slab back. The
 // stats are readInput()'s: the worker's count of lines and bytes, this thread's of records and skips.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { InputStats } from '../../ingest/input-stats.js';
 import { MonitorRecord } from '../../ingest/monitor-parser.js';
 import { noteNothingRead, type InputSpec, type ReadOptions } from '../../ingest/read-input.js';
 import type { RecordSink } from '../../ingest/records.js';
 import { Entry, Slab, type SlabMessage } from './ring.js';
 import type { ReadEnd, ReadMessage, ReadTask } from './read-worker.js';
-import { workerFailure } from './worker-pool.js';
+import { startWorker, workerFailure } from './worker-pool.js';
 
 /** A slab's bytes: one file chunk (1 MiB) and the fifth kept for a line carried over (reserveOf). */
 const CAPACITY = (1 << 20) + (256 << 10);
@@ -42,13 +42,20 @@ function isGzip(path: string): boolean {
   }
 }
 
+/** Rejects with a NoThreadError, before the sink sees anything, when no thread can be made. */
 export async function readInWorker(spec: InputSpec, sink: RecordSink, options: ReadOptions = {}, capacity = CAPACITY): Promise<InputStats> {
   const stats = new InputStats(spec.path, spec.node);
   const { port1, port2 } = new MessageChannel();
   const returned = new SharedArrayBuffer(4);
   const drain = new SlabDrain(capacity, port1, new Int32Array(returned), sink, spec.node, stats);
   const task: ReadTask = { spec, capacity, returns: port2, returned, maxLineBytes: options.maxLineBytes };
-  const worker = new Worker(new URL('./read-worker.js', import.meta.url), { workerData: task, transferList: [port2] });
+  let worker: Worker;
+  try {
+    worker = startWorker(new URL('./read-worker.js', import.meta.url), { workerData: task, transferList: [port2] });
+  } catch (err) {
+    port1.close();
+    throw err;
+  }
   const end = await new Promise<ReadEnd>((resolve, reject) => {
     let settled = false;
     const settle = (err: Error | null, result?: ReadEnd): void => {

@@ -1,7 +1,9 @@
 // Runs tasks in worker threads, at most `workers` at once, one thread per task, results in task order.
 // A worker posts { progress } as it goes and ends with { result } or { error }; an input error (bad
 // file, bad line) comes back as the same one-line InputError, anything else as the internal error it is.
-import { Worker } from 'node:worker_threads';
+// A thread that cannot be made at all (a container's pids limit) is a NoThreadError, which callers answer
+// by doing the work on this thread.
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { InputError } from '../../ingest/input-error.js';
 
 export interface WorkerFailure {
@@ -27,6 +29,18 @@ export function workerFailure(e: WorkerFailure): Error {
   return e.input ? new InputError(e.reason, e.file, e.line) : Object.assign(new Error(e.message), { stack: e.stack });
 }
 
+/** The OS would not make a thread (EAGAIN under a pids or thread limit): the work can still run on this one. */
+export class NoThreadError extends Error {}
+
+export function startWorker(module: URL, options: WorkerOptions): Worker {
+  try {
+    return new Worker(module, options);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_INIT_FAILED') throw new NoThreadError(`no worker thread could start (${(err as Error).message})`);
+    throw err;
+  }
+}
+
 export async function runInWorkers<R>(module: URL, tasks: readonly unknown[], workers: number, onProgress: (task: number, progress: number) => void): Promise<R[]> {
   const results: R[] = new Array<R>(tasks.length);
   let next = 0;
@@ -34,7 +48,7 @@ export async function runInWorkers<R>(module: URL, tasks: readonly unknown[], wo
   const running: Worker[] = [];
   const runOne = (task: number): Promise<void> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(module, { workerData: tasks[task] });
+      const worker = startWorker(module, { workerData: tasks[task] });
       running.push(worker);
       let settled = false;
       const settle = (err: Error | null): void => {
