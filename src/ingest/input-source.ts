@@ -1,7 +1,9 @@
 // Opens an input as a stream of byte chunks: a file or `-` for stdin, gunzipped when it starts with
 // gzip's magic bytes whatever its name. Other compressed files, archives and RDB files are told by their
 // magic bytes too and refused with the command that makes them readable: read as keys, they would pass.
-import { open } from 'node:fs/promises';
+import { close, constants, fstat, open, read } from 'node:fs';
+import { Socket } from 'node:net';
+import { promisify } from 'node:util';
 import { GzipError, gunzipMembers } from './gunzip-members.js';
 import { InputError } from './input-error.js';
 
@@ -64,29 +66,64 @@ export function openInput(path: string): ChunkSource {
   return { chunks: decoded(counted(), path, onTrailing), rawBytes: () => raw, notes };
 }
 
+const openFd = promisify(open);
+const fstatFd = promisify(fstat);
+const readFd = promisify(read);
+const closeFd = promisify(close);
+
+// On Linux a named pipe opened O_NONBLOCK still waits for its first writer and ends when the last one
+// closes, without a thread blocked in open() meanwhile; elsewhere it could end before a writer came, so
+// there the open blocks as it always did. A regular file ignores the flag.
+const OPEN_FLAGS = constants.O_RDONLY | (process.platform === 'linux' ? constants.O_NONBLOCK : 0);
+
 /**
  * A file read CHUNK bytes at a time into two buffers used in turn, the next read under way while the
  * consumer works on the chunk it was handed. A fresh Buffer per read (as a read stream hands them over)
  * left tens of MiB of spent chunks waiting for the collector: most of the RSS a long read added.
  */
 async function* fileChunks(path: string): AsyncGenerator<Buffer> {
-  const file = await open(path, 'r');
+  const fd = await openFd(path, OPEN_FLAGS);
+  let pipe: boolean;
+  try {
+    pipe = (await fstatFd(fd)).isFIFO();
+  } catch (err) {
+    await closeFd(fd);
+    throw err;
+  }
+  if (pipe) {
+    yield* pipeChunks(fd);
+    return;
+  }
   const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
   let turn = 0;
-  let reading = file.read(buffers[turn], 0, CHUNK, null);
+  let reading = readFd(fd, buffers[turn], 0, CHUNK, null);
   try {
     for (;;) {
       const { bytesRead } = await reading;
       if (bytesRead === 0) return;
       const chunk = buffers[turn];
       turn ^= 1;
-      reading = file.read(buffers[turn], 0, CHUNK, null);
+      reading = readFd(fd, buffers[turn], 0, CHUNK, null);
       yield bytesRead === CHUNK ? chunk : chunk.subarray(0, bytesRead);
     }
   } finally {
     // A consumer that stopped early leaves a read under way; its outcome no longer matters.
     await reading.catch(() => undefined);
-    await file.close();
+    await closeFd(fd);
+  }
+}
+
+/**
+ * A named pipe (mkfifo, a shell's <(...)) read on the event loop, as Node reads a piped stdin, not by a
+ * pool thread: a read blocked on a writer that stalled would keep a worker from stopping, and so the run
+ * from failing at another input's error. The socket owns the descriptor and closes it.
+ */
+async function* pipeChunks(fd: number): AsyncGenerator<Buffer> {
+  const pipe = new Socket({ fd, readable: true, writable: false });
+  try {
+    for await (const chunk of pipe) yield chunk as Buffer;
+  } finally {
+    pipe.destroy();
   }
 }
 

@@ -1,8 +1,9 @@
 // Runs tasks in worker threads, at most `workers` at once, one thread per task, results in task order.
 // A worker posts { progress } as it goes and ends with { result } or { error }; an input error (bad
 // file, bad line) comes back as the same one-line InputError, anything else as the internal error it is.
-// A thread that cannot be made at all (a container's pids limit) is a NoThreadError, which callers answer
-// by doing the work on this thread.
+// The first task to fail ends the run at once and stops the others: a bad file beside a large one fails in
+// the time it takes to find, not in the time the large one takes to read. A thread that cannot be made at all (a
+// container's pids limit) is a NoThreadError, which callers answer by doing the work on this thread.
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { InputError } from '../../ingest/input-error.js';
 
@@ -67,20 +68,25 @@ export async function runInWorkers<R>(module: URL, tasks: readonly unknown[], wo
       worker.on('error', (err) => settle(err));
       worker.on('exit', (code) => settle(code === 0 ? null : new Error(`worker for task ${task} exited with code ${code}`)));
     });
+  let fail: (err: Error) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
   const lane = async (): Promise<void> => {
     while (failed === null && next < tasks.length) {
       const task = next++;
       try {
         await runOne(task);
       } catch (err) {
-        failed ??= err as Error;
+        if (failed) continue; // stopped because another failed
+        failed = err as Error;
+        // Not awaited: a worker blocked in a read that does not return (a pipe whose writer stalled) would
+        // hold the run, and terminate() waits for that read.
+        for (const w of running) void w.terminate();
+        fail(failed);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, tasks.length)) }, lane));
-  if (failed) {
-    await Promise.all(running.map((w) => w.terminate()));
-    throw failed;
-  }
+  await Promise.race([Promise.all(Array.from({ length: Math.max(1, Math.min(workers, tasks.length)) }, lane)), failure]);
   return results;
 }
