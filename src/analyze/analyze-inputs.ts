@@ -1,4 +1,5 @@
-// Runs inputs, one after another, through ingest into one Analyzer.
+// Runs inputs, one after another, through ingest into one Analyzer, a replica's replication stream kept
+// out (replication-stream.ts) before any sink sees its lines: the analysis's and the planner's alike.
 import type { InputStats } from '../ingest/input-stats.js';
 import { type InputSpec, type ReadOptions, readInput } from '../ingest/read-input.js';
 import type { RecordSink } from '../ingest/records.js';
@@ -21,8 +22,10 @@ export interface AnalysisResult {
   inputs: InputStats[];
 }
 
-export async function analyzeInputs(specs: InputSpec[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+/** `front`: a sink of the caller's in front of the analyzer (the planner's passes look at and rewrite records). */
+export async function analyzeInputs(specs: InputSpec[], options: AnalyzeOptions = {}, front: (analyzer: Analyzer) => RecordSink = (a) => a): Promise<AnalysisResult> {
   const analyzer = new Analyzer(options);
+  const sink = front(analyzer);
   const inputs: InputStats[] = [];
   let readWorker = options.readWorker ?? false;
   const read = async (spec: InputSpec, sink: RecordSink): Promise<InputStats> => {
@@ -39,8 +42,8 @@ export async function analyzeInputs(specs: InputSpec[], options: AnalyzeOptions 
   };
   for (const [i, spec] of specs.entries()) {
     options.onInput?.(spec, i);
-    const replication = spec.peers?.length ? new ReplicationStreamFilter(analyzer, spec.peers) : null;
-    const stats = await read(spec, replication ?? analyzer);
+    const replication = spec.peers?.length ? new ReplicationStreamFilter(sink, spec.peers) : null;
+    const stats = await read(spec, replication ?? sink);
     if (replication) ({ lines: stats.replicationLines, from: stats.replicationFrom } = replication.total());
     inputs.push(stats);
     analyzer.endInput(spec.node);

@@ -3,6 +3,7 @@
 // (every change applied at once, re-analysed: what is fixed, what is left, the load per slot) -> costs ->
 // layout -> advice -> runbook. Every figure comes from pass 2 or from pass 1's totals, never from a tag
 // scored alone.
+import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import type { AnalysisObserver, KeyedCommand } from '../analyze/analyzer.js';
 import { keyPattern } from '../analyze/key-pattern.js';
 import type { Redaction } from '../analyze/redact-keys.js';
@@ -27,7 +28,6 @@ import { PLAN_DEFAULTS } from './plan-defaults.js';
 import { ReadStats } from './read-stats.js';
 import { type ReplicaReads, replicaReads } from './replica-reads.js';
 import { runbook, type RunbookStep } from './runbook.js';
-import { runInputs } from './run-inputs.js';
 import { ChangeRewriter } from './second-pass.js';
 
 export type { CrossSlotCounts } from './counts.js';
@@ -121,7 +121,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 }, collector.patternOf);
   const collect = collector.observer();
   const keyed = collect.keyed!;
-  const first = await runInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 1), observer: { ...collect, keyed: (c: KeyedCommand) => (keyed(c), reads.add(c)) } }, (a) => collector.front(a));
+  const first = await analyzeInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 1), observer: { ...collect, keyed: (c: KeyedCommand) => (keyed(c), reads.add(c)) } }, (a) => collector.front(a));
   const before = buildReport(first);
 
   // Candidates, and the choice: library families get their client setting, the rest one tag per pattern.
@@ -176,7 +176,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   };
   const changed = renamer.rules.length > 0 || settings.length > 0;
   const second = changed
-    ? await runInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 2), table, observer }, (a) => (rewriter = new ChangeRewriter(a, table, renamer, tags, settings, options.renameMap)))
+    ? await analyzeInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 2), table, observer }, (a) => (rewriter = new ChangeRewriter(a, table, renamer, tags, settings, options.renameMap)))
     : first;
   const after = changed ? buildReport(second) : before;
 

@@ -92,6 +92,17 @@ describe('capture monitor on a 3+3 cluster', () => {
     }
     expect(report.topology?.primaries).toHaveLength(3);
 
+    // The planner reads through the same filter: each write counted once, and on the primary that took it.
+    const planned = slotscope(['plan', '-f', 'json', ...files]);
+    expect(planned.stderr).toBe('');
+    const patterns = (JSON.parse(planned.stdout) as { patterns: { pattern: string; writes: number; nodes: string[] }[] }).patterns;
+    const primaries = report.inputs.filter((i) => !i.replicationLines).map((i) => i.node);
+    for (const [pattern, writes] of [['once:<id>', 500], ['cli:<id>', 100]] as const) {
+      const p = patterns.find((x) => x.pattern === pattern);
+      expect(p?.writes, pattern).toBe(writes);
+      expect(p?.nodes.every((n) => primaries.includes(n)), pattern).toBe(true);
+    }
+
     // The same files without their manifest: found by address, said so, still counted once.
     const bare = fresh();
     for (const f of files) copyFileSync(f, join(bare, f.slice(cap.out.length + 1)));
