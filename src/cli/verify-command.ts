@@ -1,12 +1,11 @@
 // `slotscope verify`: replay with the plan applied into a real, empty cluster and compare.
 import { InputError } from '../ingest/input-error.js';
-import { parseInputArg } from '../ingest/read-input.js';
 import { readPlan, verifyPlan } from '../replay/verify-plan.js';
 import { renderVerifySummary, renderVerifyTable } from '../replay/verify-text.js';
 import { count, seconds } from '../report/format-numbers.js';
 import { terminalColumns } from '../report/terminal-size.js';
 import { terminalStyle } from '../report/terminal-style.js';
-import { EXIT_GATE, note, startProgress, warn } from './cli-io.js';
+import { EXIT_GATE, inputSpecs, note, startProgress, warn } from './cli-io.js';
 import { type ConnectionFlags, endpointsFrom } from './connection-options.js';
 
 export interface VerifyCommandOptions extends ConnectionFlags {
@@ -29,7 +28,10 @@ export async function verifyCommand(inputs: string[], opts: VerifyCommandOptions
     if (sent === 0) replaying = Date.now();
     progress.show(`replaying: ${count(sent)} of ${count(total)} commands (${Math.floor((100 * sent) / Math.max(1, total))}%), ${rate(sent)}`);
   };
-  const result = await verifyPlan(inputs.map((a) => parseInputArg(a)), plan, opts.plan, seeds[0], { force: Boolean(opts.force), onReplay });
+  // As analyze and plan read them: directories, NAME=PATH, and a capture's manifest (a replica's
+  // replication stream is left out, as the plan left it out).
+  const { specs } = inputSpecs(inputs, {});
+  const result = await verifyPlan(specs, plan, opts.plan, seeds[0], { force: Boolean(opts.force), onReplay });
   progress.done(`replayed ${count(result.replayed)} commands into ${result.primaries} primaries in ${seconds(Date.now() - started)} (${rate(result.replayed)})`);
   // Set before writing: a reader that closes stdout early (EPIPE) still gets the exit code.
   if (!result.match) process.exitCode = EXIT_GATE;

@@ -9,6 +9,8 @@ import { InputError } from '../ingest/input-error.js';
 import type { InputStats } from '../ingest/input-stats.js';
 import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
 import { type InputSpec, readInput } from '../ingest/read-input.js';
+import type { RecordSink } from '../ingest/records.js';
+import { ReplicationStreamFilter } from '../ingest/replication-stream.js';
 import type { PrefixRewriter } from '../plan/prefix-rewrite.js';
 import type { RenameRule } from '../plan/renames.js';
 import { type RenamedKey, ScriptKeyScope } from '../plan/script-key-scope.js';
@@ -146,16 +148,20 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
     stream.commands.push({ node, line: rec.lineNo, client: '', db: rec.db, timeMicros: rec.timeMicros, lua: true, replayed: false, cmd, args, keys });
   };
 
+  const sink: RecordSink = {
+    command(rec: MonitorRecord, node: string) {
+      const raw: Buffer[] = [];
+      for (let i = 0; i < rec.argc; i++) raw.push(Buffer.from(rec.buf.subarray(rec.start[i], rec.end[i])));
+      if (rec.clientKind === ClientKind.Lua) luaLine(rec, node, raw);
+      else clientLine(rec, node, raw);
+    },
+    key() {},
+  };
   for (const spec of specs) {
-    const stats = await readInput(spec, {
-      command(rec: MonitorRecord, node: string) {
-        const raw: Buffer[] = [];
-        for (let i = 0; i < rec.argc; i++) raw.push(Buffer.from(rec.buf.subarray(rec.start[i], rec.end[i])));
-        if (rec.clientKind === ClientKind.Lua) luaLine(rec, node, raw);
-        else clientLine(rec, node, raw);
-      },
-      key() {},
-    });
+    // A replica's replication stream is its primary's writes again: replayed, they would be sent twice.
+    const replication = spec.peers?.length ? new ReplicationStreamFilter(sink, spec.peers) : null;
+    const stats = await readInput(spec, replication ?? sink);
+    if (replication) ({ lines: stats.replicationLines, from: stats.replicationFrom } = replication.total());
     if (stats.format !== 'monitor') throw new InputError(`verify needs a MONITOR capture; this input is ${FORMAT_NAMES[stats.format]}`, spec.path);
     stream.inputs.push(stats);
   }
