@@ -1,7 +1,7 @@
 // Opens an input as a stream of byte chunks: a file or `-` for stdin, gunzipped when it starts with
 // gzip's magic bytes whatever its name. Other compressed files, archives and RDB files are told by their
 // magic bytes too and refused with the command that makes them readable: read as keys, they would pass.
-import { close, constants, fstat, open, read } from 'node:fs';
+import { close, constants, fstat, open, read, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { GzipError, gunzipMembers } from './gunzip-members.js';
@@ -46,24 +46,39 @@ const MAGICS: Magic[] = [
 ];
 const MAGIC_BYTES = Math.max(...MAGICS.map((m) => m.bytes.length));
 
-export function openInput(path: string): ChunkSource {
+/** `file` read, named `name` in messages (a copy of stdin or a pipe is named as what it copies). */
+export function openInput(file: string, name = file): ChunkSource {
   let raw = 0;
   const notes: string[] = [];
-  const chunks: AsyncIterable<Buffer> = path === '-' ? process.stdin : fileChunks(path);
   async function* counted(): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of chunks) {
-        raw += (chunk as Buffer).length;
-        yield chunk as Buffer;
+      for await (const chunk of rawChunks(file)) {
+        raw += chunk.length;
+        yield chunk;
       }
     } catch (err) {
-      throw readError(err, path);
+      throw readError(err, name);
     }
   }
   const onTrailing = (bytes: number): void => {
     notes.push(trailingGarbage(bytes));
   };
-  return { chunks: decoded(counted(), path, onTrailing), rawBytes: () => raw, notes };
+  return { chunks: decoded(counted(), name, onTrailing), rawBytes: () => raw, notes };
+}
+
+/** The bytes of a path as they are (gzip not undone): stdin for `-`. Errors are the operating system's. */
+export function rawChunks(path: string): AsyncIterable<Buffer> {
+  return path === '-' ? (process.stdin as AsyncIterable<Buffer>) : fileChunks(path);
+}
+
+/** Stdin and named pipes give their bytes once: a reader that reads its inputs twice keeps a copy. */
+export function readableOnce(path: string): boolean {
+  if (path === '-') return true;
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false; // the reader says what is wrong with it
+  }
 }
 
 const openFd = promisify(open);

@@ -21,6 +21,8 @@ export interface InputSpec {
   peers?: string[];
   /** The bytes themselves, read instead of `path`: gzip and the refusals of compressed files apply alike. */
   data?: InputData;
+  /** A file holding a copy of the bytes of `path` (stdin or a named pipe, which give them once), read instead. */
+  copy?: string;
 }
 
 export interface ReadOptions {
@@ -56,7 +58,7 @@ const KNOWN_EXTENSION = /\.(gz|monitor|mon|txt|log|csv|scan|keys)$/i;
 
 export async function readInput(spec: InputSpec, sink: RecordSink, options: ReadOptions = {}, stage?: ReadStage): Promise<InputStats> {
   const stats = stage?.stats ?? new InputStats(spec.path, spec.node);
-  const source = spec.data === undefined ? openInput(spec.path) : openData(spec.data, spec.path);
+  const source = spec.data === undefined ? openInput(spec.copy ?? spec.path, spec.path) : openData(spec.data, spec.path);
   const it = source.chunks[Symbol.asyncIterator]();
 
   // Hold chunks until the first full line (or 64 KiB) so the format can be told.
