@@ -140,6 +140,7 @@ program
   .option('--rename-map <file>', 'write old_key,new_key CSV for the keys of SCAN/memory inputs that a rename applies to (real keys: refused with --redact-keys)')
   .option('--own-write-window <ms>', 'a read this soon after the same client wrote the key is read-your-own-write', positiveInt, PLAN_DEFAULTS.ownWriteWindowMs)
   .addOption(inputFormatOption())
+  .option('--strict', 'exit 2 when any input line had to be skipped (the plan is still written)')
   .addOption(targetOption())
   .option('--redact-keys', REDACT_KEYS_HELP + '; the plan is then for reading, not for verify')
   .option('--redact-secret-file <file>', REDACT_SECRET_HELP)

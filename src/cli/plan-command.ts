@@ -2,13 +2,15 @@
 import { findTarget } from '../analyze/targets.js';
 import { copyOnceInputs } from '../ingest/input-copies.js';
 import { InputError } from '../ingest/input-error.js';
+import type { InputStats } from '../ingest/input-stats.js';
 import type { InputSpec } from '../ingest/read-input.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan, type Plan } from '../plan/make-plan.js';
 import { renderPlanHtml } from '../report/plan-html.js';
 import { renderPlanMarkdown } from '../report/plan-markdown.js';
 import { redactPlan } from '../report/redact-report.js';
+import { redactedReasons, skippedLinesNotes } from '../report/skipped-lines.js';
 import { byteSize, seconds } from '../report/format-numbers.js';
-import { emit, inputSpecs, openOutput, redactorFor, startProgress } from './cli-io.js';
+import { emit, EXIT_INPUT, inputSpecs, note, openOutput, redactorFor, startProgress } from './cli-io.js';
 import { isSummaryFile } from '../summary/read-summary.js';
 
 export interface PlanCommandOptions {
@@ -22,6 +24,7 @@ export interface PlanCommandOptions {
   target: string;
   redactKeys?: boolean;
   redactSecretFile?: string;
+  strict?: boolean;
 }
 
 /** RFC 4180: quoted, quotes doubled; keys keep their exact bytes (latin1 strings). */
@@ -66,8 +69,9 @@ export async function planCommand(inputs: string[], opts: PlanCommandOptions): P
   // Pass 2 reads every input again: stdin and named pipes are kept on disk as pass 1 would see them.
   const copies = await copyOnceInputs(specs, (spec, i) => progress.input(spec.path, i, specs.length, 'keeping a copy of'), (n) => progress.bytes(n));
   let plan: Plan;
+  let read: readonly InputStats[] = [];
   try {
-    plan = await makePlan(copies.specs, { ...options, onInput, onProgress });
+    plan = await makePlan(copies.specs, { ...options, onInput, onProgress, onRead: (inputs) => (read = inputs) });
   } finally {
     copies.remove();
   }
@@ -75,4 +79,6 @@ export async function planCommand(inputs: string[], opts: PlanCommandOptions): P
   map?.close();
   const shown = redactor ? redactPlan(plan, redactor) : plan;
   emit(opts.format === 'json' ? JSON.stringify(shown, null, 2) + '\n' : opts.format === 'html' ? renderPlanHtml(shown) : renderPlanMarkdown(shown), out);
+  note(skippedLinesNotes(redactor ? read.map((i) => redactedReasons(i, redactor)) : read));
+  if (opts.strict && plan.skippedLines > 0) process.exitCode = EXIT_INPUT;
 }

@@ -9,6 +9,7 @@ import { keyPattern } from '../analyze/key-pattern.js';
 import type { Redaction } from '../analyze/redact-keys.js';
 import { memoize } from '../analyze/memoize.js';
 import { CommandTable } from '../commands/command-table.js';
+import type { InputStats } from '../ingest/input-stats.js';
 import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
 import { buildReport, type Report } from '../report/report.js';
 import { adviceFor, type PlanUnfixable } from './advice.js';
@@ -59,6 +60,8 @@ export interface PatternSummary {
 export interface Plan {
   schema: typeof PLAN_SCHEMA;
   inputs: string[];
+  /** Lines of the inputs that could not be read (a cut line, not a MONITOR line...): in no figure of the plan. */
+  skippedLines: number;
   /** The ordered steps, each with its check. */
   runbook: RunbookStep[];
   patterns: PatternSummary[];
@@ -99,6 +102,8 @@ export interface PlanOptions extends ReadOptions {
   primaries?: { address: string; slots: [number, number][] }[];
   /** Called when an input starts, in pass 1 or pass 2 (for progress). */
   onInput?: (spec: InputSpec, index: number, pass: 1 | 2) => void;
+  /** Called with what pass 1 read of each input (its skipped lines, for stderr). */
+  onRead?: (inputs: readonly InputStats[]) => void;
 }
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = { ...PLAN_DEFAULTS };
@@ -122,6 +127,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   const collect = collector.observer();
   const keyed = collect.keyed!;
   const first = await analyzeInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 1), observer: { ...collect, keyed: (c: KeyedCommand) => (keyed(c), reads.add(c)) } }, (a) => collector.front(a));
+  options.onRead?.(first.inputs);
   const before = buildReport(first);
 
   // Candidates, and the choice: library families get their client setting, the rest one tag per pattern.
@@ -206,6 +212,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   return {
     schema: PLAN_SCHEMA,
     inputs: specs.map((s) => s.path),
+    skippedLines: first.inputs.reduce((t, i) => t + i.skippedCount, 0),
     runbook: runbook({
       clientChanges,
       unfixable,

@@ -12,6 +12,7 @@ import { nodeChart } from './node-chart.js';
 import { EXCLUSION } from './plan-markdown.js';
 import { redactionNote } from './redact-report.js';
 import type { Align, SectionTable } from './report-sections.js';
+import { skippedNote } from './skipped-lines.js';
 import { slotChart } from './slot-chart.js';
 
 /** A key or pattern: bytes past ASCII as \xhh, in monospace. */
@@ -27,6 +28,7 @@ const pre = (text: string): string => `<pre><code>${escapeHtml(text.trimEnd())}<
 export function renderPlanHtml(p: Plan): string {
   const body: string[] = ['<h1>slotscope migration plan</h1>'];
   if (p.redacted) body.push(`<p class="verdict changes">${escapeHtml(redactionNote(p.redacted))}</p>`);
+  if (p.skippedLines > 0) body.push(`<p class="verdict changes">${escapeHtml(skippedNote(p.skippedLines))}</p>`);
 
   body.push('<h2>Runbook</h2><ol>');
   for (const step of p.runbook) body.push(`<li><strong>${proseHtml(step.title)}</strong>${htmlList([...step.actions, `Check: ${step.check}`])}</li>`);

@@ -5,6 +5,7 @@ import type { Plan } from '../plan/make-plan.js';
 import { formatSlotRanges } from '../slot/slot-ranges.js';
 import { redactionNote } from './redact-report.js';
 import { share } from './format-numbers.js';
+import { skippedNote } from './skipped-lines.js';
 
 import { code, codeSpan, folded, printableRegex } from './markdown-code.js';
 
@@ -18,6 +19,7 @@ const FOLD_ROWS = 10;
 export function renderPlanMarkdown(p: Plan): string {
   const out: string[] = ['# slotscope migration plan', ''];
   if (p.redacted) out.push(`> ${redactionNote(p.redacted).replace(/</g, '&lt;')}`, '');
+  if (p.skippedLines > 0) out.push(`> ${skippedNote(p.skippedLines)}`, '');
 
   out.push('## Runbook', '');
   p.runbook.forEach((step, i) => {

@@ -26,7 +26,7 @@ const REPORT_KEY_TEXT = {
   skew: true, findings: true, inputs: true, commands: true, scripts: true, dbs: true, planSummary: true, redacted: false,
 } satisfies Record<keyof Report, boolean>;
 const PLAN_KEY_TEXT = {
-  schema: false, inputs: false, layoutScript: false, today: false, predicted: false, otherChanges: false, fixKinds: false,
+  schema: false, inputs: false, skippedLines: false, layoutScript: false, today: false, predicted: false, otherChanges: false, fixKinds: false,
   runbook: true, clientChanges: true, conventions: true, libraries: true, layout: true, patterns: true, renames: true, unfixable: true, replicaReads: true, redacted: false,
 } satisfies Record<keyof Plan, boolean>;
 
