@@ -15,7 +15,7 @@ import type { PrefixRewriter } from '../plan/prefix-rewrite.js';
 import type { RenameRule } from '../plan/renames.js';
 import { type RenamedKey, ScriptKeyScope } from '../plan/script-key-scope.js';
 import { rewriteMsgpackStrings } from './msgpack-strings.js';
-import { replayable } from './replay-policy.js';
+import { replayable, scriptMayRun, unsafeNamedCommand } from './replay-policy.js';
 import { SCRIPT_CALLS } from '../commands/script-calls.js';
 
 export interface StreamCommand {
@@ -75,6 +75,9 @@ class KeyFinder {
   }
 }
 
+/** The argument holding a script's or a function library's source (-1: the last). */
+const SCRIPT_SOURCES: Record<string, number> = { eval: 1, eval_ro: 1, 'script|load': 2, 'function|load': -1 };
+
 const sha1 = (b: Buffer): string => createHash('sha1').update(b).digest('hex');
 
 /** Reads MONITOR captures into the stream a replay sends; anything else is an InputError. */
@@ -95,6 +98,12 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
     return plain === a ? a : (rewriteMsgpackStrings(a, rewrite) ?? plain);
   };
 
+  const notSent = (name: string): void => {
+    stream.notReplayed.set(name, (stream.notReplayed.get(name) ?? 0) + 1);
+  };
+  /** Per node, the script call whose `lua` lines follow. */
+  const calls = new Map<string, StreamCommand>();
+
   const clientLine = (rec: MonitorRecord, node: string, raw: Buffer[]): void => {
     let args = raw;
     let { cmd } = finder.find(args);
@@ -110,11 +119,12 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
     args = args.map(rewriteSent);
     const found = finder.find(args);
     cmd = found.cmd;
-    const replayed = replayable(cmd);
-    if (!replayed) {
-      const counted = cmd?.name ?? (raw[0]?.toString('latin1', 0, Math.min(raw[0].length, MAX_NAME)).toLowerCase() ?? '');
-      stream.notReplayed.set(counted, (stream.notReplayed.get(counted) ?? 0) + 1);
-    }
+    // A script (or a function library) whose source names a command it must not run is not sent.
+    const at = cmd ? SCRIPT_SOURCES[cmd.name] : undefined;
+    const sourceAt = at === undefined ? -1 : at < 0 ? args.length + at : at;
+    const source = sourceAt >= 1 && sourceAt < args.length ? args[sourceAt] : null;
+    const replayed = replayable(cmd) && (source === null || unsafeNamedCommand(source.toString('latin1'), table) === null);
+    if (!replayed) notSent(cmd?.name ?? (raw[0]?.toString('latin1', 0, Math.min(raw[0].length, MAX_NAME)).toLowerCase() ?? ''));
     const keys = found.keys;
     const given = cmd && SCRIPT_CALLS.has(cmd.name) ? new Map<string, RenamedKey>() : null;
     if (changes.renameKey) {
@@ -126,12 +136,21 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
       }
     }
     scripts.clientLine(node, given);
-    stream.commands.push({ node, line: rec.lineNo, client: rec.clientAddress(), db: rec.db, timeMicros: rec.timeMicros, lua: false, replayed, cmd, args, keys });
+    const command: StreamCommand = { node, line: rec.lineNo, client: rec.clientAddress(), db: rec.db, timeMicros: rec.timeMicros, lua: false, replayed, cmd, args, keys };
+    if (given) calls.set(node, command);
+    else calls.delete(node);
+    stream.commands.push(command);
   };
 
   const luaLine = (rec: MonitorRecord, node: string, raw: Buffer[]): void => {
     const args = raw.map(rewrite);
     const { cmd, keys } = finder.find(args);
+    // What the script ran when captured: a command it must not run keeps its call from being sent.
+    const call = calls.get(node);
+    if (call?.replayed && !scriptMayRun(cmd)) {
+      call.replayed = false;
+      notSent(call.cmd!.name);
+    }
     if (changes.renameKey) {
       for (const k of keys) {
         const key = args[k].toString('latin1');

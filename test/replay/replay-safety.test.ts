@@ -1,6 +1,7 @@
 // verify writes only into the cluster it is given: a capture that moved keys to another server (MIGRATE,
-// captured from real traffic) or joined nodes (CLUSTER MEET, which MONITOR never shows: a tampered
-// capture) replays without reaching either.
+// captured from real traffic, from a client and from a script) or joined nodes (CLUSTER MEET, which
+// MONITOR never shows: a tampered capture; and a script that would run it on an empty cluster) replays
+// without reaching either.
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,11 +47,18 @@ describe('verify sends only data commands that stay inside the target', () => {
       await c.set('migme', 'v');
       await c.migrate('127.0.0.1', String(other.port), 'migme', '0', '5000', 'COPY');
       await c.set('stays', '1');
+      // Scripts may call MIGRATE and CLUSTER MEET (neither is noscript): one that ran MIGRATE, and one whose
+      // CLUSTER MEET branch did not run here (its guard key existed) but would in an empty cluster.
+      await c.set('scripted', 'v');
+      await c.eval("return redis.call('migrate', '127.0.0.1', ARGV[1], KEYS[1], 0, 5000, 'COPY')", 1, 'scripted', String(other.port));
+      await c.set('guard', 'v');
+      await c.eval("if redis.call('get', KEYS[1]) == false then return redis.call('cluster', 'meet', '127.0.0.1', ARGV[1]) end return 1", 1, 'guard', String(outsider.port));
       c.disconnect();
     });
     // The real MIGRATE reached `other`; empty it so only the replay could fill it again.
     const o = other.client();
     expect(await o.get('migme')).toBe('v');
+    expect(await o.get('scripted')).toBe('v');
     await o.flushall();
     o.disconnect();
     // Admin commands never reach MONITOR, so a CLUSTER MEET line can only come from a tampered capture.
@@ -64,7 +72,7 @@ describe('verify sends only data commands that stay inside the target', () => {
     await Promise.all([cluster?.stop(), source?.stop(), other?.stop(), outsider?.stop()]);
   });
 
-  it('replays the capture without MIGRATE or CLUSTER MEET, and counts them by name', async () => {
+  it('replays the capture without MIGRATE or CLUSTER MEET, nor the scripts that run or name them, and counts them by name', async () => {
     expect(await clusterNodes()).toBe(3);
     const r = slotscope(['verify', '-f', 'json', '--plan', planFile, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, capture]);
     // What the servers hold decides; the counts come after.
@@ -75,7 +83,7 @@ describe('verify sends only data commands that stay inside the target', () => {
     expect(((await c.cluster('NODES')) as string).trim().split('\n')).toHaveLength(1);
     c.disconnect();
     const result = JSON.parse(r.stdout) as { notReplayed: Record<string, number> };
-    expect(result.notReplayed).toMatchObject({ migrate: 1, 'cluster|meet': 1 });
+    expect(result.notReplayed).toMatchObject({ migrate: 1, 'cluster|meet': 1, eval: 2 });
     expect(r.stderr).toMatch(/not replayed: .*cluster\|meet 1.*migrate 1/);
     // The data commands were replayed.
     const owner = cluster.primaries.map((p) => p.client());
