@@ -157,6 +157,7 @@ program
   .requiredOption('--plan <file>', 'a plan written by `slotscope plan -f json`')
   .option('--cluster <node>', 'a node of the cluster to replay into, as a URL or HOST:PORT, else -h/-p/-u (writes go only there)')
   .option('--force', 'replay even into a cluster that already holds data')
+  .option('--strict', 'exit 2 when any capture line had to be skipped (neither replayed nor predicted)')
   .addOption(new Option('-f, --format <format>', 'output format (table: for a person)').choices(['table', 'json']).default('table'))
   .argument('<inputs...>', 'the MONITOR captures the plan was made from')
   .addHelpText('after', `

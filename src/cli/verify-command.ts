@@ -5,7 +5,7 @@ import { renderVerifySummary, renderVerifyTable } from '../replay/verify-text.js
 import { count, seconds } from '../report/format-numbers.js';
 import { terminalColumns } from '../report/terminal-size.js';
 import { terminalStyle } from '../report/terminal-style.js';
-import { EXIT_GATE, inputSpecs, note, startProgress, warn } from './cli-io.js';
+import { EXIT_GATE, EXIT_INPUT, inputSpecs, note, startProgress, warn } from './cli-io.js';
 import { type ConnectionFlags, endpointsFrom } from './connection-options.js';
 
 export interface VerifyCommandOptions extends ConnectionFlags {
@@ -13,6 +13,7 @@ export interface VerifyCommandOptions extends ConnectionFlags {
   /** A node of the cluster, as a URL or HOST:PORT (else -h/-p/-u). */
   cluster?: string;
   force?: boolean;
+  strict?: boolean;
   format: 'table' | 'json';
 }
 
@@ -35,6 +36,7 @@ export async function verifyCommand(inputs: string[], opts: VerifyCommandOptions
   progress.done(`replayed ${count(result.replayed)} commands into ${result.primaries} primaries in ${seconds(Date.now() - started)} (${rate(result.replayed)})`);
   // Set before writing: a reader that closes stdout early (EPIPE) still gets the exit code.
   if (!result.match) process.exitCode = EXIT_GATE;
+  if (opts.strict && result.skippedLines > 0) process.exitCode = EXIT_INPUT;
   if (opts.format === 'json') {
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     note(renderVerifySummary(result));

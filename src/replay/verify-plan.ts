@@ -137,8 +137,14 @@ export async function verifyPlan(specs: InputSpec[], plan: Plan, planPath: strin
   const prefixes = new PrefixRewriter(clientChanges(plan, planPath));
   // The captures first: a wrong input fails before the cluster is touched.
   const stream = await readReplayStream(specs, { renameKey: renamer.rules.length > 0 ? renamer.apply : undefined, prefixes: prefixes.empty ? undefined : prefixes });
-  const topology = await targetTopology(target, options.force);
   const total = stream.commands.filter((c) => c.replayed).length;
+  // Nothing sent, nothing compared: a match would be no evidence at all.
+  if (total === 0) {
+    const skipped = stream.inputs.reduce((t, i) => t + i.skippedCount, 0);
+    const notSent = [...stream.notReplayed.values()].reduce((t, n) => t + n, 0);
+    throw new InputError(`no command to replay (${skipped} lines skipped, ${notSent} commands not replayable): nothing to compare with the plan`, specs.map((s) => s.path).join(', '));
+  }
+  const topology = await targetTopology(target, options.force);
   const replay = await replayStream(stream, topology, options.onReplay && ((sent) => options.onReplay!(sent, total)));
   return compare(stream, topology, predictReplay(stream, topology), observe(stream, replay), replay, plan);
 }

@@ -2,7 +2,7 @@
 // captured from real traffic, from a client and from a script) or joined nodes (CLUSTER MEET, which
 // MONITOR never shows: a tampered capture; and a script that would run it on an empty cluster) replays
 // without reaching either.
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,24 @@ describe('verify reads the plan strictly', () => {
 });
 
 describe('verify needs a MONITOR capture', () => {
+  it('refuses one with nothing to replay (MONITOR\'s OK alone, every line cut short), before touching any server', () => {
+    const plan = slotscope(['plan', '-f', 'json', 'samples/app.monitor']);
+    const planFile = join(dir, 'app-plan-empty.json');
+    writeFileSync(planFile, plan.stdout);
+    const [head, ...lines] = readFileSync('samples/app.monitor', 'latin1').trimEnd().split('\n');
+    const okAlone = join(dir, 'ok-alone.monitor');
+    writeFileSync(okAlone, `${head}\n`);
+    const cut = join(dir, 'all-cut.monitor');
+    writeFileSync(cut, [head, ...lines.map((l) => l.slice(0, l.lastIndexOf('"')))].join('\n') + '\n', 'latin1');
+    const skipped = (JSON.parse(slotscope(['analyze', '-f', 'json', cut]).stdout) as { totals: { skippedLines: number } }).totals.skippedLines;
+    expect(skipped).toBe(lines.length);
+    for (const [input, n] of [[okAlone, 0], [cut, skipped]] as const) {
+      const r = slotscope(['verify', '--plan', planFile, '--cluster', 'redis://127.0.0.1:1', input]);
+      expect(r.stderr).toContain(`slotscope: ${input}: no command to replay (${n} lines skipped, 0 commands not replayable): nothing to compare with the plan\n`);
+      expect(r.status).toBe(2);
+    }
+  });
+
   it('refuses a key dump or a memory report in one line, exit 2', () => {
     const plan = slotscope(['plan', '-f', 'json', 'samples/app.monitor']);
     const planFile = join(dir, 'app-plan.json');

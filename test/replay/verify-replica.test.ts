@@ -1,7 +1,7 @@
 // A primary and its replica captured together: the replica's MONITOR shows the primary's writes again as
 // its replication stream. plan counts them once, and verify replays them once, so the plan's prediction
 // and the cluster's replies agree; given as the capture's folder, as analyze and plan take it.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +47,7 @@ describe('plan and verify on a primary captured with its replica', () => {
     await Promise.all([primary?.stop(), replica?.stop(), cluster?.stop()]);
   });
 
-  it('plans from the client traffic alone, and verify replays it once and agrees', async () => {
+  it('plans from the client traffic alone, and verify replays it once and agrees; --strict exits 2 on a cut line', async () => {
     const report = JSON.parse(slotscope(['analyze', '-f', 'json', cap]).stdout) as Report;
     expect(report.totals.crossSlotTransactions).toBe(USERS);
     expect(report.inputs.filter((i) => i.replicationLines).length).toBe(1);
@@ -75,6 +75,22 @@ describe('plan and verify on a primary captured with its replica', () => {
       expect(verified.status).toBe(0);
       // MULTI, SET, RPUSH, EXEC per user and the end marker, each sent once.
       expect(result.replayed).toBe(4 * USERS + 1);
+    }
+
+    // A line cut short in each file: replayed the same, and --strict exits 2 on it with the result written.
+    const cut = join(dir, 'cut');
+    cpSync(cap, cut, { recursive: true });
+    for (const f of readdirSync(cut).filter((x) => x.endsWith('.monitor'))) appendFileSync(join(cut, f), '1795380653.945026 [0 127.0.0.1:1] "set" "cut\n');
+    for (const strict of [[], ['--strict']]) {
+      for (const n of cluster.primaries) {
+        const c = n.client();
+        await c.flushall();
+        c.disconnect();
+      }
+      const verified = slotscope(['verify', ...strict, '-f', 'json', '--plan', planFile, '--cluster', `redis://127.0.0.1:${cluster.primaries[0].port}`, cut]);
+      const result = JSON.parse(verified.stdout) as VerifyResult;
+      expect([result.match, result.skippedLines, result.replayed]).toEqual([true, 2, 4 * USERS + 1]);
+      expect(verified.status, strict.join('')).toBe(strict.length > 0 ? 2 : 0);
     }
   });
 });
