@@ -2,6 +2,7 @@
 // captured, their problems reported in one line each, and a manifest.json written beside the files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { InputError } from '../ingest/input-error.js';
 import { SLOT_COUNT } from '../slot/key-slot.js';
 import { CAPTURE_SCHEMA, type Failover } from '../ingest/capture-manifest.js';
 import { formatSlotRanges, slotRanges } from '../slot/slot-ranges.js';
@@ -51,12 +52,13 @@ export async function captureEach<N extends CapturedNode>(
   captureOne: (ep: RedisEndpoint, topology: Topology) => Promise<N[]>,
   run: CaptureRun,
 ): Promise<void> {
+  const first = await distinctDeployments(endpoints, kind);
   mkdirSync(out, { recursive: true });
   const captures: CaptureEntry<N>[] = [];
   try {
-    for (const ep of endpoints) {
+    for (const [i, ep] of endpoints.entries()) {
       if (run.stop?.stop.aborted) break;
-      const topology = await discover(ep);
+      const topology = i === 0 ? first : await discover(ep);
       if (run.stop?.stop.aborted) break;
       captures.push(await describeCapture(ep, topology, await captureOne(ep, topology), out, run));
     }
@@ -64,6 +66,24 @@ export async function captureEach<N extends CapturedNode>(
     // Also after a failure half-way (a later deployment refusing us): the captures made so far are described.
     writeManifest(out, kind, captures, run.stop);
   }
+}
+
+/**
+ * The first endpoint's topology, once every endpoint is known to be a deployment of its own: two seeds of
+ * one cluster (or one node given twice) would write the same files, the second capture over the first.
+ */
+async function distinctDeployments(endpoints: RedisEndpoint[], kind: string): Promise<Topology> {
+  const topologies = endpoints.length === 1 ? [await discover(endpoints[0])] : await Promise.all(endpoints.map((ep) => discover(ep)));
+  const seen = new Map<string, number>();
+  for (const [i, t] of topologies.entries()) {
+    for (const node of t.nodes) {
+      const file = captureFileName(node, kind);
+      const j = seen.get(file);
+      if (j !== undefined && j !== i) throw new InputError(`${address(endpoints[j])} and ${address(endpoints[i])} are one deployment (both list ${address(node)}): give each deployment once, as any one of its nodes`);
+      seen.set(file, i);
+    }
+  }
+  return topologies[0];
 }
 
 interface CapturedNode {

@@ -146,6 +146,19 @@ describe('capture on a 3-primary cluster with replicas', () => {
     await cluster?.stop();
   });
 
+  it('refuses two seeds of one cluster, and one node given twice, before capturing: the second would write over the first', () => {
+    const [a, b] = cluster.primaries.map((p) => `127.0.0.1:${p.port}`);
+    for (const seeds of [[a, b], [a, a]]) {
+      const out = join(fresh(), 'cap');
+      for (const cmd of ['monitor', 'scan']) {
+        const r = slotscope(['capture', cmd, ...seeds, ...(cmd === 'monitor' ? ['--duration', '1s'] : []), '--out', out]);
+        expect(r.stderr, `${cmd} ${seeds.join(' ')}`).toMatch(new RegExp(`^slotscope: ${seeds[0]} and ${seeds[1]} are one deployment \\(both list 127\\.0\\.0\\.1:\\d+\\): give each deployment once, as any one of its nodes\n$`));
+        expect(r.status, cmd).toBe(2);
+        expect(existsSync(out), cmd).toBe(false);
+      }
+    }
+  });
+
   it('captures every node, each command on the primary that owns its slot', async () => {
     const out = fresh();
     const seed = `redis://127.0.0.1:${cluster.primaries[0].port}`;
