@@ -18,7 +18,10 @@ export function readReport(path: string): Report {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new InputError(`not JSON: ${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, path, jsonErrorLine(text, err as Error));
+    // V8's own message quotes the file's bytes (a config file's password, a terminal's escape codes): not shown.
+    const at = /position (\d+)/.exec((err as Error).message);
+    const cut = /end of JSON input/.test((err as Error).message) || (at !== null && Number(at[1]) >= text.trimEnd().length);
+    throw new InputError(cut ? 'not JSON: it ends too soon (cut short?)' : 'not JSON', path, jsonErrorLine(text, err as Error));
   }
   const schema = (json as { schema?: unknown } | null)?.schema;
   if (schema === REPORT_SCHEMA) return checkedReport(json as Report, path);

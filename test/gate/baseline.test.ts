@@ -152,7 +152,13 @@ describe('check --baseline and diff on real captures', () => {
   it('refuses a baseline that is not a report: one line, exit 2', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{\n "schema": "slotscope.report/1",\n oops\n}\n');
-    expect(slotscope(['check', '--baseline', bad, same]).stderr).toMatch(new RegExp(`^slotscope: ${bad}:3: not JSON: .*\n$`));
+    expect(slotscope(['check', '--baseline', bad, same]).stderr).toBe(`slotscope: ${bad}:3: not JSON\n`);
+    // Not a report at all (a config file given by mistake): its bytes, a password or a terminal's escape codes, are not echoed.
+    const conf = join(dir, 'redis.conf');
+    writeFileSync(conf, 'requirepass hunter2\n\u001b]0;title\u0007\n');
+    for (const cmd of [['check', '--baseline', conf, same], ['diff', base, conf]]) expect(slotscope(cmd).stderr, cmd[0]).toBe(`slotscope: ${conf}: not JSON\n`);
+    writeFileSync(bad, '{"schema": "slotscope.report/1", "totals": {');
+    expect(slotscope(['diff', base, bad]).stderr).toBe(`slotscope: ${bad}:1: not JSON: it ends too soon (cut short?)\n`);
     const kept = slotscope(['check', '--baseline', base, '-o', base, same]);
     expect(kept.status).toBe(2);
     expect(kept.stderr).toBe(`slotscope: ${base}: is also an input: refusing to overwrite it\n`);
