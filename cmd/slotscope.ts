@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../src/ingest/input-error.js';
+import { hidePasswords } from '../src/live/redis-url.js';
 import { outputErrorReason } from '../src/report/output-file.js';
 import { PLAN_DEFAULTS } from '../src/plan/plan-defaults.js';
 import { collect, inputFormatOption, jobsOption, positiveInt, REDACT_KEYS_HELP, REDACT_SECRET_HELP, targetOption } from '../src/cli/option-parsers.js';
@@ -222,17 +223,17 @@ for (const path of [['analyze'], ['record'], ['verify'], ['capture', 'monitor'],
 /** Ends the process for an error: one line, never a stack trace unless --verbose asked for it. */
 function fatal(err: unknown): never {
   if (err instanceof InputError) {
-    process.stderr.write(`slotscope: ${err.message}\n`);
+    process.stderr.write(hidePasswords(`slotscope: ${err.message}\n`));
     process.exit(EXIT_INPUT);
   }
   const sys = err as NodeJS.ErrnoException;
   if (sys instanceof Error && sys.syscall && sys.code) {
     // The operating system refused something (a path, a descriptor, a limit): the environment's fault, not a bug.
     const reason = sys.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+ '.*'$/, '');
-    process.stderr.write(`slotscope: ${sys.path ?? sys.syscall}: ${reason}\n`);
+    process.stderr.write(hidePasswords(`slotscope: ${sys.path ?? sys.syscall}: ${reason}\n`));
     process.exit(EXIT_INPUT);
   }
-  process.stderr.write(`slotscope: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(hidePasswords(`slotscope: internal error: ${err instanceof Error ? err.message : String(err)}\n`));
   if (verbose && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   process.exit(EXIT_INTERNAL);
 }

@@ -7,6 +7,7 @@ import { type InputSpec, parseInputArg } from '../ingest/read-input.js';
 import { OutputFile } from '../report/output-file.js';
 import { createProgress, type Progress } from '../report/progress.js';
 import { type KeyRedactor, keyRedactor } from '../analyze/redact-keys.js';
+import { hidePasswords } from '../live/redis-url.js';
 import type { StopSignals } from '../live/stop-signals.js';
 import type { SourcesOptions } from '../summary/run-sources.js';
 
@@ -22,7 +23,7 @@ export function beQuiet(): void {
 
 /** Text for stderr that is not an error: notes, warnings, verify's summary. */
 export function note(text: string): void {
-  if (!quiet && text) process.stderr.write(text);
+  if (!quiet && text) process.stderr.write(hidePasswords(text));
 }
 
 export function warn(message: string): void {

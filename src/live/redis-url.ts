@@ -10,6 +10,14 @@ export { address, type RedisEndpoint } from './connection-endpoint.js';
 
 export const DEFAULT_PORT = 6379;
 
+/**
+ * Text for stderr with the password of any redis:// or rediss:// URL in it hidden: a URL given where a
+ * file was expected comes back in the error that names it.
+ */
+export function hidePasswords(text: string): string {
+  return text.replace(/(rediss?:\/\/[^:@/\s]*:)[^@/\s]+@/gi, '$1***@');
+}
+
 /** A URL's node, user and password; no other source of credentials. */
 function urlEndpoint(url: string): RedisEndpoint {
   let u: URL;

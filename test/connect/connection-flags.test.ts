@@ -24,6 +24,13 @@ describe('connection flags that cannot name one server', () => {
     refused(['capture', 'scan', 'bob:flag-secret-3@127.0.0.1:1', '--out', out], 'not a node address (expected HOST:PORT, redis://HOST:PORT or rediss://HOST:PORT)');
   });
 
+  it('hides the password of a URL given where a file is expected, in every command that reads files', () => {
+    const url = 'redis://bob:flag-secret-3@127.0.0.1:1';
+    for (const cmd of [['analyze'], ['check'], ['plan'], ['merge'], ['diff', url, url]]) {
+      refused([...cmd, ...(cmd.length === 1 ? [url] : [])], 'redis://bob:***@127.0.0.1:1: no such file');
+    }
+  });
+
   it('refuses -h/-p beside a node, and -a beside --password-file', () => {
     refused(['capture', 'monitor', '127.0.0.1:1', '-p', '1', '--out', out], 'give the server either as -h/-p or as a URL or HOST:PORT, not both');
     refused(['capture', 'scan', '-h', '127.0.0.1', '-u', 'redis://127.0.0.1:1', '--out', out], 'give the server either as -h/-p or as a URL or HOST:PORT, not both');
