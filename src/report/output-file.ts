@@ -1,7 +1,7 @@
 // Where a command's product goes when it is not stdout: a file opened before any input is read, so a
 // path that cannot be written fails at once rather than after the whole analysis. Writes are
-// synchronous and buffered; every OS error becomes a one-line InputError naming the file.
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+// synchronous and buffered; every OS error becomes a one-line InputError naming the file, and leaves it empty.
+import { closeSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
 import { InputError } from '../ingest/input-error.js';
 
 const BUFFER = 1 << 16;
@@ -78,6 +78,13 @@ export class OutputFile {
     try {
       for (let off = 0; off < buf.length; ) off += writeSync(this.fd, buf, off);
     } catch (err) {
+      // What was written would read as a whole product (an HTML page renders, a rename map applies): emptied,
+      // as a run that failed before writing leaves it.
+      try {
+        ftruncateSync(this.fd, 0);
+      } catch {
+        // not a regular file (/dev/full): nothing is kept there anyway
+      }
       throw new InputError(outputErrorReason(err), this.path);
     }
   }

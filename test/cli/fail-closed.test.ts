@@ -175,6 +175,19 @@ describe('user-caused faults: one line, exit 2', () => {
     expect(o.stderr).toBe('slotscope: /dev/full: no space left on device\n');
   });
 
+  it('a file that fills up (the size limit of ulimit -f) is left empty, not as a page or rename map that reads as whole', () => {
+    const html = join(dir, 'cut.html');
+    const map = join(dir, 'cut-map.csv');
+    // A key dump whose rename map is far larger than the limit; the page is too.
+    const scan = file('many.scan', Array.from({ length: 20000 }, (_, i) => `user:${i}:balance\nuser:${i}:ledger\n`).join(''));
+    for (const [args, out] of [[['analyze', '-f', 'html', '-o', html, 'samples/app.monitor'], html], [['plan', '-f', 'json', '-o', join(dir, 'cut-plan.json'), '--rename-map', map, 'samples/app.monitor', scan], map]] as const) {
+      const r = spawnSync('sh', ['-c', 'ulimit -f 64; exec "$@"', 'sh', process.execPath, CLI, ...args], { encoding: 'latin1' });
+      expect(r.stderr).toBe(`slotscope: ${out}: file too large\n`);
+      expect(r.status).toBe(2);
+      expect(readFileSync(out, 'latin1')).toBe('');
+    }
+  });
+
   it('a signal stops analyze, check and plan as that signal (the shell reports 128 + n), not as a pass', async () => {
     for (const [command, signal] of [['analyze', 'SIGINT'], ['check', 'SIGTERM'], ['plan', 'SIGHUP']] as const) {
       const fifo = join(dir, `${command}.fifo`);
