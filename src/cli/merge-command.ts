@@ -1,5 +1,6 @@
 // `slotscope merge FILE...`: per-node summaries (`analyze --summary-out`) into the one report a single run
 // over all their inputs makes, and optionally into one summary again (a merge of merges).
+import { statSync } from 'node:fs';
 import { buildReport } from '../report/report.js';
 import { readSummaryFile } from '../summary/read-summary.js';
 import { mergeSummaries, type NamedSummary } from '../summary/merge-summaries.js';
@@ -20,6 +21,7 @@ export interface MergeCommandOptions {
 
 export async function mergeCommand(files: string[], opts: MergeCommandOptions): Promise<void> {
   if (files.length === 0) throw new InputError('no summaries: give the files `slotscope analyze --summary-out` wrote');
+  files = onceEach(files);
   const out = openOutput(opts.output, files, {});
   const summaryOut = opts.summaryOut !== undefined ? openOutput(opts.summaryOut, opts.output !== undefined ? [...files, opts.output] : files, {}) : null;
   // Redacted summaries need no secret (their key text is hashed already); one given must be theirs.
@@ -38,4 +40,25 @@ export async function mergeCommand(files: string[], opts: MergeCommandOptions): 
   if (summaryOut) writeSummary(runSummary(merged.analysis, merged.plan, merged), summaryOut);
   emitReport(buildReport(merged.analysis, merged.plan.result(), merged.topology ?? undefined, [...merged.warnings, ...merged.guessed], merged.redaction ?? undefined), opts.format, out);
   note(skippedLinesNotes(merged.analysis.inputs));
+}
+
+/** A summary named twice (by any path to the same file) is merged once, as analyze reads a file once. */
+function onceEach(files: string[]): string[] {
+  const seen = new Map<string, string>();
+  return files.filter((f) => {
+    let id: string;
+    try {
+      const st = statSync(f);
+      id = `${st.dev}:${st.ino}`;
+    } catch {
+      return true; // reading it says why
+    }
+    const first = seen.get(id);
+    if (first === undefined) {
+      seen.set(id, f);
+      return true;
+    }
+    warn(first === f ? `${f}: given twice; merged once` : `${f}: the same file as ${first}; merged once`);
+    return false;
+  });
 }

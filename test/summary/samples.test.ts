@@ -33,6 +33,15 @@ describe('summaries of the samples', () => {
     expect(r.inputs).toHaveLength(inputs.length);
   });
 
+  it('merged with one named twice (by another path too), merge it once and say so, as analyze reads a file once', () => {
+    const [a, b] = summaries;
+    const other = join(dir, '.', '.', a.slice(dir.length + 1)).replace(dir, `${dir}/.`);
+    const r = slotscope(['merge', '-f', 'json', a, b, a, other]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(ok(['merge', '-f', 'json', a, b]));
+    expect(r.stderr).toBe(`slotscope: ${a}: given twice; merged once\nslotscope: ${other}: the same file as ${a}; merged once\n`);
+  });
+
   it('are accepted by analyze and check mixed with raw inputs', () => {
     const mixed = [summaries[0], summaries[1], ...inputs.slice(2, 5), ...summaries.slice(5)];
     expect(comparable(ok(['analyze', '-f', 'json', ...mixed]))).toEqual(comparable(single));
