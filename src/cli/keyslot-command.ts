@@ -7,6 +7,10 @@ import { warn } from './cli-io.js';
 const NEWLINE = Buffer.from('\n');
 
 export async function keyslotCommand(keys: string[], opts: { stdin?: boolean }): Promise<void> {
+  // Node decodes arguments as UTF-8 and puts U+FFFD for bytes that are not: the key's bytes, and so its
+  // slot, are lost before we see it (a key that holds U+FFFD itself is told the same way).
+  const lost = keys.find((k) => k.includes('\uFFFD'));
+  if (lost !== undefined) throw new InputError(`key ${keys.indexOf(lost) + 1} is not valid UTF-8, so its bytes are lost on the command line: give it with --stdin (printf '\\xff...' | slotscope keyslot --stdin)`);
   const out: string[] = keys.map((k) => `${slotOfString(k)}\t${k}`);
   if (out.length) process.stdout.write(out.join('\n') + '\n');
   if (!opts.stdin) {

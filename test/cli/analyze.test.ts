@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
-import { slotscope } from '../helpers/cli.js';
+import { CLI, slotscope } from '../helpers/cli.js';
 import { captureTraffic, type RedisServer, startRedis } from '../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slotscope-cli-'));
@@ -180,6 +181,16 @@ describe('keyslot', () => {
     const r = slotscope(['keyslot', '--stdin'], '123456789\r\nfoo{bar}\r\n');
     expect(r.stdout).toBe(`12739\t123456789\n${slotscope(['keyslot', 'bar']).stdout.split('\t')[0]}\tfoo{bar}\n`);
     expect(slotscope(['keyslot']).status).toBe(2);
+  });
+
+  it('refuses a key that is not UTF-8 on the command line (its bytes are lost in argv), which --stdin reads whole', () => {
+    const argv = spawnSync('sh', ['-c', 'exec "$0" "$1" keyslot ok "$(printf "a\\377b")"', process.execPath, CLI], { encoding: 'latin1' });
+    expect(argv.stdout).toBe('');
+    expect(argv.stderr).toBe("slotscope: key 2 is not valid UTF-8, so its bytes are lost on the command line: give it with --stdin (printf '\\xff...' | slotscope keyslot --stdin)\n");
+    expect(argv.status).toBe(2);
+    // From stdin the byte is read as it is: the slot of a\xffb, not of a\uFFFDb.
+    const raw = slotscope(['keyslot', '--stdin'], Buffer.from('a\xffb\n', 'latin1'));
+    expect(raw.stdout).not.toBe(slotscope(['keyslot', '--stdin'], Buffer.from('a\uFFFDb\n', 'utf8')).stdout);
   });
 });
 
