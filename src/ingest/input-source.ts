@@ -1,7 +1,7 @@
 // Opens an input as a stream of byte chunks: a file or `-` for stdin, gunzipped when it starts with
 // gzip's magic bytes whatever its name. Other compressed files, archives and RDB files are told by their
 // magic bytes too and refused with the command that makes them readable: read as keys, they would pass.
-import { close, constants, fstat, open, read, statSync } from 'node:fs';
+import { close, constants, fstat, open, read, type Stats, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { GzipError, gunzipMembers } from './gunzip-members.js';
@@ -98,23 +98,27 @@ const OPEN_FLAGS = constants.O_RDONLY | (process.platform === 'linux' ? constant
  */
 async function* fileChunks(path: string): AsyncGenerator<Buffer> {
   const fd = await openFd(path, OPEN_FLAGS);
-  let pipe: boolean;
+  let opened: Stats;
   try {
-    pipe = (await fstatFd(fd)).isFIFO();
+    opened = await fstatFd(fd);
   } catch (err) {
     await closeFd(fd);
     throw err;
   }
-  if (pipe) {
+  if (opened.isFIFO()) {
     yield* pipeChunks(fd);
     return;
   }
   const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
   let turn = 0;
+  let total = 0;
   let reading = readFd(fd, buffers[turn], 0, CHUNK, null);
   try {
     for (;;) {
       const { bytesRead } = await reading;
+      total += bytesRead;
+      // A file cut while read (a rotation truncating it) would give a report of part of it as of all.
+      if (bytesRead === 0 && opened.isFile() && total < opened.size) throw new InputError(`it shrank while being read: ${total} of the ${opened.size} bytes it had when opened; read it again once nothing writes to it`, path);
       if (bytesRead === 0) return;
       const chunk = buffers[turn];
       turn ^= 1;
