@@ -69,6 +69,18 @@ export interface ServerOptions {
 const tlsServerArgs = (port: number, t: TlsFiles): string[] => ['--port', '0', '--tls-port', String(port), '--tls-cert-file', t.serverCert, '--tls-key-file', t.serverKey, '--tls-ca-cert-file', t.ca, '--tls-auth-clients', 'yes'];
 const tlsClientOptions = (t: TlsFiles) => ({ ca: readFileSync(t.ca), cert: readFileSync(t.clientCert), key: readFileSync(t.clientKey) });
 
+/** Waits until a replica's link to its primary is up (its first sync done), so its MONITOR shows the stream. */
+export async function waitForSync(replica: Pick<RedisServer, 'client'>, timeoutMs = 30000): Promise<void> {
+  await waitFor('the replica to sync', async () => {
+    const c = replica.client();
+    try {
+      return /master_link_status:up/.test(await c.info('replication')) ? true : undefined;
+    } finally {
+      c.disconnect();
+    }
+  }, timeoutMs);
+}
+
 export async function startRedis(extraArgs: string[] = [], options: ServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'slotscope-redis-'));

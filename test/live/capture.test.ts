@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { slotOfString } from '../../src/slot/key-slot.js';
 import { slotscope, slotscopeAsync } from '../helpers/cli.js';
-import { monitorToFile, type RedisCluster, type RedisServer, startCluster, startRedis, waitFor, waitForMonitor } from '../helpers/redis.js';
+import { monitorToFile, type RedisCluster, type RedisServer, startCluster, startRedis, waitFor, waitForMonitor, waitForSync } from '../helpers/redis.js';
 
 const run = promisify(execFile);
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'slotscope-live-'));
@@ -20,14 +20,7 @@ describe('capture monitor on a standalone primary with a replica', () => {
   beforeAll(async () => {
     primary = await startRedis();
     replica = await startRedis(['--replicaof', '127.0.0.1', String(primary.port)]);
-    await waitFor('the replica to sync', async () => {
-      const c = replica.client();
-      try {
-        return /master_link_status:up/.test(await c.info('replication')) ? true : undefined;
-      } finally {
-        c.disconnect();
-      }
-    });
+    await waitForSync(replica);
   });
   afterAll(async () => {
     await Promise.all([primary?.stop(), replica?.stop()]);

@@ -10,7 +10,7 @@ import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { CLI, slotscope, slotscopeAsync, unwrapped } from '../helpers/cli.js';
-import { type RedisCluster, startCluster, waitFor } from '../helpers/redis.js';
+import { type RedisCluster, startCluster, waitFor, waitForSync } from '../helpers/redis.js';
 
 const exec = promisify(execFile);
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'slotscope-replicas-'));
@@ -46,14 +46,7 @@ describe('capture monitor on a 3+3 cluster', () => {
     cluster = await startCluster(3, 1);
     // A replica's first sync waits repl-diskless-sync-delay (5 s): until then its MONITOR shows nothing.
     for (const n of cluster.nodes.filter((x) => !cluster.primaries.includes(x))) {
-      await waitFor('the replica to sync', async () => {
-        const c = n.client();
-        try {
-          return /master_link_status:up/.test(await c.info('replication')) ? true : undefined;
-        } finally {
-          c.disconnect();
-        }
-      }, 30000);
+      await waitForSync(n);
     }
   }, 60000);
   afterAll(async () => {

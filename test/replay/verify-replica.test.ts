@@ -9,7 +9,7 @@ import type { Plan } from '../../src/plan/make-plan.js';
 import type { Report } from '../../src/report/report.js';
 import type { VerifyResult } from '../../src/replay/verify-plan.js';
 import { slotscope, slotscopeAsync } from '../helpers/cli.js';
-import { type RedisCluster, type RedisServer, startCluster, startRedis, waitFor } from '../helpers/redis.js';
+import { type RedisCluster, type RedisServer, startCluster, startRedis, waitFor, waitForSync } from '../helpers/redis.js';
 
 const USERS = 40;
 
@@ -22,16 +22,10 @@ describe('plan and verify on a primary captured with its replica', () => {
   beforeAll(async () => {
     primary = await startRedis(['--repl-diskless-sync-delay', '0']);
     [replica, cluster] = await Promise.all([startRedis(['--replicaof', '127.0.0.1', String(primary.port)]), startCluster(3)]);
-    await waitFor('the replica to sync', async () => {
-      const c = replica.client();
-      try {
-        return /master_link_status:up/.test(await c.info('replication')) ? true : undefined;
-      } finally {
-        c.disconnect();
-      }
-    }, 30000);
+    await waitForSync(replica);
     const ready = join(dir, 'ready');
-    const capture = slotscopeAsync(['capture', 'monitor', `redis://127.0.0.1:${primary.port}`, `redis://127.0.0.1:${replica.port}`, '--duration', '0', '--out', cap, '--ready-file', ready]);
+    // The primary alone: capture finds its replica (ROLE).
+    const capture = slotscopeAsync(['capture', 'monitor', `redis://127.0.0.1:${primary.port}`, '--duration', '0', '--out', cap, '--ready-file', ready]);
     await waitFor('MONITOR on both nodes', async () => (existsSync(ready) ? true : undefined));
     const client = primary.client();
     // A transfer per user across two of its keys: cross-slot until the plan tags them by user.
