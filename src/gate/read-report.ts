@@ -34,11 +34,36 @@ function summaryReport(path: string): Report {
   return buildReport(m.analysis, m.plan.result(), m.topology ?? undefined, [...m.warnings, ...m.guessed], m.redaction ?? undefined);
 }
 
-/** The fields the comparison reads: a truncated or hand-edited report fails here, not as a TypeError later. */
+/**
+ * What the comparisons read, in the shapes they read it: a truncated or hand-edited report fails here with
+ * the first field that is wrong, not as a TypeError (exit 3) later.
+ */
 function checkedReport(r: Report, path: string): Report {
   const missing = (['target', 'verdict', 'findings', 'totals', 'commands', 'skew', 'nodes', 'slots'] as const).filter((k) => typeof r[k] !== 'object' || r[k] === null);
   if (missing.length > 0) throw new InputError(`not a complete report: no ${missing.join(', ')}`, path);
+  const wrong = firstWrong(r);
+  if (wrong) throw new InputError(`not a complete report: ${wrong} is not as \`slotscope analyze -f json\` writes it`, path);
   return r;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumber = (v: unknown): boolean => typeof v === 'number';
+const numbers = (v: unknown): boolean => Array.isArray(v) && v.every(isNumber);
+
+/** The first field, as a path, whose shape the comparisons cannot read; null when all are as written. */
+function firstWrong(r: Report): string | null {
+  const checks: [string, () => boolean][] = [
+    ['target.id', () => typeof r.target.id === 'string'],
+    ['verdict.status', () => typeof r.verdict.status === 'string'],
+    ['findings', () => Array.isArray(r.findings) && r.findings.every((f) => isObject(f) && typeof f.id === 'string' && isNumber(f.count) && (f.patterns === undefined || isObject(f.patterns)))],
+    ['totals', () => (['commands', 'keyedCommands', 'distinctKeys', 'crossSlotCommands', 'transactions', 'crossSlotTransactions', 'scriptCalls', 'crossSlotScripts', 'keyRecords'] as const).every((k) => isNumber(r.totals[k]))],
+    ['commands', () => Object.values(r.commands).every((c) => isObject(c) && isNumber(c.calls) && isNumber(c.crossSlot))],
+    ['nodes', () => Object.values(r.nodes).every((n) => isObject(n) && isNumber(n.ops))],
+    ['skew', () => isNumber(r.skew.maxOps) && isNumber(r.skew.meanOps) && Array.isArray(r.skew.hotSlots) && r.skew.hotSlots.every(isObject)],
+    ['slots', () => numbers(r.slots.ops) && numbers(r.slots.keys) && (r.slots.bytes === undefined || numbers(r.slots.bytes))],
+    ['topology.primaries', () => r.topology === undefined || (isObject(r.topology) && Array.isArray(r.topology.primaries) && r.topology.primaries.every((p) => isObject(p) && typeof p.address === 'string' && Array.isArray(p.slots) && isNumber(p.ops)))],
+  ];
+  return checks.find(([, ok]) => !ok())?.[0] ?? null;
 }
 
 /** The line V8's "at position N" points to, when it gives one. */

@@ -157,6 +157,18 @@ describe('check --baseline and diff on real captures', () => {
     const conf = join(dir, 'redis.conf');
     writeFileSync(conf, 'requirepass hunter2\n\u001b]0;title\u0007\n');
     for (const cmd of [['check', '--baseline', conf, same], ['diff', base, conf]]) expect(slotscope(cmd).stderr, cmd[0]).toBe(`slotscope: ${conf}: not JSON\n`);
+    // A real report edited by hand: the first field the comparison cannot read is named, exit 2, not an internal error.
+    const real = JSON.parse(readFileSync(base, 'utf8')) as Record<string, Record<string, unknown>>;
+    for (const [edit, field] of [[(r: typeof real) => delete r.skew.hotSlots, 'skew'], [(r: typeof real) => (r.findings = {}), 'findings'], [(r: typeof real) => (r.totals = {}), 'totals']] as const) {
+      const copy = structuredClone(real);
+      edit(copy);
+      writeFileSync(bad, JSON.stringify(copy));
+      for (const cmd of [['check', '--baseline', bad, same], ['diff', base, bad]]) {
+        const r = slotscope(cmd);
+        expect(r.stderr, `${cmd[0]} ${field}`).toBe(`slotscope: ${bad}: not a complete report: ${field} is not as \`slotscope analyze -f json\` writes it\n`);
+        expect(r.status).toBe(2);
+      }
+    }
     writeFileSync(bad, '{"schema": "slotscope.report/1", "totals": {');
     expect(slotscope(['diff', base, bad]).stderr).toBe(`slotscope: ${bad}:1: not JSON: it ends too soon (cut short?)\n`);
     const kept = slotscope(['check', '--baseline', base, '-o', base, same]);
