@@ -7,7 +7,7 @@ import { InputError } from '../src/ingest/input-error.js';
 import { hidePasswords } from '../src/live/redis-url.js';
 import { outputErrorReason } from '../src/report/output-file.js';
 import { PLAN_DEFAULTS } from '../src/plan/plan-defaults.js';
-import { collect, inputFormatOption, jobsOption, positiveInt, REDACT_KEYS_HELP, REDACT_SECRET_HELP, targetOption } from '../src/cli/option-parsers.js';
+import { collect, inputFormatOption, jobsOption, maxLineBytesOption, positiveInt, REDACT_KEYS_HELP, REDACT_SECRET_HELP, targetOption } from '../src/cli/option-parsers.js';
 import { addCheckOptions } from '../src/cli/check-options.js';
 import { addConnectionOptions } from '../src/cli/connection-options.js';
 
@@ -40,7 +40,7 @@ program
   .option('--exact-keys <n>', 'distinct keys counted exactly before per-slot HyperLogLog estimates take over', positiveInt, 2_000_000)
   .option('--redact-keys', REDACT_KEYS_HELP)
   .option('--redact-secret-file <file>', REDACT_SECRET_HELP)
-  .option('--max-line-bytes <n>', 'longest line accepted; longer ones are skipped and counted', positiveInt)
+  .addOption(maxLineBytesOption())
   .option('--live [node]', 'MONITOR every node of this deployment (a URL or HOST:PORT, else -h/-p/-u) and analyse as it runs (no files)')
   .option('--duration <time>', 'with --live: how long to capture (30s, 2m, 1h30m; 0: until a signal stops it)', '30s')
   .addOption(targetOption())
@@ -141,6 +141,7 @@ program
   .option('--rename-map <file>', 'write old_key,new_key CSV for the keys of SCAN/memory inputs that a rename applies to (real keys: refused with --redact-keys)')
   .option('--own-write-window <ms>', 'a read this soon after the same client wrote the key is read-your-own-write', positiveInt, PLAN_DEFAULTS.ownWriteWindowMs)
   .addOption(inputFormatOption())
+  .addOption(maxLineBytesOption())
   .option('--strict', 'exit 2 when any input line had to be skipped (the plan is still written)')
   .addOption(targetOption())
   .option('--redact-keys', REDACT_KEYS_HELP + '; the plan is then for reading, not for verify')
@@ -159,6 +160,8 @@ program
   .option('--cluster <node>', 'a node of the cluster to replay into, as a URL or HOST:PORT, else -h/-p/-u (writes go only there)')
   .option('--force', 'replay even into a cluster that already holds data')
   .option('--strict', 'exit 2 when any capture line had to be skipped (neither replayed nor predicted)')
+  .addOption(inputFormatOption())
+  .addOption(maxLineBytesOption())
   .addOption(new Option('-f, --format <format>', 'output format (table: for a person)').choices(['table', 'json']).default('table'))
   .argument('<inputs...>', 'the MONITOR captures the plan was made from')
   .addHelpText('after', `

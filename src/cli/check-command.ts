@@ -35,6 +35,7 @@ export interface CheckCommandOptions {
   format: string;
   output?: string;
   inputFormat?: string;
+  maxLineBytes?: number;
   target: string;
   redactKeys?: boolean;
   redactSecretFile?: string;
@@ -73,7 +74,7 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions, 
   const progress = startProgress();
   const started = Date.now();
   // The report analyze makes, with the capture's topology: skew is then judged over today's primaries.
-  const { report, analysis, guessed } = await readinessReport(specs, capture, warnings, { target: findTarget(opts.target), redactor, ...readingCallbacks(progress, specs), jobs: opts.jobs });
+  const { report, analysis, guessed } = await readinessReport(specs, capture, warnings, { target: findTarget(opts.target), redactor, maxLineBytes: opts.maxLineBytes, ...readingCallbacks(progress, specs), jobs: opts.jobs });
   progress.done(readSummary(analysis.inputs, Date.now() - started));
   guessed.forEach(warn);
   const base = stored && opts.baseline !== undefined ? comparableBaseline(stored, report, opts.baseline, redactor) : null;

@@ -2,7 +2,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { FINDING_DEFS } from '../analyze/findings.js';
 import { SEVERITIES, VERDICT_VALUES } from '../gate/fail-on.js';
-import { collect, inputFormatOption, nonNegativeInt, positiveInt, share, targetOption, REDACT_SECRET_HELP } from './option-parsers.js';
+import { collect, inputFormatOption, maxLineBytesOption, nonNegativeInt, positiveInt, share, targetOption, REDACT_SECRET_HELP } from './option-parsers.js';
 
 /** --fail-on: verdict values, severities (that severity or worse) and finding ids, comma-separated. */
 function failOnList(value: string): string[] {
@@ -49,6 +49,7 @@ export function addCheckOptions(cmd: Command): Command {
     .option('--junit <file>', 'also write the gates and findings as JUnit XML, one test case each (on GitHub Actions, annotations and a job summary come by themselves)')
     .option('--codequality <file>', 'also write a GitLab Code Quality report (JSON) of the failed gates and the findings')
     .addOption(inputFormatOption())
+    .addOption(maxLineBytesOption())
     .addOption(targetOption())
     .option('--redact-keys', 'show no key text: failures name key patterns as keyed hashes and examples with <key>; the allow-list\'s patterns are hashed alike')
     .option('--redact-secret-file <file>', REDACT_SECRET_HELP);

@@ -29,6 +29,8 @@ export const targetOption = (): Option => new Option('--target <target>', 'the c
 
 export const inputFormatOption = (): Option => new Option('--input-format <format>', 'skip detection and read every input as this format').choices(INPUT_FORMATS as string[]);
 
+export const maxLineBytesOption = (): Option => new Option('--max-line-bytes <n>', 'longest line accepted; longer ones are skipped and counted').argParser(positiveInt);
+
 export const REDACT_KEYS_HELP = 'show no key text: examples as <key>, words of key patterns as keyed hashes (customer:<id>:orders -> <h:…>:<id>:<h:…>)';
 export const REDACT_SECRET_HELP = 'with --redact-keys: the hash key (else SLOTSCOPE_REDACT_SECRET, else a public default that only groups: not secret against dictionary attacks)';
 

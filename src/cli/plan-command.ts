@@ -21,6 +21,7 @@ export interface PlanCommandOptions {
   renameMap?: string;
   ownWriteWindow: number;
   inputFormat?: string;
+  maxLineBytes?: number;
   target: string;
   redactKeys?: boolean;
   redactSecretFile?: string;
@@ -51,6 +52,7 @@ export async function planCommand(inputs: string[], opts: PlanCommandOptions): P
     target: findTarget(opts.target),
     shards: opts.shards,
     ownWriteWindowMs: opts.ownWriteWindow,
+    maxLineBytes: opts.maxLineBytes,
     primaries: known?.mode === 'cluster' ? known.primaries : undefined,
     renameMap: map ? (from: string, to: string) => map.write(Buffer.from(`${csvField(from)},${csvField(to)}\n`, 'latin1')) : undefined,
   };

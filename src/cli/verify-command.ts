@@ -14,6 +14,8 @@ export interface VerifyCommandOptions extends ConnectionFlags {
   cluster?: string;
   force?: boolean;
   strict?: boolean;
+  inputFormat?: string;
+  maxLineBytes?: number;
   format: 'table' | 'json';
 }
 
@@ -31,8 +33,8 @@ export async function verifyCommand(inputs: string[], opts: VerifyCommandOptions
   };
   // As analyze and plan read them: directories, NAME=PATH, and a capture's manifest (a replica's
   // replication stream is left out, as the plan left it out).
-  const { specs } = inputSpecs(inputs, {});
-  const result = await verifyPlan(specs, plan, opts.plan, seeds[0], { force: Boolean(opts.force), onReplay });
+  const { specs } = inputSpecs(inputs, { inputFormat: opts.inputFormat });
+  const result = await verifyPlan(specs, plan, opts.plan, seeds[0], { force: Boolean(opts.force), onReplay, maxLineBytes: opts.maxLineBytes });
   progress.done(`replayed ${count(result.replayed)} commands into ${result.primaries} primaries in ${seconds(Date.now() - started)} (${rate(result.replayed)})`);
   // Set before writing: a reader that closes stdout early (EPIPE) still gets the exit code.
   if (!result.match) process.exitCode = EXIT_GATE;

@@ -8,7 +8,7 @@ import { type CommandInfo, CommandTable } from '../commands/command-table.js';
 import { InputError } from '../ingest/input-error.js';
 import type { InputStats } from '../ingest/input-stats.js';
 import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
-import { type InputSpec, readInput } from '../ingest/read-input.js';
+import { type InputSpec, type ReadOptions, readInput } from '../ingest/read-input.js';
 import type { RecordSink } from '../ingest/records.js';
 import { ReplicationStreamFilter } from '../ingest/replication-stream.js';
 import type { PrefixRewriter } from '../plan/prefix-rewrite.js';
@@ -81,7 +81,7 @@ const SCRIPT_SOURCES: Record<string, number> = { eval: 1, eval_ro: 1, 'script|lo
 const sha1 = (b: Buffer): string => createHash('sha1').update(b).digest('hex');
 
 /** Reads MONITOR captures into the stream a replay sends; anything else is an InputError. */
-export async function readReplayStream(specs: readonly InputSpec[], changes: StreamChanges = {}, table = new CommandTable()): Promise<ReplayStream> {
+export async function readReplayStream(specs: readonly InputSpec[], changes: StreamChanges = {}, table = new CommandTable(), read: ReadOptions = {}): Promise<ReplayStream> {
   const finder = new KeyFinder(table);
   const stream: ReplayStream = { commands: [], notReplayed: new Map(), inputs: [] };
   // EVAL and SCRIPT LOAD bodies by the sha1 of the captured body, so an EVALSHA can be sent as an EVAL
@@ -179,7 +179,7 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
   for (const spec of specs) {
     // A replica's replication stream is its primary's writes again: replayed, they would be sent twice.
     const replication = spec.peers?.length ? new ReplicationStreamFilter(sink, spec.peers) : null;
-    const stats = await readInput(spec, replication ?? sink);
+    const stats = await readInput(spec, replication ?? sink, read);
     if (replication) ({ lines: stats.replicationLines, from: stats.replicationFrom } = replication.total());
     if (stats.format !== 'monitor') throw new InputError(`verify needs a MONITOR capture; this input is ${FORMAT_NAMES[stats.format]}`, spec.path);
     stream.inputs.push(stats);

@@ -3,6 +3,7 @@
 // refuse, and compares line by line. It writes only to the cluster it is given (replay-policy.ts), and
 // refuses a node that is not in cluster mode, or a cluster that holds data, unless forced.
 import { readFileSync } from 'node:fs';
+import { CommandTable } from '../commands/command-table.js';
 import { InputError } from '../ingest/input-error.js';
 import type { InputSpec } from '../ingest/read-input.js';
 import { PLAN_SCHEMA, type Plan } from '../plan/make-plan.js';
@@ -128,6 +129,8 @@ async function targetTopology(target: ClusterTarget, force: boolean): Promise<Cl
 
 export interface VerifyOptions {
   force: boolean;
+  /** Longest capture line read; longer ones are skipped and counted. */
+  maxLineBytes?: number;
   /** Before each command is sent: how many were, of how many (for progress). */
   onReplay?: (sent: number, total: number) => void;
 }
@@ -136,7 +139,7 @@ export async function verifyPlan(specs: InputSpec[], plan: Plan, planPath: strin
   const renamer = new Renamer(plan.renames.flatMap((r) => r.rules));
   const prefixes = new PrefixRewriter(clientChanges(plan, planPath));
   // The captures first: a wrong input fails before the cluster is touched.
-  const stream = await readReplayStream(specs, { renameKey: renamer.rules.length > 0 ? renamer.apply : undefined, prefixes: prefixes.empty ? undefined : prefixes });
+  const stream = await readReplayStream(specs, { renameKey: renamer.rules.length > 0 ? renamer.apply : undefined, prefixes: prefixes.empty ? undefined : prefixes }, new CommandTable(), { maxLineBytes: options.maxLineBytes });
   const total = stream.commands.filter((c) => c.replayed).length;
   // Nothing sent, nothing compared: a match would be no evidence at all.
   if (total === 0) {

@@ -29,6 +29,15 @@ describe('plan on a capture with lines it cannot read', () => {
     expect(planned.stderr).toContain(`slotscope: ${broken}: ${report.totals.skippedLines} lines skipped in all\n`);
   });
 
+  it('--max-line-bytes skips the same lines in analyze, check and plan, and says so alike', () => {
+    const long = ['analyze', 'check', 'plan'].map((cmd) => slotscope([cmd, '--max-line-bytes', '2000', '-o', join(dir, `${cmd}.out`), broken]));
+    const skipped = (JSON.parse(slotscope(['analyze', '-f', 'json', '--max-line-bytes', '2000', broken]).stdout) as Report).totals.skippedLines;
+    expect(skipped).toBeGreaterThan(report.totals.skippedLines); // the capture's long lines (BullMQ's scripts) too
+    expect(long[0].stderr).toContain(`: ${skipped} lines skipped in all\n`);
+    expect(long[1].stderr).toBe(long[0].stderr);
+    expect(long[2].stderr).toBe(long[0].stderr);
+  });
+
   it('says so at the head of the markdown plan, and --strict exits 2 with the plan written', () => {
     const out = join(dir, 'plan.md');
     const strict = slotscope(['plan', '--strict', '-o', out, broken]);
