@@ -25,6 +25,7 @@ export interface CheckCommandOptions {
   shards?: number;
   maxSkipped?: number;
   maxSkippedShare: number;
+  maxUnknownShare: number;
   minCommands: number;
   failOn: string[];
   baseline?: string;
@@ -90,6 +91,7 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions, 
       shards: opts.shards,
       maxSkippedLines: opts.maxSkipped,
       maxSkippedShare: opts.maxSkippedShare,
+      maxUnknownShare: opts.maxUnknownShare,
       minCommands: opts.minCommands,
       failOn: opts.failOn,
       strictAllowlist: opts.strictAllowlist,

@@ -37,6 +37,7 @@ export function addCheckOptions(cmd: Command): Command {
     .option('--shards <n>', 'with --max-slot-skew / --baseline: judge skew under the layout the plan proposes for N primaries', positiveInt)
     .option('--max-skipped <n>', 'unreadable input lines allowed', nonNegativeInt)
     .option('--max-skipped-share <share>', 'unreadable input lines allowed, as a share of the lines read (0-1)', share, 0.01)
+    .option('--max-unknown-share <share>', 'commands no key spec describes (module commands, whose keys go unjudged) allowed, as a share of client commands (0-1); an allow-listed command is not counted', share, 0.01)
     .option('--min-commands <n>', 'client commands (MONITOR inputs) or keys (key dumps) the inputs must yield; an input with none always fails', nonNegativeInt, 1)
     .addOption(new Option('--fail-on <list>', 'comma-separated: blocked (the verdict), changes (any change needed), a severity (blocker, warning, info: that or worse), or finding ids').argParser(failOnList).default(['blocked'], 'blocked'))
     .option('--baseline <report.json>', 'an earlier `analyze -f json` report (e.g. main\'s): fail only on regressions; replaces the --max-cross-slot* count gates')

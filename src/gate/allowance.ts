@@ -56,6 +56,12 @@ function matchEntry(r: Report, e: AllowEntry, a: Allowance): AllowedEntry['match
       a.commands.add(e.command);
       matched.push({ what: e.command, count: c.crossSlot });
     }
+    // A command no key spec describes (a module's) is accepted unjudged: the unknown-commands gate leaves it out.
+    const unknown = r.unknownCommands[e.command] ?? 0;
+    if (unknown > 0) {
+      a.commands.add(e.command);
+      matched.push({ what: e.command, count: unknown });
+    }
     return matched;
   }
   const findings = r.findings.filter((f) => e.finding === undefined || f.id === e.finding);

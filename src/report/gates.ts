@@ -1,7 +1,8 @@
 // `slotscope check`: thresholds over a report, for CI. Each gate says its value and its limit, and a failed
 // one names what failed (commands, key patterns, finding ids) with a count and one example each, so a red
-// build says exactly what moved. The gates fail closed: an input that yielded nothing, or mostly
-// unreadable lines, fails the build rather than passing it for lack of evidence.
+// build says exactly what moved. The gates fail closed: an input that yielded nothing, mostly unreadable
+// lines, or mostly commands whose keys cannot be judged fails the build rather than passing it for lack of
+// evidence.
 import { type CommandExample, exampleText } from '../analyze/command-example.js';
 import type { FindingId, Severity } from '../analyze/findings.js';
 import { verdictOf, type VerdictStatus } from '../analyze/verdict.js';
@@ -20,6 +21,8 @@ export interface GateLimits {
   maxSkippedShare: number;
   /** Client commands (MONITOR inputs) or keys (key dumps) each kind of input must yield at least. */
   minCommands: number;
+  /** Commands no key spec describes (module commands), over client commands: their keys go unjudged (default 0.01). */
+  maxUnknownShare?: number;
   /**
    * `blocked` / `changes`: the verdict (fail when blocked, or already at `ready with changes`); a severity:
    * any finding of it or worse; a finding id: that finding.
@@ -91,7 +94,7 @@ export function checkGates(r: Report, limits: GateLimits, ctx: GateContext = {})
     const s = skewOf(r, limits.shards);
     gates.push({ gate: `skew (${s.basis})`, value: s.value, limit: limits.maxSlotSkew, passed: s.value <= limits.maxSlotSkew, failures: s.busiest ? [{ what: s.busiest.what, count: s.busiest.ops }] : [] });
   }
-  gates.push(...evidenceGates(r, limits));
+  gates.push(...evidenceGates(r, limits, allowance));
   if (limits.maxSkippedLines !== undefined) gates.push({ gate: 'skipped lines', value: r.totals.skippedLines, limit: limits.maxSkippedLines, passed: r.totals.skippedLines <= limits.maxSkippedLines });
   if (limits.strictAllowlist) {
     const stale = allowance.stale.map((e) => ({ what: `${e.source}: ${describeEntry(e)}`, count: 0 }));
@@ -150,7 +153,7 @@ function failOnGate(r: Report, failOn: string[], a: Allowance): GateResult {
 }
 
 /** Gates on how much was read at all: a clean verdict over nothing is not a pass. */
-function evidenceGates(r: Report, limits: GateLimits): GateResult[] {
+function evidenceGates(r: Report, limits: GateLimits, a: Allowance): GateResult[] {
   const gates: GateResult[] = [];
   const atLeast = `at least ${limits.minCommands}`;
   const keyDumps = r.inputs.some((i) => KEY_DUMPS.has(i.format));
@@ -163,6 +166,13 @@ function evidenceGates(r: Report, limits: GateLimits): GateResult[] {
   const read = skipped + r.inputs.reduce((t, i) => t + i.records, 0);
   const share = read === 0 ? 0 : skipped / read;
   gates.push({ gate: 'skipped share', value: round(share), limit: limits.maxSkippedShare, passed: share <= limits.maxSkippedShare });
+  // A module's commands (JSON.MGET across slots fails in a cluster too) are not judged: beyond a small share
+  // of the traffic, a clean verdict says little. An allow-listed command is accepted as it is.
+  const unknown = Object.entries(r.unknownCommands).filter(([name]) => !a.commands.has(name));
+  const unjudged = unknown.reduce((t, [, n]) => t + n, 0);
+  const unknownShare = r.totals.commands === 0 ? 0 : unjudged / r.totals.commands;
+  const maxUnknown = limits.maxUnknownShare ?? 0.01;
+  gates.push({ gate: 'unknown commands share', value: round(unknownShare), limit: maxUnknown, passed: unknownShare <= maxUnknown, failures: unknown.map(([name, n]) => ({ what: name, count: n })) });
   return gates;
 }
 

@@ -76,6 +76,17 @@ describe('check fails closed', () => {
     expect(slotscope(['check', '--max-skipped-share', '1.5', p]).status).toBe(2);
   });
 
+  it('fails when commands no key spec describes (a module\'s) pass --max-unknown-share, unless allow-listed', () => {
+    // JSON.MGET across slots fails in a cluster too, but no key spec here describes it: its keys go unjudged.
+    const p = file('module.monitor', ['1795370304.301218 [0 127.0.0.1:1] "json.mget" "a" "b" "$"', '1795370304.301219 [0 127.0.0.1:1] "json.mget" "c" "d" "$"', good].join('\n'));
+    const r = gates([p]);
+    expect(gate(r.gates, 'unknown commands share')).toEqual({ gate: 'unknown commands share', value: 0.666667, limit: 0.01, passed: false, failures: [{ what: 'json.mget', count: 2 }] });
+    expect(r.status).toBe(1);
+    expect(gates(['--max-unknown-share', '0.7', p]).status).toBe(0);
+    const allow = file('allow.yml', 'allow:\n  - command: json.mget\n    reason: RedisJSON keys are tagged by hand\n    expires: 2999-12-31\n');
+    expect(gate(gates(['--allowlist', allow, p]).gates, 'unknown commands share')).toMatchObject({ value: 0, passed: true });
+  });
+
   it('honours --min-commands for commands and for keys', () => {
     const p = file('three.monitor', [good, good, good].join('\n'));
     expect(gates(['--min-commands', '3', p]).status).toBe(0);
