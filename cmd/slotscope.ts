@@ -26,7 +26,7 @@ const program = new Command('slotscope')
   })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_INPUT))
   // Usage errors read like every other fault: `slotscope: <reason>`, one line.
-  .configureOutput({ outputError: (text, write) => write(`slotscope: ${text.replace(/^error: /, '')}`) });
+  .configureOutput({ outputError: (text, write) => write(`slotscope: ${text.replace(/^error: /, '').replace(/\n\((Did you mean [^)]*)\)\n$/, ' ($1)\n')}`) });
 
 program
   .command('analyze')

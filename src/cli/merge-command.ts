@@ -21,6 +21,10 @@ export interface MergeCommandOptions {
 
 export async function mergeCommand(files: string[], opts: MergeCommandOptions): Promise<void> {
   if (files.length === 0) throw new InputError('no summaries: give the files `slotscope analyze --summary-out` wrote');
+  for (const f of files) {
+    if (f === '-') throw new InputError('merge reads summary files, not stdin: give the files `slotscope analyze --summary-out` wrote', '-');
+    if (isDirectory(f)) throw new InputError(`is a directory: give the summaries in it (${f.replace(/\/$/, '')}/*.summary)`, f);
+  }
   files = onceEach(files);
   const out = openOutput(opts.output, files, {});
   const summaryOut = opts.summaryOut !== undefined ? openOutput(opts.summaryOut, opts.output !== undefined ? [...files, opts.output] : files, {}) : null;
@@ -40,6 +44,14 @@ export async function mergeCommand(files: string[], opts: MergeCommandOptions): 
   if (summaryOut) writeSummary(runSummary(merged.analysis, merged.plan, merged), summaryOut);
   emitReport(buildReport(merged.analysis, merged.plan.result(), merged.topology ?? undefined, [...merged.warnings, ...merged.guessed], merged.redaction ?? undefined), opts.format, out);
   note(skippedLinesNotes(merged.analysis.inputs));
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // reading it says why
+  }
 }
 
 /** A summary named twice (by any path to the same file) is merged once, as analyze reads a file once. */

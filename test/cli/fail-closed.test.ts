@@ -144,6 +144,12 @@ describe('user-caused faults: one line, exit 2', () => {
     const unknown = slotscope(['analyze', '--bogus', 'samples/app.monitor']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toBe("slotscope: unknown option '--bogus'\n");
+    // commander's suggestion on the same line, not a second one.
+    const typo = slotscope(['analyze', '--stric', 'samples/app.monitor']);
+    expect([typo.status, typo.stderr]).toEqual([2, "slotscope: unknown option '--stric' (Did you mean --strict?)\n"]);
+    // merge takes summary files: stdin and a directory are refused as what they are.
+    expect(slotscope(['merge', '-']).stderr).toBe('slotscope: -: merge reads summary files, not stdin: give the files `slotscope analyze --summary-out` wrote\n');
+    expect(slotscope(['merge', 'samples']).stderr).toBe('slotscope: samples: is a directory: give the summaries in it (samples/*.summary)\n');
   });
 
   it('plan --rename-map into a missing directory, before reading any input', () => {
