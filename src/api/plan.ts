@@ -1,6 +1,5 @@
 // `plan()` for a program or a test suite: the plan `slotscope plan -f json` prints, from paths or from
 // bytes in memory, in one call.
-import { copyOnceInputs } from '../ingest/input-copies.js';
 import { InputError } from '../ingest/input-error.js';
 import { rereadable } from '../ingest/memory-source.js';
 import { DEFAULT_PLAN_OPTIONS, makePlan, type Plan } from '../plan/make-plan.js';
@@ -32,14 +31,8 @@ export async function plan(inputs: readonly LibraryInput[], options: PlanCallOpt
     primaries: known?.mode === 'cluster' ? known.primaries : undefined,
     renameMap: options.renameMap,
   };
-  // Pass 2 reads the inputs again with every change applied: a stream's bytes are kept for it, in memory,
-  // and stdin's or a named pipe's on disk.
-  const copies = await copyOnceInputs(await Promise.all(specs.map(async (s) => (s.data === undefined ? s : { ...s, data: await rereadable(s.data, s.path) }))), () => undefined, () => undefined);
-  let made: Plan;
-  try {
-    made = await makePlan(copies.specs, planOptions);
-  } finally {
-    copies.remove();
-  }
+  // Pass 2 reads the inputs again with every change applied: a stream's bytes are kept for it in memory
+  // (stdin's or a named pipe's, given by path, makePlan keeps on disk).
+  const made = await makePlan(await Promise.all(specs.map(async (s) => (s.data === undefined ? s : { ...s, data: await rereadable(s.data, s.path) }))), planOptions);
   return redactor ? redactPlan(made, redactor) : made;
 }

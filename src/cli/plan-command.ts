@@ -1,10 +1,9 @@
 // `slotscope plan`: one set of changes, a runbook and a layout, with the rename map on request.
 import { findTarget } from '../analyze/targets.js';
-import { copyOnceInputs } from '../ingest/input-copies.js';
 import { InputError } from '../ingest/input-error.js';
 import type { InputStats } from '../ingest/input-stats.js';
 import type { InputSpec } from '../ingest/read-input.js';
-import { DEFAULT_PLAN_OPTIONS, makePlan, type Plan } from '../plan/make-plan.js';
+import { DEFAULT_PLAN_OPTIONS, makePlan } from '../plan/make-plan.js';
 import { renderPlanHtml } from '../report/plan-html.js';
 import { renderPlanMarkdown } from '../report/plan-markdown.js';
 import { redactPlan } from '../report/redact-report.js';
@@ -68,15 +67,9 @@ export async function planCommand(inputs: string[], opts: PlanCommandOptions): P
     progress.bytes(n);
     reading = n;
   };
-  // Pass 2 reads every input again: stdin and named pipes are kept on disk as pass 1 would see them.
-  const copies = await copyOnceInputs(specs, (spec, i) => progress.input(spec.path, i, specs.length, 'keeping a copy of'), (n) => progress.bytes(n));
-  let plan: Plan;
+  const onCopy = (spec: InputSpec, i: number): void => progress.input(spec.path, i, specs.length, 'keeping a copy of');
   let read: readonly InputStats[] = [];
-  try {
-    plan = await makePlan(copies.specs, { ...options, onInput, onProgress, onRead: (inputs) => (read = inputs) });
-  } finally {
-    copies.remove();
-  }
+  const plan = await makePlan(specs, { ...options, onInput, onProgress, onCopy, onCopyBytes: (n) => progress.bytes(n), onRead: (inputs) => (read = inputs) });
   progress.done(`planned from ${specs.length} input${specs.length === 1 ? '' : 's'} (${byteSize((done + reading) / passes)}, read ${passes === 1 ? 'once' : 'twice'}) in ${seconds(Date.now() - started)}`);
   map?.close();
   const shown = redactor ? redactPlan(plan, redactor) : plan;

@@ -9,6 +9,7 @@ import { keyPattern } from '../analyze/key-pattern.js';
 import type { Redaction } from '../analyze/redact-keys.js';
 import { memoize } from '../analyze/memoize.js';
 import { CommandTable } from '../commands/command-table.js';
+import { copyOnceInputs } from '../ingest/input-copies.js';
 import type { InputStats } from '../ingest/input-stats.js';
 import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
 import { buildReport, type Report } from '../report/report.js';
@@ -104,6 +105,9 @@ export interface PlanOptions extends ReadOptions {
   onInput?: (spec: InputSpec, index: number, pass: 1 | 2) => void;
   /** Called with what pass 1 read of each input (its skipped lines, for stderr). */
   onRead?: (inputs: readonly InputStats[]) => void;
+  /** Called when stdin or a named pipe starts being copied for pass 2, then with the bytes copied so far (for progress). */
+  onCopy?: (spec: InputSpec, index: number) => void;
+  onCopyBytes?: (bytes: number) => void;
 }
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = { ...PLAN_DEFAULTS };
@@ -121,6 +125,16 @@ const OTHER_CHANGES: Record<string, string> = {
 };
 
 export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAULT_PLAN_OPTIONS): Promise<Plan> {
+  // Pass 2 reads every input again: stdin and named pipes, which give their bytes once, are kept on disk.
+  const copies = await copyOnceInputs(specs, options.onCopy ?? (() => undefined), options.onCopyBytes ?? (() => undefined));
+  try {
+    return await planInputs(copies.specs, options);
+  } finally {
+    copies.remove();
+  }
+}
+
+async function planInputs(specs: InputSpec[], options: PlanOptions): Promise<Plan> {
   // Pass 1.
   const collector = new PlanCollector({ maxPatterns: 5000 });
   const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 }, collector.patternOf);
