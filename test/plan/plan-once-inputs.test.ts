@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAN_OPTIONS, makePlan } from '../../src/plan/make-plan.js';
 import { CLI } from '../helpers/cli.js';
 import { waitFor } from '../helpers/redis.js';
 
@@ -49,6 +50,17 @@ describe('plan from inputs that give their bytes once', () => {
     expect(status).toBe(0);
     expect(withoutInputs(JSON.parse(stdout) as Record<string, unknown>)).toEqual(withoutInputs(file.plan));
     expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('makes, as a library call (makePlan) on a named pipe, the plan the file makes', async () => {
+    const fifo = join(dir, 'library');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', CAPTURE, fifo], { stdio: 'ignore' });
+    const piped = await makePlan([{ path: fifo, node: 'stdin' }], DEFAULT_PLAN_OPTIONS);
+    writer.kill();
+    const fromFile = await makePlan([{ path: CAPTURE, node: 'stdin' }], DEFAULT_PLAN_OPTIONS);
+    expect({ ...piped, inputs: null }).toEqual({ ...fromFile, inputs: null });
+    expect(piped.predicted.fixed.transactions).toBeGreaterThan(0);
   });
 
   it('deletes the copy when a signal stops it', async () => {
