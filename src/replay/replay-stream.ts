@@ -103,6 +103,13 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
   };
   /** Per node, the script call whose `lua` lines follow. */
   const calls = new Map<string, StreamCommand>();
+  // Each script's source is scanned once, not at every call of it (bodies holds them all already).
+  const scanned = new Map<string, boolean>();
+  const safeSource = (source: string): boolean => {
+    let safe = scanned.get(source);
+    if (safe === undefined) scanned.set(source, (safe = unsafeNamedCommand(source, table) === null));
+    return safe;
+  };
 
   const clientLine = (rec: MonitorRecord, node: string, raw: Buffer[]): void => {
     let args = raw;
@@ -123,7 +130,7 @@ export async function readReplayStream(specs: readonly InputSpec[], changes: Str
     const at = cmd ? SCRIPT_SOURCES[cmd.name] : undefined;
     const sourceAt = at === undefined ? -1 : at < 0 ? args.length + at : at;
     const source = sourceAt >= 1 && sourceAt < args.length ? args[sourceAt] : null;
-    const replayed = replayable(cmd) && (source === null || unsafeNamedCommand(source.toString('latin1'), table) === null);
+    const replayed = replayable(cmd) && (source === null || safeSource(source.toString('latin1')));
     if (!replayed) notSent(cmd?.name ?? (raw[0]?.toString('latin1', 0, Math.min(raw[0].length, MAX_NAME)).toLowerCase() ?? ''));
     const keys = found.keys;
     const given = cmd && SCRIPT_CALLS.has(cmd.name) ? new Map<string, RenamedKey>() : null;
