@@ -7,7 +7,6 @@
 import { memoize } from './memoize.js';
 
 const DOT = /(\.)/;
-const NON_PRINTABLE = /[\x00-\x1f\x7f-\xff]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Hex that mixes digits and letters: a short one (`3fa`, `c01d9`) is an id like any other, a long one a hash.
 const HEX_ID = /^(?=.*\d)(?=.*[a-f])[0-9a-f]{3,15}$/i;
@@ -52,7 +51,8 @@ function classifyByRegex(token: string): TokenClass | null {
 
 /**
  * A key split into tokens: `raw` holds the key's own text, `pattern` the same tokens with variable parts
- * replaced by their class; separators are tokens of their own. raw.join('') is the key.
+ * replaced by their class and literal ones printable (\xhh), so a pattern is the same text in every
+ * report, plan and lookup; separators are tokens of their own. raw.join('') is the key.
  */
 export interface Tokens {
   raw: string[];
@@ -80,21 +80,21 @@ function pushPart(part: string, whole: TokenClass | null, out: Tokens): void {
   }
   if (!hasDashOrUnderscore(part)) {
     out.raw.push(part);
-    out.pattern.push(part);
+    out.pattern.push(printable(part));
     return;
   }
   // `order-123` -> `order-<id>`, but `daily_report` stays one literal token.
   const pieces = part.split(/([-_])/);
   if (!pieces.some((p, i) => i % 2 === 0 && classifyToken(p))) {
     out.raw.push(part);
-    out.pattern.push(part);
+    out.pattern.push(printable(part));
     return;
   }
   for (const [i, p] of pieces.entries()) {
     if (p === '') continue;
     const c = i % 2 === 0 ? classifyToken(p) : null;
     out.raw.push(p);
-    out.pattern.push(c ? PLACEHOLDER[c] : p);
+    out.pattern.push(c ? PLACEHOLDER[c] : printable(p));
   }
 }
 
@@ -134,15 +134,24 @@ function addPart(part: string, out: Tokens): void {
   }
 }
 
-/** Non-printable bytes as \xhh, so a pattern prints on one line. */
+/** Non-printable bytes as \xhh, so a pattern prints on one line and no key byte reaches a terminal raw. */
 export function printable(s: string): string {
-  if (!NON_PRINTABLE.test(s)) return s;
+  if (!needsEscape(s)) return s;
   return s.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Whether a string has a char printable() escapes (/[\x00-\x1f\x7f-\xff]/, by char codes: it runs on every literal token). */
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f) return true;
+  }
+  return false;
 }
 
 /** A key's tokens with its pattern joined (`user:<id>:profile`), as findings and the plan's proposer both need. */
 export interface KeyTokens extends Tokens {
-  /** pattern.join(''), not yet made printable. */
+  /** pattern.join(''): the key's pattern. */
   joined: string;
 }
 
@@ -166,7 +175,7 @@ export const keyTokens = memoizedKeyTokens(4096);
 /** The pattern of a key given as a string (binary keys: latin1, one char per byte). */
 export function keyPattern(key: string): string {
   // Keys are short; the regexes run per distinct key or sampled occurrence, never on every line of analyze.
-  return printable(keyTokens(key).joined);
+  return keyTokens(key).joined;
 }
 
 /** The placeholders keyPattern() writes, which redaction keeps: they show a key's shape, not its bytes. */

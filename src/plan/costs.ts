@@ -1,6 +1,7 @@
 // What a tag costs: the share of ALL key operations (client commands and the commands scripts run) and of
 // all bytes that land in its busiest slot after the changes, and the share its node carries in the
 // proposed layout. Shares are of totals that include their numerators, so none can pass 100%.
+import { printable } from '../analyze/key-pattern.js';
 import type { Layout } from './layout.js';
 import type { PatternStat } from './collect.js';
 import type { ChangeLoad } from './second-pass.js';
@@ -58,7 +59,7 @@ export function hotspot(load: ChangeLoad | undefined, all: Totals, layout: Layou
   const entity = load.entity[slot];
   return {
     slot,
-    entity: entity ? `{${entity}}` : '',
+    entity: entity ? `{${printable(entity)}}` : '',
     ops: load.ops[slot],
     opsShare: all.ops ? load.ops[slot] / all.ops : 0,
     bytesShare: all.bytes ? load.bytes[slot] / all.bytes : 0,

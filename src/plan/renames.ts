@@ -29,7 +29,8 @@ const CLASS_REGEX: Record<string, string> = {
 };
 
 // A pipe becomes `[|]`, not `\|`: a GFM table cannot hold a backslash right before a pipe (the plan's Markdown).
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()[\]\\/]/g, '\\$&').replace(/\|/g, '[|]');
+// A pattern's literal tokens are printable (key-pattern.ts): their \xhh stand for bytes, and stay regex escapes.
+const escapeRegex = (s: string): string => s.replace(/\\x[0-9a-f]{2}|[.*+?^${}()[\]\\/|]/g, (m) => (m.length === 4 ? m : m === '|' ? '[|]' : `\\${m}`));
 const tokenRegex = (t: string): string => CLASS_REGEX[t] ?? escapeRegex(t);
 
 export function makeRule(patternTokens: string[], tagTokens: number): RenameRule {
@@ -67,7 +68,8 @@ export class Renamer {
 
   constructor(readonly rules: RenameRule[]) {
     for (const r of rules) this.byPattern.set(r.from, r);
-    this.leads = [...new Set(rules.map((r) => /^[^<]*/.exec(r.from)![0]))];
+    // Up to a class or an escaped byte: the rest of a printable pattern is the key's own text.
+    this.leads = [...new Set(rules.map((r) => /^[^<\\]*/.exec(r.from)![0]))];
   }
 
   /** The new name of a key (latin1 string), or null when no rule applies. */
