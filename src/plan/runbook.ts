@@ -25,6 +25,15 @@ export interface RunbookInput {
   after: CrossSlotCounts;
 }
 
+/**
+ * A pattern as a SCAN glob for a shell: its classes as `*`, in single quotes; in bash's $'...' when it has
+ * an escaped byte (`\xhh`, which $'...' turns back into the byte) or a quote of its own.
+ */
+function shellGlob(pattern: string): string {
+  const glob = pattern.replace(/<[a-z]+>/g, '*');
+  return /\\x[0-9a-f]{2}|'/.test(glob) ? `$'${glob.replace(/'/g, "\\'")}'` : `'${glob}'`;
+}
+
 export function runbook(p: RunbookInput): RunbookStep[] {
   const steps: RunbookStep[] = [];
   const code: string[] = [];
@@ -45,7 +54,7 @@ export function runbook(p: RunbookInput): RunbookStep[] {
       actions: [
         ...renamedDbs.map((db) => `db ${db}: \`redis-cli -n ${db} --scan --no-raw > db${db}.scan && slotscope plan --rename-map renames-db${db}.csv db${db}.scan\`, then RENAME each old_key to new_key (RENAME keeps the key's TTL), in the window where the code starts using the new names (${p.renames.map((r) => `{${r.tag}}`).join(', ')}).`),
       ],
-      check: `For every db, no key is left under an old name (${[...renamed].slice(0, 4).map((f) => `\`redis-cli -n DB --scan --pattern '${f.replace(/<[a-z]+>/g, '*')}' | head -1\``).join(', ')} print nothing), and \`slotscope check --max-cross-slot 0 new.monitor\` passes on a fresh capture (or reports only what the plan leaves).`,
+      check: `For every db, no key is left under an old name (${[...renamed].slice(0, 4).map((f) => `\`redis-cli -n DB --scan --pattern ${shellGlob(f)} | head -1\``).join(', ')} print nothing), and \`slotscope check --max-cross-slot 0 new.monitor\` passes on a fresh capture (or reports only what the plan leaves).`,
     });
   }
   const others = dbs.filter((d) => d !== 0);

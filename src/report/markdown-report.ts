@@ -1,6 +1,6 @@
 // The readiness report as Markdown, for a migration ticket or a pull request: the same sections as the
 // terminal table, keys and commands in code spans, long tables and explanations folded in <details>.
-import { codeSpan, folded } from './markdown-code.js';
+import { folded, tableCode } from './markdown-code.js';
 import type { Report } from './report.js';
 import { reportSections, type SectionTable, verdictLine } from './report-sections.js';
 
@@ -16,7 +16,7 @@ export function escape(s: string): string {
 function codeCell(s: string): string {
   if (s === '') return '';
   const example = /^(\S+:\d+) {2}(.*)$/s.exec(s);
-  return example ? `${escape(example[1])} ${codeSpan(example[2])}` : codeSpan(s);
+  return example ? `${escape(example[1])} ${tableCode(example[2])}` : tableCode(s);
 }
 
 export function table(t: SectionTable): string[] {

@@ -1,16 +1,13 @@
 // The plan as Markdown, for a migration ticket or a pull request: the runbook first, then the changes it
-// orders, then what they cost and what is left. Keys and patterns are bytes: every one goes through
-// code() (markdown-code.ts), which escapes unprintable bytes, fences backticks and escapes a table's pipes.
+// orders, then what they cost and what is left. Keys and patterns come printable (\xhh) in the plan: each
+// goes in a code span (markdown-code.ts), fenced past its backticks, its pipes escaped in a table.
 import type { Plan } from '../plan/make-plan.js';
 import { formatSlotRanges } from '../slot/slot-ranges.js';
 import { redactionNote } from './redact-report.js';
 import { share } from './format-numbers.js';
 import { skippedNote } from './skipped-lines.js';
 
-import { code, codeSpan, folded, printableRegex } from './markdown-code.js';
-
-/** Prose that may hold a key in backticks already: only the pipes need escaping in a table or list. */
-const prose = (s: string): string => s.replace(/\|/g, '\\|');
+import { codeSpan as code, folded, tableCode } from './markdown-code.js';
 
 /** Patterns listed; tables longer than FOLD_ROWS are folded in <details>. */
 const PATTERNS = 30;
@@ -24,8 +21,8 @@ export function renderPlanMarkdown(p: Plan): string {
   out.push('## Runbook', '');
   p.runbook.forEach((step, i) => {
     out.push(`${i + 1}. **${step.title}**`);
-    for (const a of step.actions) out.push(`   - ${prose(a)}`);
-    out.push(`   - Check: ${prose(step.check)}`);
+    for (const a of step.actions) out.push(`   - ${a}`);
+    out.push(`   - Check: ${step.check}`);
   });
   out.push('');
 
@@ -41,8 +38,8 @@ export function renderPlanMarkdown(p: Plan): string {
       out.push(`Keys ${code(`${c.from}…`)} become ${code(`${c.to}…`)} (queues ${c.queues.map(code).join(', ')}). Fixes ${c.fixes.commands} cross-slot commands, ${c.fixes.transactions} transactions, ${c.fixes.scripts} script calls.`, '');
       out.push(`Hotspot: slot ${c.hotspot.slot} carries ${share(c.hotspot.opsShare)} of all key operations${c.hotspot.bytesShare ? ` and ${share(c.hotspot.bytesShare)} of bytes` : ''}; its node ${share(c.hotspot.nodeOpsShare)} of all ops.`, '');
       out.push(`Set it on every one of: ${c.objects.join(', ')}.`, '', '```js', c.snippet, '```', '');
-      for (const s of c.procedure) out.push(`- ${prose(s)}`);
-      out.push('', `Identified by: ${prose(c.evidence.join('; '))}.`, '');
+      for (const s of c.procedure) out.push(`- ${s}`);
+      out.push('', `Identified by: ${c.evidence.join('; ')}.`, '');
     }
   }
 
@@ -52,7 +49,7 @@ export function renderPlanMarkdown(p: Plan): string {
     out.push(`### ${code(`{${r.tag}}`)}`, '');
     out.push(`Fixes ${r.fixes.commands} cross-slot commands, ${r.fixes.transactions} transactions, ${r.fixes.scripts} script calls. Hotspot: its busiest slot ${r.hotspot.slot}${r.hotspot.entity ? ` (${code(r.hotspot.entity)})` : ''} carries ${share(r.hotspot.opsShare)} of all key operations${r.hotspot.bytesShare ? ` and ${share(r.hotspot.bytesShare)} of bytes` : ''}; its node ${share(r.hotspot.nodeOpsShare)} of all ops.`, '');
     out.push('| keys | become | regex | replacement |', '|---|---|---|---|');
-    for (const rule of r.rules) out.push(`| ${code(rule.from)} | ${code(rule.to)} | ${codeSpan(printableRegex(rule.regex))} | ${codeSpan(rule.replacement)} |`);
+    for (const rule of r.rules) out.push(`| ${tableCode(rule.from)} | ${tableCode(rule.to)} | ${tableCode(rule.regex)} | ${tableCode(rule.replacement)} |`);
     out.push('');
   }
 
@@ -66,20 +63,20 @@ export function renderPlanMarkdown(p: Plan): string {
     out.push('## Not fixable by renames', '');
     for (const u of p.unfixable) {
       out.push(`- **${u.kind}${u.command ? ` ${u.command}` : ''}** (${u.shape}) over ${u.patterns.map(code).join(', ')}: ${u.count} times.`);
-      for (const alt of u.alternatives) out.push(`  - ${prose(alt)}`);
+      for (const alt of u.alternatives) out.push(`  - ${alt}`);
     }
     out.push('');
   }
 
   if (p.libraries.length > 0) {
     out.push('## Other client libraries seen', '');
-    for (const l of p.libraries) out.push(`- **${l.library}** (${l.patterns.map(code).join(', ')}): ${prose(l.advice)}`);
+    for (const l of p.libraries) out.push(`- **${l.library}** (${l.patterns.map(code).join(', ')}): ${l.advice}`);
     out.push('');
   }
 
   if (p.otherChanges.length > 0) {
     out.push('## Other changes', '');
-    for (const c of p.otherChanges) out.push(`- ${code(c.finding)} (${c.count}): ${prose(c.change)}`);
+    for (const c of p.otherChanges) out.push(`- ${code(c.finding)} (${c.count}): ${c.change}`);
     out.push('');
   }
 
@@ -93,7 +90,7 @@ export function renderPlanMarkdown(p: Plan): string {
 
   const shown = p.patterns.slice(0, PATTERNS);
   const patterns = ['| pattern | keys | reads | writes | share of ops | bytes | with a TTL |', '|---|---:|---:|---:|---:|---:|---:|'];
-  for (const pt of shown) patterns.push(`| ${code(pt.pattern)} | ${pt.distinctKeys} | ${pt.reads} | ${pt.writes} | ${share(pt.opsShare)} | ${pt.bytes} | ${share(pt.expiringShare)} |`);
+  for (const pt of shown) patterns.push(`| ${tableCode(pt.pattern)} | ${pt.distinctKeys} | ${pt.reads} | ${pt.writes} | ${share(pt.opsShare)} | ${pt.bytes} | ${share(pt.expiringShare)} |`);
   out.push('## Key patterns', '', 'Bytes come from memory reports and `capture scan --memory`; "with a TTL" is the share of the pattern\'s dumped keys that expire (`capture scan --ttl`).', '');
   out.push(...(shown.length > FOLD_ROWS ? folded(`${shown.length} of ${p.patterns.length} patterns`, patterns) : [...patterns, '']));
   return out.join('\n').trimEnd() + '\n';
@@ -106,12 +103,12 @@ function replicaReadsSection(p: Plan): string[] {
   else {
     out.push('Route only these patterns to replicas (reads by clients; commands run inside scripts stay on the primary). "stale exposure" is the share of reads within the window of any write to the key: a lagging replica may answer those with the old value.', '');
     out.push('| pattern | client reads | writes | reads/s | read-your-own-write | stale exposure |', '|---|---:|---:|---:|---:|---:|');
-    for (const c of r.candidates.slice(0, 20)) out.push(`| ${code(c.pattern)} | ${c.reads} | ${c.writes} | ${c.readsPerSecond.toFixed(1)} | ${share(c.ownWriteReadShare)} | ${share(c.staleReadShare)} |`);
+    for (const c of r.candidates.slice(0, 20)) out.push(`| ${tableCode(c.pattern)} | ${c.reads} | ${c.writes} | ${c.readsPerSecond.toFixed(1)} | ${share(c.ownWriteReadShare)} | ${share(c.staleReadShare)} |`);
     out.push('');
   }
   if (r.excluded.length > 0) {
     out.push('Kept on the primaries:', '', '| pattern | why | client reads | script reads | writes | read-your-own-write |', '|---|---|---:|---:|---:|---:|');
-    for (const c of r.excluded.slice(0, 20)) out.push(`| ${code(c.pattern)} | ${EXCLUSION[c.reason]} | ${c.reads} | ${c.scriptReads} | ${c.writes} | ${share(c.ownWriteReadShare)} |`);
+    for (const c of r.excluded.slice(0, 20)) out.push(`| ${tableCode(c.pattern)} | ${EXCLUSION[c.reason]} | ${c.reads} | ${c.scriptReads} | ${c.writes} | ${share(c.ownWriteReadShare)} |`);
     out.push('');
   }
   if (r.routing) {
@@ -145,7 +142,7 @@ function layoutSection(p: Plan): string[] {
   }
   if (l.hotSlots.length > 0) {
     out.push('Hot slots and the keys behind them (client commands; a bounded sketch per slot that starts once the slot stands out):', '', '| slot | ops | share | scripts | node before → after | keys |', '|---:|---:|---:|---:|---|---|');
-    for (const h of l.hotSlots) out.push(`| ${h.slot} | ${h.ops} | ${share(h.share)} | ${h.scriptOps} | ${h.node} → ${h.nodeAfter} | ${h.keys.map((k) => `${code(k.key).replace(/\|/g, '\\|')} ${k.ops}`).join(', ')} |`);
+    for (const h of l.hotSlots) out.push(`| ${h.slot} | ${h.ops} | ${share(h.share)} | ${h.scriptOps} | ${h.node} → ${h.nodeAfter} | ${h.keys.map((k) => `${tableCode(k.key)} ${k.ops}`).join(', ')} |`);
     out.push('');
   }
   if (l.moves.length > 0) {

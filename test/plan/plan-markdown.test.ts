@@ -3,7 +3,7 @@
 import { marked, type Tokens } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN_OPTIONS, makePlan, type Plan } from '../../src/plan/make-plan.js';
-import { code } from '../../src/report/markdown-code.js';
+import { codeSpan, tableCode } from '../../src/report/markdown-code.js';
 import { renderPlanMarkdown } from '../../src/report/plan-markdown.js';
 import { captureTraffic, type RedisServer, startRedis } from '../helpers/redis.js';
 
@@ -15,8 +15,6 @@ function cellText(cell: Tokens.TableCell): string {
 function tables(md: string): Tokens.Table[] {
   return marked.lexer(md, { gfm: true }).filter((t): t is Tokens.Table => t.type === 'table');
 }
-
-const printable = (s: string): string => s.replace(/[\x00-\x1f\x7f-\xff\\]/g, (c) => (c === '\\' ? '\\\\' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 
 describe('plan Markdown in a GFM renderer', () => {
   let server: RedisServer;
@@ -54,13 +52,24 @@ describe('plan Markdown in a GFM renderer', () => {
 
   it('shows binary and backtick keys escaped, each in its own cell', () => {
     const patterns = tables(md).find((t) => cellText(t.header[0]) === 'pattern' && t.header.length === 7 && cellText(t.header[4]) === 'share of ops')!;
-    expect(patterns.rows.map((row) => cellText(row[0])).sort()).toEqual(plan.patterns.slice(0, 30).map((p) => printable(p.pattern)).sort());
+    expect(patterns.rows.map((row) => cellText(row[0])).sort()).toEqual(plan.patterns.slice(0, 30).map((p) => p.pattern).sort());
     expect(patterns.rows.some((row) => cellText(row[0]).includes('\\xff'))).toBe(true);
     expect(patterns.rows.some((row) => cellText(row[0]).includes('`'))).toBe(true);
   });
 
   it('opens with the runbook', () => {
     expect(md.split('\n').slice(0, 4)).toEqual(['# slotscope migration plan', '', '## Runbook', '']);
-    expect(code('a`b|c')).toBe('``a`b\\|c``');
+    expect(tableCode('a`b|c')).toBe('``a`b\\|c``');
+    expect(codeSpan('a`b|c')).toBe('``a`b|c``');
+  });
+
+  it('gives commands in list items as they run: a pipe in a code span stays a pipe', () => {
+    const spans: string[] = [];
+    marked.walkTokens(marked.lexer(md, { gfm: true }), (t) => {
+      if (t.type === 'codespan') spans.push((t as Tokens.Codespan).text);
+    });
+    const checks = spans.filter((s) => s.includes('--scan --pattern'));
+    expect(checks.length).toBeGreaterThan(0);
+    for (const c of checks) expect(c).toMatch(/' \| head -1$/);
   });
 });
