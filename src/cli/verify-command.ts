@@ -1,8 +1,10 @@
 // `slotscope verify`: replay with the plan applied into a real, empty cluster and compare.
 import { InputError } from '../ingest/input-error.js';
+import type { InputStats } from '../ingest/input-stats.js';
 import { readPlan, verifyPlan } from '../replay/verify-plan.js';
 import { renderVerifySummary, renderVerifyTable } from '../replay/verify-text.js';
 import { count, seconds } from '../report/format-numbers.js';
+import { skippedLinesNotes } from '../report/skipped-lines.js';
 import { terminalColumns } from '../report/terminal-size.js';
 import { terminalStyle } from '../report/terminal-style.js';
 import { EXIT_GATE, EXIT_INPUT, inputSpecs, note, startProgress, warn } from './cli-io.js';
@@ -34,7 +36,8 @@ export async function verifyCommand(inputs: string[], opts: VerifyCommandOptions
   // As analyze and plan read them: directories, NAME=PATH, and a capture's manifest (a replica's
   // replication stream is left out, as the plan left it out).
   const { specs } = inputSpecs(inputs, { inputFormat: opts.inputFormat });
-  const result = await verifyPlan(specs, plan, opts.plan, seeds[0], { force: Boolean(opts.force), onReplay, maxLineBytes: opts.maxLineBytes });
+  const onRead = (read: readonly InputStats[]): void => note(skippedLinesNotes(read));
+  const result = await verifyPlan(specs, plan, opts.plan, seeds[0], { force: Boolean(opts.force), onReplay, onRead, maxLineBytes: opts.maxLineBytes });
   progress.done(`replayed ${count(result.replayed)} commands into ${result.primaries} primaries in ${seconds(Date.now() - started)} (${rate(result.replayed)})`);
   // Set before writing: a reader that closes stdout early (EPIPE) still gets the exit code.
   if (!result.match) process.exitCode = EXIT_GATE;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { CommandTable } from '../commands/command-table.js';
 import { InputError } from '../ingest/input-error.js';
+import type { InputStats } from '../ingest/input-stats.js';
 import type { InputSpec } from '../ingest/read-input.js';
 import { PLAN_SCHEMA, type Plan } from '../plan/make-plan.js';
 import { type PrefixChange, PrefixRewriter } from '../plan/prefix-rewrite.js';
@@ -133,6 +134,8 @@ export interface VerifyOptions {
   maxLineBytes?: number;
   /** Before each command is sent: how many were, of how many (for progress). */
   onReplay?: (sent: number, total: number) => void;
+  /** Called with what was read of each input (its skipped lines, for stderr), before the cluster is touched. */
+  onRead?: (inputs: readonly InputStats[]) => void;
 }
 
 export async function verifyPlan(specs: InputSpec[], plan: Plan, planPath: string, target: ClusterTarget, options: VerifyOptions): Promise<VerifyResult> {
@@ -140,6 +143,7 @@ export async function verifyPlan(specs: InputSpec[], plan: Plan, planPath: strin
   const prefixes = new PrefixRewriter(clientChanges(plan, planPath));
   // The captures first: a wrong input fails before the cluster is touched.
   const stream = await readReplayStream(specs, { renameKey: renamer.rules.length > 0 ? renamer.apply : undefined, prefixes: prefixes.empty ? undefined : prefixes }, new CommandTable(), { maxLineBytes: options.maxLineBytes });
+  options.onRead?.(stream.inputs);
   const total = stream.commands.filter((c) => c.replayed).length;
   // Nothing sent, nothing compared: a match would be no evidence at all.
   if (total === 0) {

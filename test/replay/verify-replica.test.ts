@@ -85,6 +85,8 @@ describe('plan and verify on a primary captured with its replica', () => {
       const result = JSON.parse(verified.stdout) as VerifyResult;
       expect([result.match, result.skippedLines, result.replayed]).toEqual([true, 2, 4 * USERS + 1]);
       expect(verified.status, strict.join('')).toBe(strict.length > 0 ? 2 : 0);
+      // Each cut line named on stderr, with file:line, as analyze and plan name them.
+      expect(verified.stderr.match(/^slotscope: .*\.monitor:\d+: unterminated quote in argument 2$/gm)).toHaveLength(2);
     }
   });
 });
