@@ -39,6 +39,7 @@ export async function analyzeCommand(inputs: string[], opts: AnalyzeCommandOptio
   const out = openOutput(opts.output, inputs, opts);
   const summaryOut = opts.summaryOut !== undefined ? openOutput(opts.summaryOut, opts.output !== undefined ? [...inputs, opts.output] : inputs, opts) : null;
   if (summaryOut && opts.live) throw new InputError('--summary-out is for files: capture with `slotscope capture monitor`, then analyze the capture');
+  if (opts.live && (inputs.length > 0 || opts.node.length > 0)) throw new InputError('--live reads the deployment, not files: give either --live or input files (capture with `slotscope capture monitor` to analyse both)');
   if (opts.live) {
     const summary = new PlanSummary();
     const durationMs = parseDuration(opts.duration);

@@ -52,6 +52,8 @@ describe('connection flags that cannot name one server', () => {
   it('refuses connection flags where no server is read, and verify without its cluster', () => {
     refused(['analyze', '-p', '6379', 'samples/app.monitor'], '--port is for --live (a capture is read from files)');
     refused(['analyze', '--tls', 'samples/app.monitor'], '--tls is for --live (a capture is read from files)');
+    // --live with files would read only the deployment: refused, not the files silently dropped.
+    for (const files of [['samples/app.monitor'], ['-n', 'app=samples/app.monitor']]) refused(['analyze', '--live', '127.0.0.1:1', ...files], '--live reads the deployment, not files: give either --live or input files (capture with `slotscope capture monitor` to analyse both)');
     const plan = join(dir, 'plan.json');
     expect(slotscope(['plan', '-f', 'json', '-o', plan, 'samples/app.monitor']).status).toBe(0);
     refused(['verify', '--plan', plan, 'samples/app.monitor'], 'verify needs the cluster to replay into: --cluster URL or HOST:PORT, or -h HOST -p PORT');
