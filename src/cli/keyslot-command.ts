@@ -1,4 +1,5 @@
 // `slotscope keyslot`: slot<TAB>key for keys given or read raw from stdin, as CLUSTER KEYSLOT.
+import { printable } from '../analyze/key-pattern.js';
 import { InputError } from '../ingest/input-error.js';
 import { splitRawKeys } from '../ingest/line-splitter.js';
 import { slotOfRange, slotOfString } from '../slot/key-slot.js';
@@ -17,6 +18,9 @@ export async function keyslotCommand(keys: string[], opts: { stdin?: boolean }):
     if (keys.length === 0) throw new InputError('no keys: give keys or --stdin');
     return;
   }
+  // Raw bytes for a pipe (the next tool joins on the key); on a terminal a key's bytes outside printable
+  // ASCII show as \xhh, so no key can reach it as a control sequence.
+  const shown = process.stdout.isTTY ? (buf: Buffer, start: number, end: number) => Buffer.from(printable(buf.toString('latin1', start, end)), 'latin1') : (buf: Buffer, start: number, end: number) => buf.subarray(start, end);
   let pending: Buffer[] = [];
   let size = 0;
   const flush = (): void => {
@@ -28,7 +32,7 @@ export async function keyslotCommand(keys: string[], opts: { stdin?: boolean }):
   const { note } = await splitRawKeys(
     process.stdin,
     (buf, start, end) => {
-      const line = Buffer.concat([Buffer.from(`${slotOfRange(buf, start, end)}\t`), buf.subarray(start, end), NEWLINE]);
+      const line = Buffer.concat([Buffer.from(`${slotOfRange(buf, start, end)}\t`), shown(buf, start, end), NEWLINE]);
       pending.push(line);
       size += line.length;
       if (size > 1 << 16) flush();

@@ -131,3 +131,15 @@ describe('--quiet', () => {
     expect(r.stderr).toMatch(/^slotscope: .*missing\.monitor: /);
   });
 });
+
+describe('keyslot --stdin', () => {
+  const KEYS = "printf 'a\\033[31mred\\nplain\\n'";
+  it('passes the raw bytes to a pipe, and shows them to a terminal as \\xhh', async () => {
+    const pipe = spawnSync('sh', ['-c', `${KEYS} | ${process.execPath} ${CLI} keyslot --stdin`], { encoding: 'latin1' });
+    expect(pipe.stdout).toMatch(/^\d+\ta\x1b\[31mred\n\d+\tplain\n$/);
+    const tty = await inTerminal(['sh', '-c', `${KEYS} | ${process.execPath} ${CLI} keyslot --stdin`]);
+    expect(tty.status).toBe(0);
+    expect(tty.raw).not.toContain('\x1b[31mred');
+    expect(tty.screen).toMatch(/\d+\s+a\\x1b\[31mred\n\d+\s+plain/);
+  });
+});
