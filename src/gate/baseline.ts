@@ -60,10 +60,9 @@ export function baselineGates(base: Report, now: Report, a: Allowance, limits: B
   const example = patternExamples(now);
   const commands = d.crossSlot.added.filter((c) => !commandAllowed(a, c.name, split)).map((c) => failure(c.name, c.new!.crossSlot, c.example));
   const findings = d.findings.added.filter((f) => !a.findings.has(f.id)).map((f) => failure(`${f.id} (${f.severity})`, f.new, f.example));
-  const own = new Map(now.findings.map((f) => [f.id, f.example]));
   const patterns = d.patterns.added
     .filter((p) => !a.findings.has(p.finding) && !a.patterns.get(p.finding)?.has(p.pattern))
-    .map((p) => failure(`${p.finding}: ${p.pattern}`, p.count, example(p.pattern, own.get(p.finding))));
+    .map((p) => failure(`${p.finding}: ${p.pattern}`, p.count, example(p.pattern, p.finding)));
   const newlyCrossSlot = new Set(d.crossSlot.added.map((c) => c.name));
   const rises: (GateFailure & { rise: number })[] = [];
   for (const r of d.rates) {

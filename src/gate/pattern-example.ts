@@ -9,17 +9,33 @@ import type { Report } from '../report/report.js';
 const QUOTED = /"((?:[^"\\]|\\.)*)"/g;
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b' };
 
-export type PatternExample = (pattern: string, own?: CommandExample) => CommandExample | undefined;
+/** The example for a pattern under a finding (by the finding's id). */
+export type PatternExample = (pattern: string, finding: string) => CommandExample | undefined;
 
-/** `own`: the example of the finding the pattern is under, preferred when it shows that pattern. */
+/** What kind of line a finding's example is: a script call, a MULTI/EXEC block, or one command. */
+const familyOf = (finding: string): string => (finding.includes('script') ? 'script' : finding.includes('transaction') || finding.startsWith('watch-') ? 'transaction' : 'command');
+
+/**
+ * The finding's own example when it shows the pattern, else the first of its kind that does: a script
+ * finding's pattern is never shown with a MULTI block that happens to use the same keys.
+ */
 export function patternExamples(r: Report): PatternExample {
-  const examples: CommandExample[] = [];
-  for (const f of r.findings) if (f.example) examples.push(f.example);
-  for (const c of Object.values(r.commands)) if (c.example) examples.push(c.example);
-  for (const s of r.scripts) if (s.example) examples.push(s.example);
+  const own = new Map<string, CommandExample | undefined>(r.findings.map((f) => [f.id, f.example]));
+  const examples: [string, CommandExample][] = [];
+  for (const f of r.findings) if (f.example) examples.push([familyOf(f.id), f.example]);
+  for (const c of Object.values(r.commands)) if (c.example) examples.push(['command', c.example]);
+  for (const s of r.scripts) if (s.example) examples.push(['script', s.example]);
   const byPattern = new Map<string, CommandExample>();
-  for (const e of examples) for (const key of exampleKeys(e.command)) if (!byPattern.has(keyPattern(key))) byPattern.set(keyPattern(key), e);
-  return (pattern, own) => (own && exampleKeys(own.command).some((k) => keyPattern(k) === pattern) ? own : byPattern.get(pattern));
+  for (const [family, e] of examples) {
+    for (const key of exampleKeys(e.command)) {
+      const at = `${family} ${keyPattern(key)}`;
+      if (!byPattern.has(at)) byPattern.set(at, e);
+    }
+  }
+  return (pattern, finding) => {
+    const mine = own.get(finding);
+    return mine && exampleKeys(mine.command).some((k) => keyPattern(k) === pattern) ? mine : byPattern.get(`${familyOf(finding)} ${pattern}`);
+  };
 }
 
 /** The keys of an example, as latin1 strings of their bytes (what keyPattern() reads). */

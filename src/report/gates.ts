@@ -140,7 +140,7 @@ function findingCountGate(gate: string, count: number, limit: number, ids: Findi
   for (const f of findings) {
     if (a.findings.has(f.id)) continue;
     failures.push(failure(f.id, f.count, f.example));
-    for (const [p, n] of patternsLeft(a, f)) failures.push(failure(`${f.id}: ${p}`, n, example(p, f.example)));
+    for (const [p, n] of patternsLeft(a, f)) failures.push(failure(`${f.id}: ${p}`, n, example(p, f.id)));
   }
   return { gate, value, limit, passed: value <= limit, failures };
 }

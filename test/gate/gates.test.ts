@@ -107,3 +107,18 @@ describe('gates at their boundaries', () => {
     expect(missing.stderr).toBe('slotscope: /nonexistent/dir/x.json: no such directory\n');
   });
 });
+
+describe('the example shown for a pattern a gate names', () => {
+  it('is of the finding\'s kind: a script call for a script finding, a MULTI block for a transaction finding', () => {
+    // The app sample uses user:<id>:balance both in MULTI blocks and in script calls.
+    const { gates } = check(['samples/app.monitor']);
+    const failures = (name: string) => gate(gates, name).failures!.filter((f) => f.what.includes(': '));
+    const scripts = failures('cross-slot script calls');
+    const blocks = failures('cross-slot transactions');
+    expect(scripts.map((f) => f.what)).toContain('cross-slot-script: user:<id>:balance');
+    expect(blocks.map((f) => f.what)).toContain('cross-slot-transaction: user:<id>:balance');
+    for (const f of scripts) if (f.example) expect(f.example.command, f.what).toMatch(/^(eval|evalsha|fcall|fcall_ro|evalsha_ro|eval_ro) /);
+    for (const f of blocks) if (f.example) expect(f.example.command, f.what).toMatch(/^multi; /);
+    expect(scripts.filter((f) => f.example).length).toBeGreaterThan(0);
+  });
+});
