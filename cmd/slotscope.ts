@@ -89,6 +89,7 @@ addCheckOptions(
     .option('--redis <node>', 'a node of a deployment COMMAND uses, as a URL or HOST:PORT (repeatable; else -h/-p/-u, else 127.0.0.1:6379)', collect, [])
     .option('--out <dir>', 'directory for the captures and manifest.json', 'slotscope-record'),
 )
+  .addOption(jobsOption())
   .addHelpText('after', `
 Examples:
   slotscope record -- npm test

@@ -1,5 +1,6 @@
 // `slotscope check`: the CI gate over the same analysis analyze reports, with an allow-list and,
 // optionally, a baseline run to compare with.
+import { InputError } from '../ingest/input-error.js';
 import { findTarget } from '../analyze/targets.js';
 import { applyAllowlist, NO_ALLOWANCE } from '../gate/allowance.js';
 import { type AllowEntry, findAllowlist, readAllowlist } from '../gate/allowlist.js';
@@ -17,9 +18,10 @@ import type { Report } from '../report/report.js';
 
 export interface CheckCommandOptions {
   node: string[];
-  maxCrossSlot: number;
-  maxCrossSlotTransactions: number;
-  maxCrossSlotScripts: number;
+  /** Unset: 0, or no count gate under --baseline (which refuses them set). */
+  maxCrossSlot?: number;
+  maxCrossSlotTransactions?: number;
+  maxCrossSlotScripts?: number;
   maxCrossSlotRate?: number;
   maxSlotSkew?: number;
   shards?: number;
@@ -60,6 +62,9 @@ export interface CheckSetup {
  * truncate it before it is read.
  */
 export async function prepareCheck(inputs: string[], opts: CheckCommandOptions): Promise<CheckSetup> {
+  // A limit the regression gates would replace would pass unseen: refused, as any option that cannot apply.
+  const counted = (['maxCrossSlot', 'maxCrossSlotTransactions', 'maxCrossSlotScripts'] as const).find((k) => opts[k] !== undefined);
+  if (opts.baseline !== undefined && counted) throw new InputError(`--${counted.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is not with --baseline: the regression gates replace the count gates (see check --help)`);
   const out = openOutput(opts.output, opts.baseline !== undefined ? [...inputs, opts.baseline] : inputs, opts);
   const allowlist = findAllowlist(opts.allowlist);
   const entries = allowlist ? await readAllowlist(allowlist) : [];
@@ -83,9 +88,9 @@ export async function checkCommand(inputs: string[], opts: CheckCommandOptions, 
   const gates = checkGates(
     report,
     {
-      maxCrossSlotCommands: opts.maxCrossSlot,
-      maxCrossSlotTransactions: opts.maxCrossSlotTransactions,
-      maxCrossSlotScripts: opts.maxCrossSlotScripts,
+      maxCrossSlotCommands: opts.maxCrossSlot ?? 0,
+      maxCrossSlotTransactions: opts.maxCrossSlotTransactions ?? 0,
+      maxCrossSlotScripts: opts.maxCrossSlotScripts ?? 0,
       maxCrossSlotRate: opts.maxCrossSlotRate,
       maxSlotSkew: opts.maxSlotSkew,
       shards: opts.shards,

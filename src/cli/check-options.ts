@@ -29,9 +29,9 @@ function tableOrJson(): Option {
 export function addCheckOptions(cmd: Command): Command {
   return cmd
     .option('-n, --node <NAME=PATH>', 'an input from node NAME (repeatable)', collect, [])
-    .option('--max-cross-slot <n>', 'cross-slot commands allowed (not with --baseline)', nonNegativeInt, 0)
-    .option('--max-cross-slot-transactions <n>', 'cross-slot MULTI/EXEC blocks allowed (not with --baseline)', nonNegativeInt, 0)
-    .option('--max-cross-slot-scripts <n>', 'cross-slot script calls allowed (not with --baseline)', nonNegativeInt, 0)
+    .option('--max-cross-slot <n>', 'cross-slot commands allowed (default: 0; not with --baseline)', nonNegativeInt)
+    .option('--max-cross-slot-transactions <n>', 'cross-slot MULTI/EXEC blocks allowed (default: 0; not with --baseline)', nonNegativeInt)
+    .option('--max-cross-slot-scripts <n>', 'cross-slot script calls allowed (default: 0; not with --baseline)', nonNegativeInt)
     .option('--max-cross-slot-rate <share>', 'cross-slot commands allowed, as a share of keyed commands (0-1)', share)
     .option('--max-slot-skew <x>', 'busiest node over the mean node load: of the planned layout with --shards, else of the capture\'s primaries (manifest), else busiest slot over the mean of 16384 slots', nonNegative)
     .option('--shards <n>', 'with --max-slot-skew / --baseline: judge skew under the layout the plan proposes for N primaries', positiveInt)

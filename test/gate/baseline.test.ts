@@ -72,6 +72,14 @@ describe('check --baseline and diff on real captures', () => {
     expect(r.json.gates.map((g) => g.gate)).not.toContain('cross-slot commands');
   });
 
+  it('refuses a count limit beside --baseline, which would replace it unseen', () => {
+    for (const flag of ['--max-cross-slot', '--max-cross-slot-transactions', '--max-cross-slot-scripts']) {
+      const r = check(['--baseline', base, flag, '5', same]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(`slotscope: ${flag} is not with --baseline: the regression gates replace the count gates (see check --help)\n`);
+    }
+  });
+
   it('fails a run that adds one cross-slot MGET, naming MGET, its pattern and its line', () => {
     const r = check(['--baseline', base, added]);
     expect(r.status).toBe(1);
