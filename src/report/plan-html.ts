@@ -28,7 +28,7 @@ const pre = (text: string): string => `<pre><code>${escapeHtml(text.trimEnd())}<
 export function renderPlanHtml(p: Plan): string {
   const body: string[] = ['<h1>slotscope migration plan</h1>'];
   if (p.redacted) body.push(`<p class="verdict changes">${escapeHtml(redactionNote(p.redacted))}</p>`);
-  if (p.skippedLines > 0) body.push(`<p class="verdict changes">${escapeHtml(skippedNote(p.skippedLines))}</p>`);
+  if (p.skippedLines > 0) body.push(`<p class="verdict changes">${proseHtml(skippedNote(p.skippedLines))}</p>`);
 
   body.push('<h2>Runbook</h2><ol>');
   for (const step of p.runbook) body.push(`<li><strong>${proseHtml(step.title)}</strong>${htmlList([...step.actions, `Check: ${step.check}`])}</li>`);
