@@ -160,6 +160,11 @@ export interface KeyedCommand {
   db: number;
   write: boolean;
   keys: string[];
+  /**
+   * The keys' 64-bit fingerprints (hashBytes64), high and low at 2k and 2k + 1 for keys[k]; the analyzer's
+   * own array, valid during the call only.
+   */
+  prints: Int32Array;
   crossSlot: boolean;
 }
 
@@ -415,7 +420,7 @@ export class Analyzer implements RecordSink {
 
   private notifyKeyed(rec: MonitorRecord, nodeName: string, cmd: CommandInfo, n: number, client: boolean, distinctSlots: number): void {
     let event: KeyedCommand | undefined;
-    const get = (): KeyedCommand => (event ??= { command: cmd.name, node: nodeName, line: rec.lineNo, timeMicros: rec.timeMicros, client: client ? rec.clientAddress() : '', fromScript: !client, db: rec.db, write: cmd.write, keys: this.keyStrings(rec, n), crossSlot: distinctSlots > 1 });
+    const get = (): KeyedCommand => (event ??= { command: cmd.name, node: nodeName, line: rec.lineNo, timeMicros: rec.timeMicros, client: client ? rec.clientAddress() : '', fromScript: !client, db: rec.db, write: cmd.write, keys: this.keyStrings(rec, n), prints: this.lineKeys.prints, crossSlot: distinctSlots > 1 });
     if (this.observer.keyed) this.observer.keyed(get());
     if (client && distinctSlots > 1) this.observer.crossSlot?.(get);
   }

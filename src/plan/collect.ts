@@ -9,11 +9,11 @@ import { argString } from '../commands/args.js';
 import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
 import type { KeyMeta, RecordSink } from '../ingest/records.js';
 import { hashString } from '../analyze/key-hash.js';
-import { memoize } from '../analyze/memoize.js';
 import { Candidates } from './candidates.js';
 import { scriptGroup, type UndeclaredSource } from './co-access.js';
 import { LibraryKeys } from './library-keys.js';
 import { LineSet } from './line-set.js';
+import { PatternCache } from './pattern-cache.js';
 import { SCRIPT_CALLS } from '../commands/script-calls.js';
 
 export interface PatternStat {
@@ -77,7 +77,8 @@ export class PlanCollector {
   /** Script bodies by sha, for EVALSHA calls. */
   private readonly bodies = new Map<string, string>();
   private readonly calls = new Map<string, CallArgs>();
-  readonly patternOf = memoize(500_000, keyPattern);
+  /** Patterns by fingerprint, shared with ReadStats: each key's pattern is made once for both. */
+  readonly patternCache = new PatternCache();
 
   constructor(private readonly options: CollectOptions) {}
 
@@ -148,9 +149,8 @@ export class PlanCollector {
     return source;
   }
 
-  /** The stats of a key's pattern, with the key counted among its distinct keys. */
-  private statFor(key: string): PatternStat {
-    let p = this.patternOf(key);
+  /** The stats of `p`, the key's pattern, with the key counted among its distinct keys. */
+  private statFor(key: string, p: string): PatternStat {
     if (!this.patterns.has(p) && this.patterns.size >= this.options.maxPatterns) p = OTHER;
     let stat = this.patterns.get(p);
     if (!stat) {
@@ -170,8 +170,9 @@ export class PlanCollector {
   }
 
   private keyed(c: KeyedCommand): void {
-    for (const key of c.keys) {
-      const stat = this.statFor(key);
+    for (let k = 0; k < c.keys.length; k++) {
+      const key = c.keys[k];
+      const stat = this.statFor(key, this.patternCache.patternOf(key, c.prints[2 * k], c.prints[2 * k + 1]));
       stat.nodes.add(c.node);
       stat.dbs.add(c.db);
       if (c.write) stat.writes++;
@@ -182,7 +183,7 @@ export class PlanCollector {
   }
 
   private key(key: string, node: string, meta: KeyMeta | null): void {
-    const stat = this.statFor(key);
+    const stat = this.statFor(key, keyPattern(key));
     stat.nodes.add(node);
     if (!meta) return;
     stat.dbs.add(meta.db);

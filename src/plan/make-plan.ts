@@ -137,7 +137,7 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
 async function planInputs(specs: InputSpec[], options: PlanOptions): Promise<Plan> {
   // Pass 1.
   const collector = new PlanCollector({ maxPatterns: 5000 });
-  const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 }, collector.patternOf);
+  const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 }, collector.patternCache);
   const collect = collector.observer();
   const keyed = collect.keyed!;
   const first = await analyzeInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 1), observer: { ...collect, keyed: (c: KeyedCommand) => (keyed(c), reads.add(c)) } }, (a) => collector.front(a));

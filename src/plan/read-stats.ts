@@ -6,6 +6,7 @@
 // no client.
 import type { AnalysisObserver, KeyedCommand } from '../analyze/analyzer.js';
 import { SCRIPT_CALLS } from '../commands/script-calls.js';
+import type { PatternCache } from './pattern-cache.js';
 
 export interface ReadStat {
   pattern: string;
@@ -29,39 +30,98 @@ export const OTHER_PATTERN = '(other)';
 /** Keys whose last write is remembered per node; past this, writes older than the window are forgotten first. */
 const MAX_WRITES_REMEMBERED = 200_000;
 
-/** A key's last write: when, and by which client ('' for a script). Updated in place. */
-interface LastWrite {
-  micros: number;
-  client: string;
-}
-
-/** The last write of each recently written key of one node, bounded; only writes within the window matter. */
+/**
+ * The last write of each recently written key of one node, bounded; only writes within the window matter.
+ * Keys go by fingerprint (the analyzer's, for the line) in an open-addressing table of typed arrays, at
+ * most half full: no key string is kept or hashed.
+ */
 class LastWrites {
-  private readonly writes = new Map<string, LastWrite>();
+  private high = new Int32Array(0);
+  private low = new Int32Array(0);
+  private micros = new Float64Array(0);
+  /** When the key was first written here, 1 up: the order in which the longest-known keys are forgotten; 0: empty. */
+  private since = new Float64Array(0);
+  private clients: string[] = [];
+  private mask = -1;
+  private size = 0;
+  private writes = 0;
 
-  set(key: string, micros: number, client: string, windowMicros: number): void {
-    const w = this.writes.get(key);
-    if (w) {
-      w.micros = micros;
-      w.client = client;
-      return;
-    }
-    if (this.writes.size >= MAX_WRITES_REMEMBERED) this.forget(micros - windowMicros);
-    this.writes.set(key, { micros, client });
+  constructor() {
+    this.rebuild(1 << 12, []);
   }
 
-  get(key: string): LastWrite | undefined {
-    return this.writes.get(key);
+  set(high: number, low: number, micros: number, client: string, windowMicros: number): void {
+    let i = this.find(high, low);
+    if (this.since[i] === 0) {
+      if (this.size >= MAX_WRITES_REMEMBERED) this.forget(micros - windowMicros);
+      else if (2 * (this.size + 1) > this.mask + 1) this.rebuild(2 * (this.mask + 1), this.entries());
+      i = this.find(high, low);
+      this.high[i] = high;
+      this.low[i] = low;
+      this.since[i] = ++this.writes;
+      this.size++;
+    }
+    this.micros[i] = micros;
+    this.clients[i] = client;
+  }
+
+  /** The entry of the key's last write, or -1 when none is remembered. */
+  get(high: number, low: number): number {
+    const i = this.find(high, low);
+    return this.since[i] === 0 ? -1 : i;
+  }
+
+  microsAt(i: number): number {
+    return this.micros[i];
+  }
+
+  clientAt(i: number): string {
+    return this.clients[i];
+  }
+
+  /** The key's entry, or the empty one where it would go. */
+  private find(high: number, low: number): number {
+    let i = low & this.mask;
+    while (this.since[i] !== 0 && (this.low[i] !== low || this.high[i] !== high)) i = (i + 1) & this.mask;
+    return i;
   }
 
   /** Drops writes before `before`; if that frees too little, the longest-known keys go too. */
   private forget(before: number): void {
-    for (const [k, w] of this.writes) if (w.micros < before) this.writes.delete(k);
-    let drop = this.writes.size - (MAX_WRITES_REMEMBERED * 3) / 4;
-    for (const k of this.writes.keys()) {
-      if (drop-- <= 0) break;
-      this.writes.delete(k);
+    let kept = this.entries().filter((i) => this.micros[i] >= before);
+    const drop = kept.length - (MAX_WRITES_REMEMBERED * 3) / 4;
+    if (drop > 0) {
+      const last = Float64Array.from(kept, (i) => this.since[i]).sort()[drop - 1];
+      kept = kept.filter((i) => this.since[i] > last);
     }
+    this.rebuild(this.mask + 1, kept);
+  }
+
+  /** The entries in use. */
+  private entries(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i <= this.mask; i++) if (this.since[i] !== 0) out.push(i);
+    return out;
+  }
+
+  /** A table of `size` entries holding the given entries of this one. */
+  private rebuild(size: number, keep: readonly number[]): void {
+    const [high, low, micros, since, clients] = [this.high, this.low, this.micros, this.since, this.clients];
+    this.high = new Int32Array(size);
+    this.low = new Int32Array(size);
+    this.micros = new Float64Array(size);
+    this.since = new Float64Array(size);
+    this.clients = new Array<string>(size).fill('');
+    this.mask = size - 1;
+    for (const j of keep) {
+      const i = this.find(high[j], low[j]);
+      this.high[i] = high[j];
+      this.low[i] = low[j];
+      this.micros[i] = micros[j];
+      this.since[i] = since[j];
+      this.clients[i] = clients[j];
+    }
+    this.size = keep.length;
   }
 }
 
@@ -71,10 +131,10 @@ export class ReadStats {
   lastMicros = 0;
   private readonly lastWrites = new Map<string, LastWrites>();
 
-  /** `patternOf` is the planner's memoized keyPattern, shared so each key's pattern is made once. */
+  /** `patternCache`: the planner's, shared so each key's pattern is made once. */
   constructor(
     private readonly options: ReadStatsOptions,
-    private readonly patternOf: (key: string) => string,
+    private readonly patternCache: PatternCache,
   ) {}
 
   observer(): AnalysisObserver {
@@ -88,20 +148,22 @@ export class ReadStats {
     const windowMicros = this.options.windowMs * 1000;
     let writes = this.lastWrites.get(c.node);
     if (!writes) this.lastWrites.set(c.node, (writes = new LastWrites()));
-    for (const key of c.keys) {
-      const stat = this.statFor(key);
+    for (let k = 0; k < c.keys.length; k++) {
+      const high = c.prints[2 * k];
+      const low = c.prints[2 * k + 1];
+      const stat = this.statFor(this.patternCache.patternOf(c.keys[k], high, low));
       if (c.write) {
         stat.writes++;
-        writes.set(key, c.timeMicros, c.client, windowMicros);
+        writes.set(high, low, c.timeMicros, c.client, windowMicros);
       } else if (c.fromScript) {
         stat.scriptReads++;
       } else {
         stat.clientReads++;
-        const w = writes.get(key);
-        if (w && c.timeMicros - w.micros <= windowMicros) {
+        const w = writes.get(high, low);
+        if (w >= 0 && c.timeMicros - writes.microsAt(w) <= windowMicros) {
           stat.recentWriteReads++;
           // The key's latest write was this client's: a replica could still miss it.
-          if (w.client === c.client) stat.ownWriteReads++;
+          if (writes.clientAt(w) === c.client) stat.ownWriteReads++;
         }
       }
     }
@@ -112,8 +174,7 @@ export class ReadStats {
     return this.lastMicros > this.firstMicros ? (this.lastMicros - this.firstMicros) / 1e6 : 0;
   }
 
-  private statFor(key: string): ReadStat {
-    let p = this.patternOf(key);
+  private statFor(p: string): ReadStat {
     if (!this.patterns.has(p) && this.patterns.size >= this.options.maxPatterns) p = OTHER_PATTERN;
     let stat = this.patterns.get(p);
     if (!stat) {

@@ -1,0 +1,28 @@
+// Each key's pattern, remembered by the key's 64-bit fingerprint (hashBytes64, which the analyzer made for
+// the line already): a direct-mapped table of typed arrays, so a key seen again costs one probe and two
+// compares, with no string hashed. A Map of key strings held the text of half a million keys (hundreds of
+// MiB of heap with its garbage on a wide key space) and, there, cost three times the patterns it saved.
+import { keyPattern } from '../analyze/key-pattern.js';
+
+/** Entries: 2^19, 8 MiB; a key evicts the one before it in its entry. */
+const BITS = 19;
+
+export class PatternCache {
+  private readonly high = new Int32Array(1 << BITS);
+  private readonly low = new Int32Array(1 << BITS);
+  /** '' for an empty entry (the empty key's pattern is '' too, and is made again each time). */
+  private readonly patterns: string[] = new Array<string>(1 << BITS).fill('');
+
+  /** The pattern of `key`, whose fingerprint is (high, low). */
+  patternOf(key: string, high: number, low: number): string {
+    // The fingerprint's halves are finalised murmur lanes: their low bits are as good as any.
+    const i = low & ((1 << BITS) - 1);
+    const known = this.patterns[i];
+    if (known !== '' && this.low[i] === low && this.high[i] === high) return known;
+    const p = keyPattern(key);
+    this.patterns[i] = p;
+    this.high[i] = high;
+    this.low[i] = low;
+    return p;
+  }
+}
