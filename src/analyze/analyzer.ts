@@ -175,8 +175,8 @@ export interface AnalysisObserver {
   keyed?(cmd: KeyedCommand): void;
   /** Client commands whose keys span slots; `event()` builds the key strings only if asked. */
   crossSlot?(event: () => KeyedCommand): void;
-  /** Every key of a SCAN dump or memory report. */
-  key?(key: string, node: string, meta: KeyMeta | null): void;
+  /** Every key of a SCAN dump or memory report, with its fingerprint (hashBytes64, high and low). */
+  key?(key: string, node: string, meta: KeyMeta | null, high: number, low: number): void;
   transaction?(end: TransactionEnd): void;
   scriptCall?(end: ScriptCallEnd): void;
   /** A client command the target refuses for a rule other than its keys' slots (SORT patterns, dbs, no-cluster). */
@@ -498,7 +498,7 @@ export class Analyzer implements RecordSink {
     const low = Fingerprint.low;
     const slot = this.hashedKeySlot(buf, start, end, this.slotOf !== slotOfRange);
     this.countKey(node, high, low, slot);
-    this.observer.key?.(buf.toString('latin1', start, end), nodeName, meta);
+    this.observer.key?.(buf.toString('latin1', start, end), nodeName, meta, high, low);
     if (meta !== null && meta.db !== 0) this.onNonzeroDbKey(meta.db, buf, start, end);
     if (meta && meta.bytes !== null) {
       node.bytes[slot] += meta.bytes;

@@ -3,7 +3,7 @@
 // key families client libraries build (key types, CLIENT SETNAME, script bodies).
 import type { AnalysisObserver, Analyzer, KeyedCommand } from '../analyze/analyzer.js';
 import { HllBank } from '../analyze/hyperloglog.js';
-import { keyPattern, memoizedKeyTokens } from '../analyze/key-pattern.js';
+import { memoizedKeyTokens } from '../analyze/key-pattern.js';
 import type { ScriptCallEnd } from '../analyze/scripts.js';
 import { argString } from '../commands/args.js';
 import { ClientKind, type MonitorRecord } from '../ingest/monitor-parser.js';
@@ -89,7 +89,7 @@ export class PlanCollector {
         if (crossSlot) this.crossSlot.commands.add(node, line);
       },
       keyed: (c) => this.keyed(c),
-      key: (k, node, meta) => this.key(k, node, meta),
+      key: (k, node, meta, high, low) => this.key(k, node, meta, high, low),
       transaction: (t) => {
         if (!t.crossSlot) return;
         this.crossSlot.transactions.add(t.node, t.execLine);
@@ -182,8 +182,8 @@ export class PlanCollector {
     if (c.crossSlot && !c.fromScript && !SCRIPT_CALLS.has(c.command)) this.candidates.add({ kind: 'command', command: c.command, keys: c.keys, undeclared: [], source: 'none' });
   }
 
-  private key(key: string, node: string, meta: KeyMeta | null): void {
-    const stat = this.statFor(key, keyPattern(key));
+  private key(key: string, node: string, meta: KeyMeta | null, high: number, low: number): void {
+    const stat = this.statFor(key, this.patternCache.patternOf(key, high, low));
     stat.nodes.add(node);
     if (!meta) return;
     stat.dbs.add(meta.db);

@@ -2,7 +2,7 @@
 // the line already): a direct-mapped table of typed arrays, so a key seen again costs one probe and two
 // compares, with no string hashed. A Map of key strings held the text of half a million keys (hundreds of
 // MiB of heap with its garbage on a wide key space) and, there, cost three times the patterns it saved.
-import { keyPattern } from '../analyze/key-pattern.js';
+import { tokenize } from '../analyze/key-pattern.js';
 
 /** Entries: 2^19, 8 MiB; a key evicts the one before it in its entry. */
 const BITS = 19;
@@ -19,7 +19,8 @@ export class PatternCache {
     const i = low & ((1 << BITS) - 1);
     const known = this.patterns[i];
     if (known !== '' && this.low[i] === low && this.high[i] === high) return known;
-    const p = keyPattern(key);
+    // keyPattern() itself, past the small memory it shares with the findings: a miss here is a key not seen lately.
+    const p = tokenize(key).pattern.join('');
     this.patterns[i] = p;
     this.high[i] = high;
     this.low[i] = low;
