@@ -189,11 +189,6 @@ export interface AnalyzerOptions {
   /** Show keys in examples as `<key>` placeholders. */
   redactKeys?: boolean;
   observer?: AnalysisObserver;
-  /**
-   * The slot of a key; the planner passes one that applies its renames first. A script's commands use it
-   * only for the keys the script was given: keys a script builds itself keep their names.
-   */
-  slotOf?: (buf: Uint8Array, start: number, end: number) => number;
   /** The cluster judged for (default: the newest Redis). */
   target?: Target;
 }
@@ -295,7 +290,6 @@ export class Analyzer implements RecordSink {
   private readonly distinctOptions: DistinctKeysOptions;
   private readonly redactKeys: boolean;
   private readonly observer: AnalysisObserver;
-  private readonly slotOf: (buf: Uint8Array, start: number, end: number) => number;
   /** The line being judged, for whatever needs more of it (examples, patterns): one object, no closures. */
   private readonly line = new CurrentLine(this);
   private lastNodeName: string | null = null;
@@ -321,7 +315,6 @@ export class Analyzer implements RecordSink {
     this.keys = new DistinctKeys(this.distinctOptions);
     this.redactKeys = options.redactKeys ?? false;
     this.observer = options.observer ?? {};
-    this.slotOf = options.slotOf ?? slotOfRange;
   }
 
   node(name: string): NodeAggregate {
@@ -371,7 +364,7 @@ export class Analyzer implements RecordSink {
       this.lineKeys.slots = new Int32Array(rec.argc * 2);
     }
     const n = pre < 0 ? cmd.getKeys(rec, this.keyIdx) : this.workerKeys(rec.pre, pre);
-    let distinctSlots = n > 0 ? this.keySlots(rec, n, node, client ? null : nodeName, pre) : 0;
+    let distinctSlots = n > 0 ? this.keySlots(rec, n, node, client, pre) : 0;
     // Sharded pub/sub has no keys but is routed by its channels: `routed` arguments are in keyIdx.
     let routed = n;
     if (cmd.getChannels !== null) {
@@ -496,7 +489,7 @@ export class Analyzer implements RecordSink {
     this.keyRecords++;
     const high = hashBytes64(buf, start, end);
     const low = Fingerprint.low;
-    const slot = this.hashedKeySlot(buf, start, end, this.slotOf !== slotOfRange);
+    const slot = this.hashedKeySlot(buf, start, end);
     this.countKey(node, high, low, slot);
     this.observer.key?.(buf.toString('latin1', start, end), nodeName, meta, high, low);
     if (meta !== null && meta.db !== 0) this.onNonzeroDbKey(meta.db, buf, start, end);
@@ -669,16 +662,13 @@ export class Analyzer implements RecordSink {
 
   /**
    * Slots of the n keys whose indexes are in keyIdx, counted as keys; distinct slots go to this.slots.
-   * For a script's command, `scriptNode` names the node whose open call was given the keys it declared.
+   * The keys of a script's own commands (`client` false) stay out of the hot-key sketches.
    */
-  private keySlots(rec: MonitorRecord, n: number, node: NodeAggregate, scriptNode: string | null, pre: number): number {
+  private keySlots(rec: MonitorRecord, n: number, node: NodeAggregate, client: boolean, pre: number): number {
     const buf = rec.buf;
     const keyIdx = this.keyIdx;
     const slots = this.slots;
     const { prints, slots: keySlot } = this.lineKeys;
-    const renames = this.slotOf !== slotOfRange;
-    // Under renames, a script's command renames only the keys its script was given.
-    const scriptKeys = renames && scriptNode !== null ? this.commandKeys(rec, n) : null;
     let distinct = 0;
     for (let k = 0; k < n; k++) {
       const a = keyIdx[k];
@@ -688,13 +678,12 @@ export class Analyzer implements RecordSink {
       const low = pre < 0 ? Fingerprint.low : rec.pre[pre + 4 + 4 * k];
       prints[2 * k] = high;
       prints[2 * k + 1] = low;
-      const renamed = renames && (scriptKeys === null || this.scripts.declares(scriptNode!, scriptKeys, k) !== false);
-      const slot = pre < 0 || renamed ? this.hashedKeySlot(buf, s, e, renamed) : rec.pre[pre + 5 + 4 * k];
+      const slot = pre < 0 ? this.hashedKeySlot(buf, s, e) : rec.pre[pre + 5 + 4 * k];
       keySlot[k] = slot;
       this.countKey(node, high, low, slot);
       // Only slots that stand out so far in the node's traffic: the sketch on every key would cost a third of the pipeline.
-      if (scriptNode === null) node.topKeys.add(high, low, slot, buf, s, e);
-      if (scriptNode === null && node.ops[slot] * SLOT_COUNT > HOT_SLOT_FACTOR * node.keyedCommands + HOT_SLOT_MIN_OPS * SLOT_COUNT) node.slotKeys.add(slot, high, low, buf, s, e);
+      if (client) node.topKeys.add(high, low, slot, buf, s, e);
+      if (client && node.ops[slot] * SLOT_COUNT > HOT_SLOT_FACTOR * node.keyedCommands + HOT_SLOT_MIN_OPS * SLOT_COUNT) node.slotKeys.add(slot, high, low, buf, s, e);
       distinct = addDistinct(slots, distinct, slot);
     }
     return distinct;
@@ -707,12 +696,8 @@ export class Analyzer implements RecordSink {
     return n;
   }
 
-  /**
-   * The slot of the key hashBytes64() just fingerprinted: from that same pass unless the key has a '{',
-   * or under the planner's renames when `renamed`.
-   */
-  private hashedKeySlot(buf: Buffer, start: number, end: number, renamed: boolean): number {
-    if (renamed) return this.slotOf(buf, start, end);
+  /** The slot of the key hashBytes64() just fingerprinted: from that same pass unless the key has a '{'. */
+  private hashedKeySlot(buf: Buffer, start: number, end: number): number {
     return Fingerprint.slot >= 0 ? Fingerprint.slot : slotOfRange(buf, start, end);
   }
 

@@ -20,19 +20,18 @@ export type TokenClass = 'id' | 'uuid' | 'hex' | 'date' | 'email' | 'str';
 
 export function classifyToken(token: string): TokenClass | null {
   if (token === '') return null;
-  if (isInteger(token)) return 'id'; // the usual id, without a regex
-  return classifyRecurring(token);
-}
-
-/** Whether a token is an integer: an optional '-' and digits (/^-?\d+$/, by char codes). */
-function isInteger(token: string): boolean {
-  let i = token.charCodeAt(0) === 0x2d ? 1 : 0;
-  if (i === token.length) return false;
-  for (; i < token.length; i++) {
+  // One scan tells the usual id, without a regex, and the usual word: every class but an integer needs a
+  // digit, a '-' (a uuid) or an '@' (an email), so a token with none of them is no class.
+  let digits = 0;
+  let marks = 0;
+  for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c === 0x2d || c === 0x40) marks++;
   }
-  return true;
+  if (digits === token.length || (digits > 0 && digits === token.length - 1 && marks === 1 && token.charCodeAt(0) === 0x2d)) return 'id';
+  if (digits === 0 && marks === 0) return null;
+  return classifyRecurring(token);
 }
 
 // Words (`user`, `balance`) recur on every key of their entity: their class is looked up, not re-tested.

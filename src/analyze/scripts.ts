@@ -286,12 +286,6 @@ export class ScriptTracker {
     }
   }
 
-  /** Whether the node's open script call was given key k of these keys; null when no call is open or its caller is unknown. */
-  declares(node: string, keys: CommandKeys, k: number): boolean | null {
-    const call = this.current(node);
-    return call && !call.unknownCaller ? declares(call, keyId(keys.prints, k)) : null;
-  }
-
   private current(node: string): OpenCall | null {
     if (this.running === 0) return null; // the common case, on every client line
     const call = this.open.get(node);

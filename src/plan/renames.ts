@@ -2,8 +2,6 @@
 // one entity share a slot: `user:<id>:balance` -> `{user:<id>}:balance`. Keys that already carry a hash
 // tag are left alone.
 import { tokenize } from '../analyze/key-pattern.js';
-import { keySlot, slotOfRange } from '../slot/key-slot.js';
-import { memoize } from '../analyze/memoize.js';
 
 export interface RenameRule {
   /** The tag's pattern, e.g. `user:<id>`. */
@@ -72,24 +70,20 @@ export class Renamer {
     this.leads = [...new Set(rules.map((r) => /^[^<\\]*/.exec(r.from)![0]))];
   }
 
-  /** The new name of a key (latin1 string), or null when no rule applies. */
-  rename(key: string): string | null {
-    return this.apply(key)?.to ?? null;
-  }
-
-  /** The new name and the rule that made it, or null when no rule applies. */
-  readonly apply = memoize(500_000, (key: string): { to: string; rule: RenameRule } | null => {
+  /** The rule that renames a key (latin1 string), and how many of its characters the tag spans; null when none applies. */
+  match(key: string): { rule: RenameRule; tagLength: number } | null {
     if (!this.leads.some((lead) => key.startsWith(lead)) || hasHashTag(key)) return null;
     const t = tokenize(key);
     const rule = this.byPattern.get(t.pattern.join(''));
-    return rule ? { to: `{${t.raw.slice(0, rule.tagTokens).join('')}}${t.raw.slice(rule.tagTokens).join('')}`, rule } : null;
-  });
+    if (!rule) return null;
+    let tagLength = 0;
+    for (let i = 0; i < rule.tagTokens; i++) tagLength += t.raw[i].length;
+    return { rule, tagLength };
+  }
 
-  /** The slot a key will have after the renames. */
-  readonly slotOf = (buf: Uint8Array, start: number, end: number): number => {
-    if (this.rules.length === 0) return slotOfRange(buf, start, end);
-    const renamed = this.rename(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
-    if (renamed === null) return slotOfRange(buf, start, end);
-    return keySlot(Buffer.from(renamed, 'latin1'));
+  /** The new name and the rule that made it, or null when no rule applies. */
+  readonly apply = (key: string): { to: string; rule: RenameRule } | null => {
+    const m = this.match(key);
+    return m ? { to: `{${key.slice(0, m.tagLength)}}${key.slice(m.tagLength)}`, rule: m.rule } : null;
   };
 }

@@ -14,6 +14,8 @@ import { type PrefixChange, PrefixRewriter } from './prefix-rewrite.js';
 import type { Renamer } from './renames.js';
 import { SCRIPT_CALLS } from '../commands/script-calls.js';
 import { type RenamedKey, ScriptKeyScope } from './script-key-scope.js';
+import { RenameCache, writeRenamed } from './rename-cache.js';
+import { Fingerprint, hashBytes64 } from '../analyze/key-hash.js';
 
 const CLOSE = 0x7d; // '}'
 
@@ -27,12 +29,18 @@ export class ChangeLoad {
   /** Boyer-Moore majority vote per slot: the entity holding more than half a slot's operations, if one does. */
   readonly entity: string[] = new Array<string>(SLOT_COUNT).fill('');
   private readonly votes = new Int32Array(SLOT_COUNT);
+  /** The fingerprint of each slot's entity, so a vote compares two numbers, not two strings. */
+  private readonly high = new Int32Array(SLOT_COUNT);
+  private readonly low = new Int32Array(SLOT_COUNT);
 
-  vote(slot: number, entity: string): void {
+  /** A vote in `slot` for the entity at buf[start, end), whose fingerprint is (high, low). */
+  vote(slot: number, high: number, low: number, buf: Buffer, start: number, end: number): void {
     if (this.votes[slot] === 0) {
-      this.entity[slot] = entity;
+      this.entity[slot] = buf.toString('latin1', start, end);
+      this.high[slot] = high;
+      this.low[slot] = low;
       this.votes[slot] = 1;
-    } else this.votes[slot] += this.entity[slot] === entity ? 1 : -1;
+    } else this.votes[slot] += this.high[slot] === high && this.low[slot] === low ? 1 : -1;
   }
 }
 
@@ -44,22 +52,31 @@ export class ChangeRewriter implements RecordSink {
   private readonly prefixes: PrefixRewriter;
   private readonly prefixStarts: Buffer[];
   private readonly tagIndex: Map<string, number>;
+  private readonly cache: RenameCache;
+  /** The slot of the key rename() renamed last. */
+  private slot = 0;
   private readonly scripts = new ScriptKeyScope();
   private readonly out = new MonitorRecord();
   private outBuf = Buffer.alloc(1 << 16);
+  private keyBuf = Buffer.alloc(256);
   private keyIdx = new Int32Array(256);
+  /** The current line's changed arguments: a new text, or (`braces`) a cached rename's brace position. */
+  private parts: (Buffer | null)[] = [];
+  private braces = new Int32Array(256);
+  private changed = false;
   private readonly mapped = new Set<string>();
   private readonly renaming: boolean;
 
   constructor(
     private readonly analyzer: Analyzer,
     private readonly table: CommandTable,
-    private readonly renamer: Renamer,
-    tags: readonly string[],
+    renamer: Renamer,
+    private readonly tags: readonly string[],
     private readonly clientChanges: readonly PrefixChange[],
     private readonly renameMap?: (oldKey: string, newKey: string) => void,
   ) {
     this.renaming = renamer.rules.length > 0;
+    this.cache = new RenameCache(renamer, tags);
     this.prefixes = new PrefixRewriter(clientChanges);
     this.prefixStarts = clientChanges.map((c) => Buffer.from(c.from, 'latin1'));
     this.tagIndex = new Map(tags.map((t, i) => [t, i]));
@@ -68,6 +85,7 @@ export class ChangeRewriter implements RecordSink {
 
   command(rec: MonitorRecord, node: string): void {
     this.lineChanges.length = 0;
+    this.changed = false;
     const cmd = this.table.lookup(rec);
     if (this.keyIdx.length < rec.argc) this.keyIdx = new Int32Array(rec.argc * 2);
     const n = cmd ? cmd.getKeys(rec, this.keyIdx) : 0;
@@ -76,79 +94,123 @@ export class ChangeRewriter implements RecordSink {
     const given = client && this.renaming && cmd && SCRIPT_CALLS.has(cmd.name) ? new Map<string, RenamedKey>() : null;
     if (client) this.scripts.clientLine(node, given);
 
-    let parts: (Buffer | null)[] | null = null;
     for (let k = 0; k < n; k++) {
       const a = this.keyIdx[k];
-      let change: number;
-      let bytes: Buffer;
-      const r = this.renaming ? this.renamed(rec, a, node, client, given) : null;
-      if (r) {
-        change = this.tagIndex.get(r.tag!)!;
-        bytes = r.to;
-      } else if (!this.prefixes.empty) {
-        const orig = rec.buf.subarray(rec.start[a], rec.end[a]);
-        bytes = this.prefixes.rewrite(orig);
+      const s = rec.start[a];
+      const e = rec.end[a];
+      const change = this.renaming ? this.rename(rec, a, node, client, given) : -1;
+      if (change >= 0) this.count(change, this.slot);
+      else if (!this.prefixes.empty) {
+        const orig = rec.buf.subarray(s, e);
+        const bytes = this.prefixes.rewrite(orig);
         if (bytes === orig) continue;
-        change = this.tagIndex.size + this.prefixOf(orig);
-      } else continue;
-      const slot = slotOfRange(bytes, 0, bytes.length);
-      const load = this.loads[change];
-      if (load) {
-        load.ops[slot]++;
-        if (r) load.vote(slot, bytes.toString('latin1', 1, bytes.indexOf(CLOSE)));
+        this.changeParts(rec.argc)[a] = bytes;
+        this.count(this.tagIndex.size + this.prefixOf(orig), slotOfRange(bytes, 0, bytes.length));
       }
-      if (!this.lineChanges.includes(change)) this.lineChanges.push(change);
-      (parts ??= new Array<Buffer | null>(rec.argc).fill(null))[a] = bytes;
     }
     if (!this.prefixes.empty) {
       for (let i = 0; i < rec.argc; i++) {
-        if (parts?.[i]) continue;
+        if (this.changed && (this.parts[i] !== null || this.braces[i] >= 0)) continue;
         const arg = rec.buf.subarray(rec.start[i], rec.end[i]);
         const p = this.prefixes.rewrite(arg);
-        if (p !== arg) (parts ??= new Array<Buffer | null>(rec.argc).fill(null))[i] = p;
+        if (p !== arg) this.changeParts(rec.argc)[i] = p;
       }
     }
-    this.analyzer.command(parts ? this.rebuild(rec, parts) : rec, node);
+    this.analyzer.command(this.changed ? this.rebuild(rec) : rec, node);
   }
 
   /**
-   * A key's rename: a client's keys by the rules; a script's own commands' keys as its call's keys were
-   * renamed (ScriptKeyScope), or by the rules when no call is open on the node. Null: no rename.
+   * Renames key argument a: a client's keys by the rules; a script's own commands' keys as its call's keys
+   * were renamed (ScriptKeyScope), or by the rules when no call is open on the node. Answers the change
+   * (with its slot in `slot`, its vote cast), or -1 when the key keeps its name.
    */
-  private renamed(rec: MonitorRecord, a: number, node: string, client: boolean, given: Map<string, RenamedKey> | null): RenamedKey | null {
-    const key = argString(rec, a);
-    const scoped = client ? undefined : this.scripts.renamed(node, key);
-    if (scoped !== undefined) return scoped?.tag != null ? scoped : null;
-    const r = this.renamer.apply(key);
-    const renamed = r ? { to: Buffer.from(r.to, 'latin1'), tag: r.rule.tag } : null;
-    given?.set(key, renamed ?? { to: Buffer.from(key, 'latin1'), tag: null });
-    return renamed;
+  private rename(rec: MonitorRecord, a: number, node: string, client: boolean, given: Map<string, RenamedKey> | null): number {
+    const buf = rec.buf;
+    const s = rec.start[a];
+    const e = rec.end[a];
+    const scoped = client ? undefined : this.scripts.renamed(node, argString(rec, a));
+    if (scoped !== undefined) {
+      if (scoped === null || scoped.tag === null) return -1;
+      const to = scoped.to;
+      const change = this.tagIndex.get(scoped.tag)!;
+      this.changeParts(rec.argc)[a] = to;
+      this.slot = slotOfRange(to, 0, to.length);
+      let end = 1;
+      while (end < to.length && to[end] !== CLOSE) end++;
+      this.loads[change]?.vote(this.slot, hashBytes64(to, 1, end), Fingerprint.low, to, 1, end);
+      return change;
+    }
+    const c = this.cache;
+    const i = c.entry(buf, s, e);
+    const tagEnd = c.tagEnd[i];
+    if (given) {
+      // A copy: the record's buffer is reused.
+      const to = Buffer.allocUnsafe(tagEnd < 0 ? e - s : e - s + 2);
+      if (tagEnd < 0) buf.copy(to, 0, s, e);
+      else writeRenamed(buf, s, e, tagEnd, to, 0);
+      given.set(argString(rec, a), { to, tag: tagEnd < 0 ? null : this.tags[c.change[i]] });
+    }
+    if (tagEnd < 0) return -1;
+    this.changeParts(rec.argc);
+    this.braces[a] = tagEnd;
+    this.slot = c.slot[i];
+    this.loads[c.change[i]]?.vote(this.slot, c.entityHigh[i], c.entityLow[i], buf, s, s + c.entityEnd[i]);
+    return c.change[i];
+  }
+
+  /** A key of the line under `change` lands in `slot`. */
+  private count(change: number, slot: number): void {
+    const load = this.loads[change];
+    if (load) load.ops[slot]++;
+    if (!this.lineChanges.includes(change)) this.lineChanges.push(change);
+  }
+
+  /** The line's changed arguments, emptied at the line's first change. */
+  private changeParts(argc: number): (Buffer | null)[] {
+    if (this.changed) return this.parts;
+    this.changed = true;
+    if (this.braces.length < argc) this.braces = new Int32Array(argc * 2);
+    this.braces.fill(-1, 0, argc);
+    const parts = this.parts;
+    parts.length = argc;
+    parts.fill(null);
+    return parts;
   }
 
   key(buf: Buffer, start: number, end: number, node: string, meta: KeyMeta | null): void {
-    const key = buf.toString('latin1', start, end);
-    const r = this.renamer.apply(key);
     let out: Buffer | null = null;
+    let outEnd = 0;
     let change = -1;
-    if (r) {
-      out = Buffer.from(r.to, 'latin1');
-      change = this.tagIndex.get(r.rule.tag)!;
-      if (this.renameMap && !this.mapped.has(key)) {
+    let slot = 0;
+    const i = this.renaming ? this.cache.entry(buf, start, end) : -1;
+    const tagEnd = i >= 0 ? this.cache.tagEnd[i] : -1;
+    if (tagEnd >= 0) {
+      if (this.keyBuf.length < end - start + 2) this.keyBuf = Buffer.alloc((end - start) * 2 + 2);
+      out = this.keyBuf;
+      outEnd = writeRenamed(buf, start, end, tagEnd, out, 0);
+      change = this.cache.change[i];
+      slot = this.cache.slot[i];
+      if (this.renameMap) {
         // A key dumped from a primary and its replica is renamed once.
-        this.mapped.add(key);
-        this.renameMap(key, r.to);
+        const key = buf.toString('latin1', start, end);
+        if (!this.mapped.has(key)) {
+          this.mapped.add(key);
+          this.renameMap(key, out.toString('latin1', 0, outEnd));
+        }
       }
     } else if (!this.prefixes.empty) {
       const orig = buf.subarray(start, end);
       const p = this.prefixes.rewrite(orig);
       if (p !== orig) {
         out = p;
+        outEnd = p.length;
         change = this.tagIndex.size + this.prefixOf(orig);
+        slot = slotOfRange(p, 0, outEnd);
       }
     }
     const load = change >= 0 ? this.loads[change] : undefined;
-    if (out && load && meta && meta.bytes !== null) load.bytes[slotOfRange(out, 0, out.length)] += meta.bytes;
-    if (out) this.analyzer.key(out, 0, out.length, node, meta);
+    if (load && meta && meta.bytes !== null) load.bytes[slot] += meta.bytes;
+    if (out) this.analyzer.key(out, 0, outEnd, node, meta);
     else this.analyzer.key(buf, start, end, node, meta);
   }
 
@@ -163,9 +225,10 @@ export class ChangeRewriter implements RecordSink {
   }
 
   /** The record with the changed arguments, in a buffer of its own (reused line to line). */
-  private rebuild(rec: MonitorRecord, parts: (Buffer | null)[]): MonitorRecord {
+  private rebuild(rec: MonitorRecord): MonitorRecord {
+    const { parts, braces } = this;
     let size = rec.clientEnd - rec.clientStart;
-    for (let i = 0; i < rec.argc; i++) size += parts[i]?.length ?? rec.end[i] - rec.start[i];
+    for (let i = 0; i < rec.argc; i++) size += parts[i]?.length ?? rec.end[i] - rec.start[i] + (braces[i] >= 0 ? 2 : 0);
     if (this.outBuf.length < size) this.outBuf = Buffer.alloc(size * 2);
     const out = this.out;
     const buf = this.outBuf;
@@ -177,7 +240,9 @@ export class ChangeRewriter implements RecordSink {
     for (let i = 0; i < rec.argc; i++) {
       const from = at;
       const p = parts[i];
-      at += p ? p.copy(buf, at) : rec.buf.copy(buf, at, rec.start[i], rec.end[i]);
+      if (p) at += p.copy(buf, at);
+      else if (braces[i] >= 0) at += writeRenamed(rec.buf, rec.start[i], rec.end[i], braces[i], buf, at);
+      else at += rec.buf.copy(buf, at, rec.start[i], rec.end[i]);
       out.push(from, at);
     }
     out.lineNo = rec.lineNo;

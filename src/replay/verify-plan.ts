@@ -10,6 +10,7 @@ import type { InputSpec } from '../ingest/read-input.js';
 import { PLAN_SCHEMA, type Plan } from '../plan/make-plan.js';
 import { type PrefixChange, PrefixRewriter } from '../plan/prefix-rewrite.js';
 import { Renamer } from '../plan/renames.js';
+import { memoize } from '../analyze/memoize.js';
 import { NO_REPLY, replayStream, type ReplayResult } from './cluster-replay.js';
 import { type ClusterTopology, readTopology } from './cluster-topology.js';
 import { emptyOutcomes, lineId, type LineId, type Outcomes, predictReplay } from './predict-replay.js';
@@ -141,8 +142,8 @@ export interface VerifyOptions {
 export async function verifyPlan(specs: InputSpec[], plan: Plan, planPath: string, target: ClusterTarget, options: VerifyOptions): Promise<VerifyResult> {
   const renamer = new Renamer(plan.renames.flatMap((r) => r.rules));
   const prefixes = new PrefixRewriter(clientChanges(plan, planPath));
-  // The captures first: a wrong input fails before the cluster is touched.
-  const stream = await readReplayStream(specs, { renameKey: renamer.rules.length > 0 ? renamer.apply : undefined, prefixes: prefixes.empty ? undefined : prefixes }, new CommandTable(), { maxLineBytes: options.maxLineBytes });
+  // The captures first: a wrong input fails before the cluster is touched. Keys recur line to line: their renames are remembered.
+  const stream = await readReplayStream(specs, { renameKey: renamer.rules.length > 0 ? memoize(100_000, renamer.apply) : undefined, prefixes: prefixes.empty ? undefined : prefixes }, new CommandTable(), { maxLineBytes: options.maxLineBytes });
   options.onRead?.(stream.inputs);
   const total = stream.commands.filter((c) => c.replayed).length;
   // Nothing sent, nothing compared: a match would be no evidence at all.
