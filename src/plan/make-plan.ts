@@ -3,7 +3,7 @@
 // (every change applied at once, re-analysed: what is fixed, what is left, the load per slot) -> costs ->
 // layout -> advice -> runbook. Every figure comes from pass 2 or from pass 1's totals, never from a tag
 // scored alone.
-import { type AnalysisResult, analyzeInputs } from '../analyze/analyze-inputs.js';
+import { analyzeInputs } from '../analyze/analyze-inputs.js';
 import type { AnalysisObserver, KeyedCommand } from '../analyze/analyzer.js';
 import { keyPattern } from '../analyze/key-pattern.js';
 import type { Redaction } from '../analyze/redact-keys.js';
@@ -14,16 +14,16 @@ import type { InputStats } from '../ingest/input-stats.js';
 import type { InputSpec, ReadOptions } from '../ingest/read-input.js';
 import { buildReport, type Report } from '../report/report.js';
 import { adviceFor, type PlanUnfixable } from './advice.js';
-import { type EntityClusters, fixableByRename, type Shape } from './candidates.js';
+import { fixableByRename, type Shape } from './candidates.js';
 import { type ClientChange, clientSettings } from './client-changes.js';
-import { type CrossSlotLines, type DbKeys, distinctKeys, type PatternStat, PlanCollector } from './collect.js';
+import { distinctKeys, PlanCollector } from './collect.js';
 import { type ConventionClash, conventionClashes } from './conventions.js';
 import { coarseCost, type Hotspot, hotspot, totals } from './costs.js';
 import { type CrossSlotCounts, noCounts } from './counts.js';
 import { chooseTags } from './choose.js';
 import { type PlanFixKinds, planFixKinds } from './fix-kinds.js';
 import { type Layout, planLayout, type PrimaryLoad, primaryLoads } from './layout.js';
-import { familyMatcher, type NamedLibrary, namedLibraries, type QueueFamily } from './library-keys.js';
+import { familyMatcher, type NamedLibrary, namedLibraries } from './library-keys.js';
 import { hashTag, Renamer, type RenameRule } from './renames.js';
 import { layoutScript } from './layout-script.js';
 import { PLAN_DEFAULTS } from './plan-defaults.js';
@@ -134,53 +134,19 @@ export async function makePlan(specs: InputSpec[], options: PlanOptions = DEFAUL
   }
 }
 
-/**
- * What pass 1 leaves for the rest of the plan: its analysis and what the collector found, without the
- * memories the collector kept while reading (its key tokens, patterns and last writes: most of its heap
- * on a wide key space), which would otherwise live on through pass 2 beside pass 2's own.
- */
-interface FirstPass {
-  /** Dropped when pass 2 runs: `before` holds what the plan needs of it. */
-  result: AnalysisResult | null;
-  inputs: readonly InputStats[];
-  before: Report;
-  patterns: Map<string, PatternStat>;
-  dbs: Map<number, DbKeys>;
-  crossSlot: CrossSlotLines;
-  shapes: Shape[];
-  clusters: EntityClusters;
-  families: QueueFamily[];
-  bullmqScriptBodies: number;
-  replicaReads: ReplicaReads;
-}
-
-async function firstPass(specs: InputSpec[], options: PlanOptions): Promise<FirstPass> {
+async function planInputs(specs: InputSpec[], options: PlanOptions): Promise<Plan> {
+  // Pass 1.
   const collector = new PlanCollector({ maxPatterns: 5000 });
   const reads = new ReadStats({ windowMs: options.ownWriteWindowMs, maxPatterns: 5000 }, collector.patternCache);
   const collect = collector.observer();
   const keyed = collect.keyed!;
-  const result = await analyzeInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 1), observer: { ...collect, keyed: (c: KeyedCommand) => (keyed(c), reads.add(c)) } }, (a) => collector.front(a));
-  options.onRead?.(result.inputs);
-  return {
-    result,
-    inputs: result.inputs,
-    before: buildReport(result),
-    patterns: collector.patterns,
-    dbs: collector.dbs,
-    crossSlot: collector.crossSlot,
-    shapes: collector.candidates.list(),
-    clusters: collector.candidates.atomic.clusters(),
-    families: collector.libraries.families(),
-    bullmqScriptBodies: collector.libraries.bullmqScriptBodies,
-    replicaReads: replicaReads(reads.patterns.values(), reads.seconds, { minReadWriteRatio: 4, maxOwnWriteReadShare: 0.05, minReads: 10 }),
-  };
-}
-
-async function planInputs(specs: InputSpec[], options: PlanOptions): Promise<Plan> {
-  const pass1 = await firstPass(specs, options);
-  const { before, shapes, families, patterns } = pass1;
+  const first = await analyzeInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 1), observer: { ...collect, keyed: (c: KeyedCommand) => (keyed(c), reads.add(c)) } }, (a) => collector.front(a));
+  options.onRead?.(first.inputs);
+  const before = buildReport(first);
 
   // Candidates, and the choice: library families get their client setting, the rest one tag per pattern.
+  const shapes = collector.candidates.list();
+  const families = collector.libraries.families();
   const familyOf = familyMatcher(families);
   const isLibrary = (s: Shape): boolean => families.length > 0 && [...s.patterns, ...s.undeclaredPatterns].every((p) => familyOf(p) !== null);
   const linked = new Set<string>();
@@ -188,7 +154,7 @@ async function planInputs(specs: InputSpec[], options: PlanOptions): Promise<Pla
     const queues = new Set(s.patterns.map((p) => familyOf(p)!));
     if (queues.size > 1) for (const q of queues) linked.add(q.prefix);
   }
-  const settings = clientSettings(families, linked, pass1.bullmqScriptBodies);
+  const settings = clientSettings(families, linked, collector.libraries.bullmqScriptBodies);
   const appShapes = shapes.filter((s) => !isLibrary(s));
   const touchesLibrary = (s: Shape): boolean => s.patterns.some((p) => familyOf(p) !== null);
   const choices = chooseTags(appShapes.filter((s) => !touchesLibrary(s)));
@@ -222,18 +188,16 @@ async function planInputs(specs: InputSpec[], options: PlanOptions): Promise<Pla
   };
   const table = new CommandTable();
   let rewriter: ChangeRewriter | null = null;
-  const { crossSlot } = pass1;
+  const { crossSlot } = collector;
   const observer: AnalysisObserver = {
     command: (node, line, is) => judge('commands', crossSlot.commands.has(node, line), is, () => rewriter!.lineChanges),
     transaction: (t) => judge('transactions', crossSlot.transactions.has(t.node, t.execLine), t.crossSlot, () => changesOf(t.keys)),
     scriptCall: (s) => judge('scripts', crossSlot.scripts.has(s.node, s.line), s.crossSlot, () => changesOf([...s.declaredKeys, ...s.touchedKeys])),
   };
   const changed = renamer.rules.length > 0 || settings.length > 0;
-  let second: AnalysisResult;
-  if (changed) {
-    pass1.result = null;
-    second = await analyzeInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 2), table, observer }, (a) => (rewriter = new ChangeRewriter(a, table, renamer, tags, settings, options.renameMap)));
-  } else second = pass1.result!;
+  const second = changed
+    ? await analyzeInputs(specs, { ...options, onInput: (s, i) => options.onInput?.(s, i, 2), table, observer }, (a) => (rewriter = new ChangeRewriter(a, table, renamer, tags, settings, options.renameMap)))
+    : first;
   const after = changed ? buildReport(second) : before;
 
   // Costs, on the proposed layout.
@@ -242,38 +206,38 @@ async function planInputs(specs: InputSpec[], options: PlanOptions): Promise<Pla
     { ops: after.slots.ops, scriptOps: second.analyzer.scriptOps, keys: after.slots.keys, bytes: after.slots.bytes, topKeys: (s) => slotKeys.top(s) },
     { shards: options.shards, maxSkew: options.maxSkew, primaries: options.primaries },
   );
-  const all = totals(patterns);
+  const all = totals(collector.patterns);
   const spot = (i: number): Hotspot => hotspot(rewriter?.loads[i], all, layout);
   const renames: PlanRename[] = choices.map((c, i) => ({ tag: c.tag, rules: c.rules, fixes: fixes[i], hotspot: spot(i) }));
   const clientChanges: ClientChange[] = settings.map((c, j) => ({ ...c, hotspot: spot(tags.length + j), fixes: fixes[tags.length + j] }));
 
-  const { clusters } = pass1;
+  const clusters = collector.candidates.atomic.clusters();
   const unfixable = appShapes
     .filter((s) => !fixableByRename(s) || touchesLibrary(s))
-    .map((s) => adviceFor(s, s.coarse ? coarseCost(s.coarse, s.patterns, patterns, all, options.shards) : undefined, clusters));
+    .map((s) => adviceFor(s, s.coarse ? coarseCost(s.coarse, s.patterns, collector.patterns, all, options.shards) : undefined, clusters));
 
-  const totalPatternOps = [...patterns.values()].reduce((t, p) => t + p.reads + p.writes, 0);
+  const totalPatternOps = [...collector.patterns.values()].reduce((t, p) => t + p.reads + p.writes, 0);
   const patternsByDb = new Map<number, Set<string>>();
-  for (const p of patterns.values()) for (const db of p.dbs) (patternsByDb.get(db) ?? patternsByDb.set(db, new Set()).get(db)!).add(p.pattern);
-  const conventions = conventionClashes(patterns.keys());
+  for (const p of collector.patterns.values()) for (const db of p.dbs) (patternsByDb.get(db) ?? patternsByDb.set(db, new Set()).get(db)!).add(p.pattern);
+  const conventions = conventionClashes(collector.patterns.keys());
   const otherChanges = before.findings.filter((f) => OTHER_CHANGES[f.id]).map((f) => ({ finding: f.id, count: f.count, change: OTHER_CHANGES[f.id] }));
   const predicted = { before: counts(before), after: counts(after), fixed, broken, unattributed };
 
   return {
     schema: PLAN_SCHEMA,
     inputs: specs.map((s) => s.path),
-    skippedLines: pass1.inputs.reduce((t, i) => t + i.skippedCount, 0),
+    skippedLines: first.inputs.reduce((t, i) => t + i.skippedCount, 0),
     runbook: runbook({
       clientChanges,
       unfixable,
       conventions,
       otherChanges,
       renames,
-      dbs: new Map([...patternsByDb.keys()].map((db) => [db, pass1.dbs.get(db) ?? null])),
+      dbs: new Map([...patternsByDb.keys()].map((db) => [db, collector.dbs.get(db) ?? null])),
       patternsByDb,
       after: predicted.after,
     }),
-    patterns: [...patterns.values()]
+    patterns: [...collector.patterns.values()]
       .map((p) => ({
         pattern: p.pattern,
         distinctKeys: distinctKeys(p),
@@ -289,10 +253,10 @@ async function planInputs(specs: InputSpec[], options: PlanOptions): Promise<Pla
     renames,
     clientChanges,
     conventions,
-    libraries: namedLibraries(patterns.keys()),
+    libraries: namedLibraries(collector.patterns.keys()),
     unfixable,
     fixKinds: planFixKinds(shapes, isLibrary),
-    replicaReads: pass1.replicaReads,
+    replicaReads: replicaReads(reads.patterns.values(), reads.seconds, { minReadWriteRatio: 4, maxOwnWriteReadShare: 0.05, minReads: 10 }),
     layout,
     layoutScript: layoutScript(layout),
     ...(options.primaries?.length ? { today: primaryLoads(options.primaries, after.slots.ops, after.slots.keys, after.slots.bytes) } : {}),

@@ -21,7 +21,7 @@ export class RenameCache {
   private readonly low = new Int32Array(1 << BITS);
   /** Bytes of the key the tag spans: the brace goes in after them. */
   readonly tagEnd = new Int32Array(1 << BITS).fill(EMPTY);
-  /** The rename's change: its tag's index in `tags`. */
+  /** The rename's change: its tag's. */
   readonly change = new Int32Array(1 << BITS);
   /** The renamed key's slot. */
   readonly slot = new Int32Array(1 << BITS);
@@ -31,14 +31,12 @@ export class RenameCache {
   /** Bytes of the key in that hash tag: the tag's, up to a '}' inside it (where Redis ends the tag). */
   readonly entityEnd = new Int32Array(1 << BITS);
   private scratch = Buffer.alloc(256);
-  private readonly tagIndex: Map<string, number>;
 
+  /** `changeOf`: each rule tag's change. */
   constructor(
     private readonly renamer: Renamer,
-    tags: readonly string[],
-  ) {
-    this.tagIndex = new Map(tags.map((t, i) => [t, i]));
-  }
+    private readonly changeOf: ReadonlyMap<string, number>,
+  ) {}
 
   /** The entry of the key at buf[start, end): its `tagEnd` is -1 when no rule renames it. */
   entry(buf: Buffer, start: number, end: number): number {
@@ -58,7 +56,7 @@ export class RenameCache {
     if (this.scratch.length < len) this.scratch = Buffer.alloc(len * 2);
     writeRenamed(buf, start, end, m.tagLength, this.scratch, 0);
     this.tagEnd[i] = m.tagLength;
-    this.change[i] = this.tagIndex.get(m.rule.tag)!;
+    this.change[i] = this.changeOf.get(m.rule.tag)!;
     this.slot[i] = slotOfRange(this.scratch, 0, len);
     let e = start;
     while (e < start + m.tagLength && buf[e] !== CLOSE) e++;

@@ -53,8 +53,6 @@ export class ChangeRewriter implements RecordSink {
   private readonly prefixStarts: Buffer[];
   private readonly tagIndex: Map<string, number>;
   private readonly cache: RenameCache;
-  /** The slot of the key rename() renamed last. */
-  private slot = 0;
   private readonly scripts = new ScriptKeyScope();
   private readonly out = new MonitorRecord();
   private outBuf = Buffer.alloc(1 << 16);
@@ -76,10 +74,10 @@ export class ChangeRewriter implements RecordSink {
     private readonly renameMap?: (oldKey: string, newKey: string) => void,
   ) {
     this.renaming = renamer.rules.length > 0;
-    this.cache = new RenameCache(renamer, tags);
     this.prefixes = new PrefixRewriter(clientChanges);
     this.prefixStarts = clientChanges.map((c) => Buffer.from(c.from, 'latin1'));
     this.tagIndex = new Map(tags.map((t, i) => [t, i]));
+    this.cache = new RenameCache(renamer, this.tagIndex);
     this.loads = Array.from({ length: Math.min(MAX_COUNTED, tags.length + clientChanges.length) }, () => new ChangeLoad());
   }
 
@@ -96,17 +94,12 @@ export class ChangeRewriter implements RecordSink {
 
     for (let k = 0; k < n; k++) {
       const a = this.keyIdx[k];
-      const s = rec.start[a];
-      const e = rec.end[a];
-      const change = this.renaming ? this.rename(rec, a, node, client, given) : -1;
-      if (change >= 0) this.count(change, this.slot);
-      else if (!this.prefixes.empty) {
-        const orig = rec.buf.subarray(s, e);
-        const bytes = this.prefixes.rewrite(orig);
-        if (bytes === orig) continue;
-        this.changeParts(rec.argc)[a] = bytes;
-        this.count(this.tagIndex.size + this.prefixOf(orig), slotOfRange(bytes, 0, bytes.length));
-      }
+      if ((this.renaming && this.rename(rec, a, node, client, given)) || this.prefixes.empty) continue;
+      const orig = rec.buf.subarray(rec.start[a], rec.end[a]);
+      const bytes = this.prefixes.rewrite(orig);
+      if (bytes === orig) continue;
+      this.changeParts(rec.argc)[a] = bytes;
+      this.count(this.tagIndex.size + this.prefixOf(orig), slotOfRange(bytes, 0, bytes.length));
     }
     if (!this.prefixes.empty) {
       for (let i = 0; i < rec.argc; i++) {
@@ -121,24 +114,25 @@ export class ChangeRewriter implements RecordSink {
 
   /**
    * Renames key argument a: a client's keys by the rules; a script's own commands' keys as its call's keys
-   * were renamed (ScriptKeyScope), or by the rules when no call is open on the node. Answers the change
-   * (with its slot in `slot`, its vote cast), or -1 when the key keeps its name.
+   * were renamed (ScriptKeyScope), or by the rules when no call is open on the node. A renamed key is
+   * counted and votes for its entity; false when the key keeps its name.
    */
-  private rename(rec: MonitorRecord, a: number, node: string, client: boolean, given: Map<string, RenamedKey> | null): number {
+  private rename(rec: MonitorRecord, a: number, node: string, client: boolean, given: Map<string, RenamedKey> | null): boolean {
     const buf = rec.buf;
     const s = rec.start[a];
     const e = rec.end[a];
     const scoped = client ? undefined : this.scripts.renamed(node, argString(rec, a));
     if (scoped !== undefined) {
-      if (scoped === null || scoped.tag === null) return -1;
+      if (scoped === null || scoped.tag === null) return false;
       const to = scoped.to;
       const change = this.tagIndex.get(scoped.tag)!;
       this.changeParts(rec.argc)[a] = to;
-      this.slot = slotOfRange(to, 0, to.length);
+      const slot = slotOfRange(to, 0, to.length);
       let end = 1;
       while (end < to.length && to[end] !== CLOSE) end++;
-      this.loads[change]?.vote(this.slot, hashBytes64(to, 1, end), Fingerprint.low, to, 1, end);
-      return change;
+      this.count(change, slot);
+      this.loads[change]?.vote(slot, hashBytes64(to, 1, end), Fingerprint.low, to, 1, end);
+      return true;
     }
     const c = this.cache;
     const i = c.entry(buf, s, e);
@@ -150,12 +144,12 @@ export class ChangeRewriter implements RecordSink {
       else writeRenamed(buf, s, e, tagEnd, to, 0);
       given.set(argString(rec, a), { to, tag: tagEnd < 0 ? null : this.tags[c.change[i]] });
     }
-    if (tagEnd < 0) return -1;
+    if (tagEnd < 0) return false;
     this.changeParts(rec.argc);
     this.braces[a] = tagEnd;
-    this.slot = c.slot[i];
-    this.loads[c.change[i]]?.vote(this.slot, c.entityHigh[i], c.entityLow[i], buf, s, s + c.entityEnd[i]);
-    return c.change[i];
+    this.count(c.change[i], c.slot[i]);
+    this.loads[c.change[i]]?.vote(c.slot[i], c.entityHigh[i], c.entityLow[i], buf, s, s + c.entityEnd[i]);
+    return true;
   }
 
   /** A key of the line under `change` lands in `slot`. */
