@@ -183,7 +183,7 @@ capture
   .option('--max-lines <n>', 'stop a node after this many lines', positiveInt)
   .option('--max-bytes <n>', 'stop a node after this many bytes', positiveInt)
   .addHelpText('after', `
-Example:
+Examples:
   slotscope capture monitor redis://10.0.0.5:6379 --duration 2m --out capture/
   slotscope capture monitor redis://10.0.0.5:6379 --duration 0 --ready-file capture.ready --out capture/
   REDISCLI_AUTH=... slotscope capture monitor -h 10.0.0.5 -p 6380 --tls --cacert ca.crt --user slotscope --out capture/
@@ -204,7 +204,7 @@ capture
   .option('--rate <n>', 'at most this many keys per second per node', positiveInt)
   .option('--count <n>', 'SCAN COUNT hint', positiveInt, 1000)
   .addHelpText('after', `
-Example:
+Examples:
   slotscope capture scan redis://10.0.0.5:6379 --memory --ttl --rate 5000 --out keys/
   slotscope analyze keys/*.csv`)
   .action(async (nodes: string[], opts) => (await import('../src/cli/capture-command.js')).captureScanCommand(nodes, opts));

@@ -14,6 +14,8 @@ const NUMERIC = /^(?:[-+]?[\d.]+%?|-)(?: of (?:\d+|-))?$/;
 const pct = (share: number | null): string => (share === null ? '-' : significantPercent(share, 4));
 const signed = (n: number): string => (n > 0 ? `+${n}` : `${n}`);
 const count = (n: number | undefined | null): string => (n === undefined || n === null ? '-' : String(n));
+/** A total's JSON field as people read it: crossSlotCommands -> cross-slot commands. */
+const totalLabel = (field: string): string => field.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`).replace('cross slot', 'cross-slot');
 
 export const DIFF_SCHEMA = 'slotscope.diff/1';
 
@@ -39,7 +41,7 @@ export function diffSections(d: ReportDiff): Section[] {
   const push = (title: string, head: string[], rows: string[][], lines: string[] = []): void => {
     if (rows.length > 0 || lines.length > 0) sections.push({ title, lines, table: { head, rows, align: head.map((_, i) => (rows.every((r) => NUMERIC.test(r[i])) ? 'right' : 'left')) } });
   };
-  push('Totals', ['', 'old', 'new', 'change'], d.totals.filter((t) => t.old !== t.new).map((t) => [t.name, String(t.old), String(t.new), signed(t.new - t.old)]));
+  push('Totals', ['total', 'old', 'new', 'change'], d.totals.filter((t) => t.old !== t.new).map((t) => [totalLabel(t.name), String(t.old), String(t.new), signed(t.new - t.old)]));
   push(
     'Cross-slot rates',
     ['of', 'old', 'new', 'change (points)'],
@@ -49,13 +51,13 @@ export function diffSections(d: ReportDiff): Section[] {
   push('Commands newly cross-slot', ['command', 'old cross-slot', 'new cross-slot', 'example'], d.crossSlot.added.map(crossRow));
   push('Commands no longer cross-slot', ['command', 'old cross-slot', 'new cross-slot', 'example'], d.crossSlot.removed.map(crossRow));
   const cmdRow = (what: string) => (c: ReportDiff['commands']['added'][number]): string[] => [c.name, what, count(c.old?.calls), count(c.new?.calls), count(c.old?.crossSlot), count(c.new?.crossSlot)];
-  push('Commands', ['command', '', 'old calls', 'new calls', 'old cross-slot', 'new cross-slot'], [...d.commands.added.map(cmdRow('added')), ...d.commands.removed.map(cmdRow('removed')), ...d.commands.changed.map(cmdRow('changed'))]);
+  push('Commands', ['command', 'change', 'old calls', 'new calls', 'old cross-slot', 'new cross-slot'], [...d.commands.added.map(cmdRow('added')), ...d.commands.removed.map(cmdRow('removed')), ...d.commands.changed.map(cmdRow('changed'))]);
   const findingRow = (what: string) => (f: ReportDiff['findings']['added'][number]): string[] => [f.id, f.severity, what, String(f.old), String(f.new)];
-  push('Findings', ['finding', 'severity', '', 'old', 'new'], [...d.findings.added.map(findingRow('added')), ...d.findings.removed.map(findingRow('removed')), ...d.findings.changed.map(findingRow('changed'))]);
+  push('Findings', ['finding', 'severity', 'change', 'old', 'new'], [...d.findings.added.map(findingRow('added')), ...d.findings.removed.map(findingRow('removed')), ...d.findings.changed.map(findingRow('changed'))]);
   const partial = d.patternsIncomplete.length > 0 ? [`Patterns kept only in part (the first ${MAX_PATTERNS}, from the first ${PATTERN_SAMPLE} occurrences), so not compared one way: ${d.patternsIncomplete.join(', ')}`] : [];
-  push('Key patterns under findings', ['finding', 'pattern', '', 'count'], [...d.patterns.added.map((p) => [p.finding, p.pattern, 'added', String(p.count)]), ...d.patterns.removed.map((p) => [p.finding, p.pattern, 'removed', String(p.count)])], partial);
+  push('Key patterns under findings', ['finding', 'pattern', 'change', 'count'], [...d.patterns.added.map((p) => [p.finding, p.pattern, 'added', String(p.count)]), ...d.patterns.removed.map((p) => [p.finding, p.pattern, 'removed', String(p.count)])], partial);
   const s = d.skew;
-  push('Skew', ['', 'old', 'new'], [[s.basis, String(s.old.value), String(s.new.value)], ['busiest', s.old.busiest ? `${s.old.busiest.what}: ${s.old.busiest.ops}` : '-', s.new.busiest ? `${s.new.busiest.what}: ${s.new.busiest.ops}` : '-']]);
+  push('Skew', ['figure', 'old', 'new'], [[s.basis, String(s.old.value), String(s.new.value)], ['busiest', s.old.busiest ? `${s.old.busiest.what}: ${s.old.busiest.ops}` : '-', s.new.busiest ? `${s.new.busiest.what}: ${s.new.busiest.ops}` : '-']]);
   push('Load per node', ['node', 'old ops', 'new ops', 'old share', 'new share'], d.nodes.map((n) => [n.name, count(n.old), count(n.new), pct(n.old === null ? null : n.oldShare), pct(n.new === null ? null : n.newShare)]));
   return sections;
 }

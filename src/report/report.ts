@@ -104,9 +104,9 @@ export interface FindingReport {
   severity: Severity;
   fix: FixKind;
   count: number;
-  /** count over its population: client commands, transactions or script calls (`of`). */
+  /** count over its population: client commands, transactions, script calls, or key records with the commands (`of`). */
   share: number;
-  of: 'commands' | 'transactions' | 'script calls';
+  of: 'commands' | 'transactions' | 'script calls' | 'keys' | 'commands and keys';
   message: string;
   example?: CommandExample;
   /** Key patterns involved (from the first 10,000 occurrences), most frequent first. */
@@ -234,11 +234,14 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
     };
   }
 
-  const population = { commands: a.commands, transactions: a.transactions.total, 'script calls': a.scripts.calls };
+  // A finding of keys (nonzero-db) counts dumped keys as well as commands: its share is of both.
+  const keyed: FindingReport['of'] = a.keyRecords === 0 ? 'commands' : a.commands === 0 ? 'keys' : 'commands and keys';
+  const population = { commands: a.commands, transactions: a.transactions.total, 'script calls': a.scripts.calls, keys: a.keyRecords, 'commands and keys': a.commands + a.keyRecords };
   const findings: FindingReport[] = [...a.findings.tallies]
     .map(([id, t]) => {
       const def = FINDING_DEFS[id];
-      const of: FindingReport['of'] = (def as FindingDef).of ?? 'commands';
+      const defOf = (def as FindingDef).of;
+      const of: FindingReport['of'] = defOf === 'keys' ? keyed : defOf ?? 'commands';
       const f: FindingReport = { id, severity: def.severity, fix: plan?.fixKinds[id] ?? def.fix, count: t.count, share: population[of] ? t.count / population[of] : 0, of, message: def.message, patterns: byCount(t.patterns) };
       if (t.example) f.example = t.example;
       return f;

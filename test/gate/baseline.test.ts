@@ -221,6 +221,9 @@ describe('check --baseline and diff on real captures', () => {
     const newly = table.stdout.slice(table.stdout.indexOf('Commands newly cross-slot'), table.stdout.indexOf('\nCommands\n'));
     expect(newly).toMatch(/ mget +0 of 20 +1 of 21 +app:\d+: mget "order:1" "order:2"/);
     expect(table.stdout).toMatch(/ cross-slot-command +order:<id> +added +2\b/);
+    // Totals and columns are named as people read them, not by the JSON's field names.
+    expect(table.stdout).toMatch(/\n  cross-slot commands +2 +3 +\+1\n/);
+    expect(table.stdout).toMatch(/\n  command +change +old calls/);
     const md = slotscope(['diff', '-f', 'markdown', base, now]);
     expect(md.stdout).toMatch(/## Commands newly cross-slot\n\n.*\n.*\n\| mget \| 0 of 20 \| 1 of 21 \| app:\d+: mget "order:1" "order:2" \|\n/);
     const json = JSON.parse(slotscope(['diff', '-f', 'json', base, now]).stdout) as { schema: string; crossSlot: { added: { name: string }[] }; totals: { name: string; old: number; new: number }[] };
