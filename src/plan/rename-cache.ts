@@ -5,6 +5,7 @@
 // names) missed three times in four on a wide key space, and was a fifth of pass 2.
 import { Fingerprint, hashBytes64 } from '../analyze/key-hash.js';
 import { slotOfRange } from '../slot/key-slot.js';
+import { copyBytes } from '../bytes/copy-bytes.js';
 import type { Renamer } from './renames.js';
 
 /** Entries: 2^19, 14 MiB; a key evicts the one before it in its entry. */
@@ -70,8 +71,8 @@ export class RenameCache {
 /** Writes the key at buf[start, end) with a brace before it and one after its first `tagLength` bytes; answers the bytes written. */
 export function writeRenamed(buf: Buffer, start: number, end: number, tagLength: number, out: Buffer, at: number): number {
   out[at] = OPEN;
-  buf.copy(out, at + 1, start, start + tagLength);
+  copyBytes(buf, start, start + tagLength, out, at + 1);
   out[at + 1 + tagLength] = CLOSE;
-  buf.copy(out, at + 2 + tagLength, start + tagLength, end);
+  copyBytes(buf, start + tagLength, end, out, at + 2 + tagLength);
   return end - start + 2;
 }

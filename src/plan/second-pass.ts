@@ -16,6 +16,7 @@ import { SCRIPT_CALLS } from '../commands/script-calls.js';
 import { type RenamedKey, ScriptKeyScope } from './script-key-scope.js';
 import { RenameCache, writeRenamed } from './rename-cache.js';
 import { Fingerprint, hashBytes64 } from '../analyze/key-hash.js';
+import { copyBytes } from '../bytes/copy-bytes.js';
 
 const CLOSE = 0x7d; // '}'
 
@@ -140,7 +141,7 @@ export class ChangeRewriter implements RecordSink {
     if (given) {
       // A copy: the record's buffer is reused.
       const to = Buffer.allocUnsafe(tagEnd < 0 ? e - s : e - s + 2);
-      if (tagEnd < 0) buf.copy(to, 0, s, e);
+      if (tagEnd < 0) copyBytes(buf, s, e, to, 0);
       else writeRenamed(buf, s, e, tagEnd, to, 0);
       given.set(argString(rec, a), { to, tag: tagEnd < 0 ? null : this.tags[c.change[i]] });
     }
@@ -228,15 +229,15 @@ export class ChangeRewriter implements RecordSink {
     const buf = this.outBuf;
     out.buf = buf;
     out.argc = 0;
-    let at = rec.buf.copy(buf, 0, rec.clientStart, rec.clientEnd);
+    let at = copyBytes(rec.buf, rec.clientStart, rec.clientEnd, buf, 0);
     out.clientStart = 0;
     out.clientEnd = at;
     for (let i = 0; i < rec.argc; i++) {
       const from = at;
       const p = parts[i];
-      if (p) at += p.copy(buf, at);
+      if (p) at += copyBytes(p, 0, p.length, buf, at);
       else if (braces[i] >= 0) at += writeRenamed(rec.buf, rec.start[i], rec.end[i], braces[i], buf, at);
-      else at += rec.buf.copy(buf, at, rec.start[i], rec.end[i]);
+      else at += copyBytes(rec.buf, rec.start[i], rec.end[i], buf, at);
       out.push(from, at);
     }
     out.lineNo = rec.lineNo;
