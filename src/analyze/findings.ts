@@ -12,8 +12,8 @@ export interface FindingDef {
   severity: Severity;
   fix: FixKind;
   message: string;
-  /** What the count is a share of (default: client commands; keys: client commands and dumped keys alike). */
-  of?: 'transactions' | 'script calls' | 'keys';
+  /** What the count is a share of (default: client commands; a finding of keys counts the keys of dumps too). */
+  of?: 'transactions' | 'script calls' | 'commands and keys';
 }
 
 export const FINDING_DEFS = {
@@ -25,7 +25,7 @@ export const FINDING_DEFS = {
   'no-cluster-script': { of: 'script calls', severity: 'blocker', fix: 'app', message: 'Scripts (#!lua flags=no-cluster) and functions registered with flags={\'no-cluster\'}: a cluster refuses them outright ("Can not run script on cluster, \'no-cluster\' flag is set"). Drop the flag once the script keeps to one slot.' },
   'function-flags-unknown': { of: 'script calls', severity: 'warning', fix: 'none', message: 'FCALLs of functions whose FUNCTION LOAD is not in the capture: their flags (no-cluster, allow-cross-slot-keys) are unknown, so they were judged as functions without flags. Capture the FUNCTION LOAD (or a restart of the app) to judge them.' },
   'script-unknown-caller': { of: 'script calls', severity: 'blocker', fix: 'rename', message: 'Commands a script ran (`lua` lines) whose EVAL/FCALL came before the capture began, with keys in several slots: the caller is unknown, but such a call fails in a cluster (always when one command spans slots; otherwise unless its slots share a node).' },
-  'nonzero-db': { of: 'keys', severity: 'blocker', fix: 'rename', message: 'Commands on a db other than 0: a cluster has only db 0 (SELECT n fails). Move each db\'s keys under a prefix of its own, checking the patterns below for collisions.' },
+  'nonzero-db': { of: 'commands and keys', severity: 'blocker', fix: 'rename', message: 'Commands, and keys of dumps, on a db other than 0: a cluster has only db 0 (SELECT n fails). Move each db\'s keys under a prefix of its own, checking the patterns below for collisions.' },
   'move-swapdb': { severity: 'blocker', fix: 'app', message: 'MOVE, SWAPDB and COPY ... DB n (n other than 0) need several dbs, which a cluster does not have: it refuses them.' },
   'sort-pattern-refused': { severity: 'blocker', fix: 'app', message: 'SORT/SORT_RO with a BY pattern (an argument with `*`) or any GET, even GET #: this target refuses every one ("BY/GET option of SORT denied in Cluster mode"). Sort in the application, or move to a target that allows patterns in the key\'s slot (Redis 7.4+).' },
   'sort-pattern': { severity: 'blocker', fix: 'rename', message: 'SORT/SORT_RO with a BY or GET pattern that can form keys in another slot than the sorted key\'s: refused ("... when keys formed by the pattern may be in different slots"). Give the pattern the key\'s hash tag, before any `*`.' },
