@@ -87,11 +87,16 @@ describe('named pipes as inputs', () => {
   });
 
   it('under --jobs 2, fails at a corrupt input while a pipe beside it waits on a writer that stalled', async () => {
-    const stalled = fifo();
-    writer('{ cat "$1"; exec sleep 120; } > "$2"', APP, stalled);
-    const r = await ends(['analyze', '--jobs', '2', '-o', join(dir, 'report.txt'), `app=${stalled}`, `bench=${cut}`]);
-    expect(r.stderr).toBe(`slotscope: ${cut}: corrupt gzip data (unexpected end of file)\n`);
-    expect(r.status).toBe(2);
+    // The main thread reads the last node's input itself, a worker the first: the stalled pipe in either.
+    for (const order of ['stalled first', 'stalled last']) {
+      const stalled = fifo();
+      writer('{ cat "$1"; exec sleep 120; } > "$2"', APP, stalled);
+      const inputs = [`app=${stalled}`, `bench=${cut}`];
+      if (order === 'stalled last') inputs.reverse();
+      const r = await ends(['analyze', '--jobs', '2', '-o', join(dir, 'report.txt'), ...inputs]);
+      expect(r.stderr, order).toBe(`slotscope: ${cut}: corrupt gzip data (unexpected end of file)\n`);
+      expect(r.status, order).toBe(2);
+    }
   });
 
   it('under --jobs 2, fails at a corrupt input beside a pipe no writer ever opens', async () => {

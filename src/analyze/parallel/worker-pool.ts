@@ -1,4 +1,5 @@
-// Runs tasks in worker threads, at most `workers` at once, one thread per task, results in task order.
+// Runs tasks in worker threads, at most `workers` at once, one thread per task, results in task order;
+// given a `local` runner, this thread is one of the `workers` and runs tasks too, between its reads.
 // A worker posts { progress } as it goes and ends with { result } or { error }; an input error (bad
 // file, bad line) comes back as the same one-line InputError, anything else as the internal error it is.
 // The first task to fail ends the run at once and stops the others: a bad file beside a large one fails in
@@ -42,7 +43,13 @@ export function startWorker(module: URL, options: WorkerOptions): Worker {
   }
 }
 
-export async function runInWorkers<R>(module: URL, tasks: readonly unknown[], workers: number, onProgress: (task: number, progress: number) => void): Promise<R[]> {
+/** Thrown into this thread's own task once another has failed: the run is over, so its work stops. */
+class Stopped extends Error {}
+
+/** Runs task `task` on this thread, calling `onProgress` as it goes (which throws once the run has failed). */
+export type LocalRunner<R> = (task: number, onProgress: (progress: number) => void) => Promise<R>;
+
+export async function runInWorkers<R>(module: URL, tasks: readonly unknown[], workers: number, onProgress: (task: number, progress: number) => void, local?: LocalRunner<R>): Promise<R[]> {
   const results: R[] = new Array<R>(tasks.length);
   let next = 0;
   let failed: Error | null = null;
@@ -72,11 +79,17 @@ export async function runInWorkers<R>(module: URL, tasks: readonly unknown[], wo
   const failure = new Promise<never>((_, reject) => {
     fail = reject;
   });
-  const lane = async (): Promise<void> => {
+  const runHere = async (task: number): Promise<void> => {
+    results[task] = await local!(task, (progress) => {
+      if (failed !== null) throw new Stopped('stopped: another task failed');
+      onProgress(task, progress);
+    });
+  };
+  const lane = async (here: boolean): Promise<void> => {
     while (failed === null && next < tasks.length) {
       const task = next++;
       try {
-        await runOne(task);
+        await (here ? runHere(task) : runOne(task));
       } catch (err) {
         if (failed) continue; // stopped because another failed
         failed = err as Error;
@@ -87,6 +100,8 @@ export async function runInWorkers<R>(module: URL, tasks: readonly unknown[], wo
       }
     }
   };
-  await Promise.race([Promise.all(Array.from({ length: Math.max(1, Math.min(workers, tasks.length)) }, lane)), failure]);
+  // This thread's lane starts last: the workers' threads are on their way before its first read.
+  const lanes = Math.max(1, Math.min(workers, tasks.length));
+  await Promise.race([Promise.all(Array.from({ length: lanes }, (_, i) => lane(local !== undefined && i === lanes - 1))), failure]);
   return results;
 }
