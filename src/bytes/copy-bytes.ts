@@ -4,8 +4,8 @@
 const SHORT = 48;
 
 /** Copies src[start, end) to dst at `at`; answers the bytes copied. */
-export function copyBytes(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): number {
-  if (end - start >= SHORT) return (src as Buffer).copy(dst, at, start, end);
+export function copyBytes(src: Buffer, start: number, end: number, dst: Uint8Array, at: number): number {
+  if (end - start >= SHORT) return src.copy(dst, at, start, end);
   for (let i = start; i < end; i++) dst[at++] = src[i];
   return end - start;
 }
