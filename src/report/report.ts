@@ -235,13 +235,13 @@ export function buildReport({ analyzer: a, inputs }: AnalysisResult, plan?: Prop
   }
 
   // A finding of keys (nonzero-db) counts dumped keys as well as commands: its share is of what the inputs hold.
-  const keyed: FindingReport['of'] = a.keyRecords === 0 ? 'commands' : a.commands === 0 ? 'keys' : 'commands and keys';
+  const keysOf: FindingReport['of'] = a.keyRecords === 0 ? 'commands' : a.commands === 0 ? 'keys' : 'commands and keys';
   const population = { commands: a.commands, transactions: a.transactions.total, 'script calls': a.scripts.calls, keys: a.keyRecords, 'commands and keys': a.commands + a.keyRecords };
   const findings: FindingReport[] = [...a.findings.tallies]
     .map(([id, t]) => {
       const def = FINDING_DEFS[id];
       const defOf = (def as FindingDef).of;
-      const of: FindingReport['of'] = defOf === 'commands and keys' ? keyed : defOf ?? 'commands';
+      const of: FindingReport['of'] = defOf === 'commands and keys' ? keysOf : defOf ?? 'commands';
       const f: FindingReport = { id, severity: def.severity, fix: plan?.fixKinds[id] ?? def.fix, count: t.count, share: population[of] ? t.count / population[of] : 0, of, message: def.message, patterns: byCount(t.patterns) };
       if (t.example) f.example = t.example;
       return f;
